@@ -59,7 +59,9 @@ func TestValidateRules(t *testing.T) {
 		{"attachment docx", func(m *Message) { m.Attachments[0].ContentType = ContentTypeDOCX }, func(m *Message) { m.Attachments[0].ContentType = "application/pdf; x=y" }, "Attachments[0].ContentType", "must be one of"},
 		{"attachment filename required", nil, func(m *Message) { m.Attachments[0].Filename = "" }, "Attachments[0].Filename", "required"},
 		{"attachment filename without directory", func(m *Message) { m.Attachments[0].Filename = "beslut 2026.pdf" }, func(m *Message) { m.Attachments[0].Filename = "../x.pdf" }, "Attachments[0].Filename", "without directories"},
-		{"attachment filenames unique", func(m *Message) { m.Attachments = append(m.Attachments, Attachment{"b.pdf", ContentTypePDF, []byte("x")}) }, func(m *Message) { m.Attachments = append(m.Attachments, m.Attachments[0]) }, "Attachments[1].Filename", "duplicates"},
+		{"attachment filenames unique", func(m *Message) {
+			m.Attachments = append(m.Attachments, Attachment{"b.pdf", ContentTypePDF, []byte("x")})
+		}, func(m *Message) { m.Attachments = append(m.Attachments, m.Attachments[0]) }, "Attachments[1].Filename", "duplicates"},
 		{"attachment data", nil, func(m *Message) { m.Attachments[0].Data = nil }, "Attachments[0].Data", "empty"},
 		{"size 2 MB", func(m *Message) { m.Attachments[0].Data = bigAttachment(1_500_000) }, func(m *Message) { m.Attachments[0].Data = bigAttachment(1_600_000) }, "Message", "2 MB"},
 		{"class valid", func(m *Message) { m.Class = securityclass.Class2 }, func(m *Message) { m.Class = 4 }, "Class", "1, 2 or 3"},
@@ -67,11 +69,23 @@ func TestValidateRules(t *testing.T) {
 		{"notices only in class 1", func(m *Message) { class1(m); m.SMS = &SMSNotice{From: "Kommun", Text: "Nytt"} }, func(m *Message) { m.SMS = &SMSNotice{From: "Kommun", Text: "Nytt"} }, "SMS", "only for class 1"},
 		{"SMS text 160", func(m *Message) { class1(m); m.SMS = &SMSNotice{From: "Kommun", Text: strings.Repeat("s", 160)} }, func(m *Message) { class1(m); m.SMS = &SMSNotice{From: "Kommun", Text: strings.Repeat("s", 161)} }, "SMS.Text", "at most 160"},
 		{"SMS from 11", func(m *Message) { class1(m); m.SMS = &SMSNotice{From: "KommunenABC", Text: "x"} }, func(m *Message) { class1(m); m.SMS = &SMSNotice{From: "KommunenABCD", Text: "x"} }, "SMS.From", "at most 11"},
-		{"e-mail subject 254", func(m *Message) { class1(m); m.Email = &EmailNotice{From: "a@b.se", Subject: strings.Repeat("e", 254), Text: "x"} }, func(m *Message) { class1(m); m.Email = &EmailNotice{From: "a@b.se", Subject: strings.Repeat("e", 255), Text: "x"} }, "Email.Subject", "at most 254"},
+		{"e-mail subject 254", func(m *Message) {
+			class1(m)
+			m.Email = &EmailNotice{From: "a@b.se", Subject: strings.Repeat("e", 254), Text: "x"}
+		}, func(m *Message) {
+			class1(m)
+			m.Email = &EmailNotice{From: "a@b.se", Subject: strings.Repeat("e", 255), Text: "x"}
+		}, "Email.Subject", "at most 254"},
 		{"e-mail from", nil, func(m *Message) { class1(m); m.Email = &EmailNotice{From: "nobody", Subject: "s", Text: "x"} }, "Email.From", "pattern"},
 		{"official matter timestamp", func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now()} }, func(m *Message) { m.OfficialMatter = &OfficialMatter{EventID: "e"} }, "OfficialMatter.Timestamp", "required"},
-		{"official matter status", func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), MatterStatus: MatterRecipientInitiative} }, func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), MatterStatus: "open"} }, "OfficialMatter.MatterStatus", "senderinitiative"},
-		{"official matter id 255", func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), EventID: strings.Repeat("i", 255)} }, func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), EventID: strings.Repeat("i", 256)} }, "OfficialMatter.EventID", "at most 255"},
+		{"official matter status", func(m *Message) {
+			m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), MatterStatus: MatterRecipientInitiative}
+		}, func(m *Message) { m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), MatterStatus: "open"} }, "OfficialMatter.MatterStatus", "senderinitiative"},
+		{"official matter id 255", func(m *Message) {
+			m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), EventID: strings.Repeat("i", 255)}
+		}, func(m *Message) {
+			m.OfficialMatter = &OfficialMatter{Timestamp: time.Now(), EventID: strings.Repeat("i", 256)}
+		}, "OfficialMatter.EventID", "at most 255"},
 		{"ID length", func(m *Message) { m.ID = "" }, func(m *Message) { m.ID = strings.Repeat("i", 256) }, "ID", "at most 255"},
 	}
 	for _, tt := range tests {
