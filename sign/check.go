@@ -9,22 +9,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
 )
-
-// excC14N is goxmldsig's exclusive canonicaliser. Verify uses only it, not
-// goxmldsig's ValidationContext: that one searches the tree for the
-// signature with a budget of 1000 elements (etreeutils' default traversal
-// limit), and in this profile the signature comes last, after the whole
-// delivery — a delivery with a few hundred metadata entries would be refused
-// as "traversal limit reached". The profile fixes the signature's place, so
-// it is taken from there directly.
-var excC14N = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-
-// canonicalize returns the exclusive canonical form of a copy of el.
-func canonicalize(el *etree.Element) ([]byte, error) {
-	return excC14N.Canonicalize(el.Copy())
-}
 
 // wantChildren is the XSD sequence of each signed root.
 var wantChildren = map[string][]string{
@@ -33,8 +18,17 @@ var wantChildren = map[string][]string{
 }
 
 // checkLevel verifies the enveloped signature of root and returns what it
-// verified and the canonical bytes that were digested.
-func checkLevel(level LevelName, root *etree.Element, opts VerifyOptions) (Level, []byte, error) {
+// verified and the canonical bytes that were digested. When canonical (the
+// canonical form of root, signature included) is already at hand, the
+// digested bytes are cut from it instead of canonicalising again.
+//
+// The signature is taken from the one place the profile allows, the root's
+// last child. goxmldsig's ValidationContext is not used: it searches the
+// tree for a signature with a budget of 1000 elements (etreeutils' default
+// traversal limit), and here the signature comes after the whole delivery,
+// so a delivery with a few hundred metadata entries would be refused as
+// "traversal limit reached".
+func checkLevel(level LevelName, root *etree.Element, opts VerifyOptions, canonical []byte) (Level, []byte, error) {
 	fail := func(sentinel error, format string, a ...any) (Level, []byte, error) {
 		return Level{}, nil, verifyErr(level, sentinel, fmt.Sprintf(format, a...))
 	}
@@ -69,11 +63,13 @@ func checkLevel(level LevelName, root *etree.Element, opts VerifyOptions) (Level
 	}
 
 	// The enveloped-signature transform, then exclusive C14N.
-	detached := root.Copy()
-	detached.RemoveChildAt(sigEl.Index())
-	digested, err := excC14N.Canonicalize(detached)
-	if err != nil {
-		return fail(ErrMalformed, "canonicalise: %v", err)
+	var digested []byte
+	if canonical != nil {
+		if digested, err = withoutSignature(canonical); err != nil {
+			return Level{}, nil, verifyErr(level, ErrSignatureInvalid, err.Error())
+		}
+	} else {
+		digested = appendCanonical(nil, root, sigEl)
 	}
 	h := sig.digest.new()
 	h.Write(digested)
@@ -187,10 +183,7 @@ func readSignature(sigEl *etree.Element, allowSHA1 bool) (sig signature, err err
 	if sig.value, err = decodeB64(valueEl.Text()); err != nil || len(sig.value) == 0 {
 		return sig, fmt.Errorf("SignatureValue is not base64")
 	}
-	if sig.signedInfo, err = canonicalize(si); err != nil {
-		sig.sentinel = ErrMalformed
-		return sig, fmt.Errorf("canonicalise SignedInfo: %v", err)
-	}
+	sig.signedInfo = appendCanonical(nil, si, nil)
 	sig.sentinel = ErrUntrustedCertificate
 	if sig.certs, err = readKeyInfo(keyInfo); err != nil {
 		return sig, err

@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/xml"
 	"fmt"
@@ -124,7 +125,7 @@ func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
 	v := &Verified{}
 	signed := target
 	if sealed {
-		lvl, digested, err := checkLevel(LevelSeal, target, opts)
+		lvl, digested, err := checkLevel(LevelSeal, target, opts, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -136,17 +137,18 @@ func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
 			return nil, verifyErr(LevelSeal, ErrSignatureInvalid, "the seal says the signatures were not OK")
 		}
 		kids, _ := elementChildren(target)
-		signed = kids[0].Copy() // detached: checked as its own root
+		signed = kids[0]
 	}
-	lvl, digested, err := checkLevel(LevelSender, signed, opts)
+	// The sender signed SignedDelivery as its own root: its canonical form
+	// as an apex is what a forwarder seals, and, without the signature,
+	// what the sender's digest covers.
+	v.SignedDelivery = appendCanonical(nil, signed, nil)
+	lvl, digested, err := checkLevel(LevelSender, signed, opts, v.SignedDelivery)
 	if err != nil {
 		return nil, err
 	}
 	v.Levels = append(v.Levels, lvl)
 	if v.Delivery, err = message.ParseSignedDelivery(digested); err != nil {
-		return nil, verifyErr(LevelSender, ErrMalformed, err.Error())
-	}
-	if v.SignedDelivery, err = canonicalize(signed); err != nil {
 		return nil, verifyErr(LevelSender, ErrMalformed, err.Error())
 	}
 	v.SignerIsSender = lvl.Signer.OrgNumber != "" && lvl.Signer.OrgNumber == v.Delivery.Sender.ID
@@ -190,23 +192,29 @@ func locate(root *etree.Element) (target *etree.Element, sealed bool, err error)
 	return nil, false, fmt.Errorf("%w: root {%s}%s is not a SignedDelivery, SealedDelivery, deliverSecure or SOAP envelope", ErrMalformed, nsOf(root), root.Tag)
 }
 
-// readSeal reads the Seal from the seal level's digested bytes.
+// readSeal reads the Seal from the seal level's digested bytes. The Seal
+// is the last child there (the signature was cut out), and '<' in text is
+// always escaped, so it is the last "<Seal>" of the canonical bytes; only
+// that tail is decoded, not the delivery before it.
 func readSeal(digested []byte) (*Seal, error) {
-	var doc struct {
-		Seal struct {
-			ReceivedTime string `xml:"http://minameddelanden.gov.se/schema/Message ReceivedTime"`
-			SignaturesOK string `xml:"http://minameddelanden.gov.se/schema/Message SignaturesOK"`
-		} `xml:"http://minameddelanden.gov.se/schema/Message/v3 Seal"`
+	i := bytes.LastIndex(digested, []byte("<Seal>"))
+	j := bytes.LastIndex(digested, []byte("</Seal>"))
+	if i < 0 || j < i {
+		return nil, verifyErr(LevelSeal, ErrMalformed, "no Seal in the sealed delivery")
 	}
-	if err := xml.Unmarshal(digested, &doc); err != nil {
+	var doc struct {
+		ReceivedTime string `xml:"http://minameddelanden.gov.se/schema/Message ReceivedTime"`
+		SignaturesOK string `xml:"http://minameddelanden.gov.se/schema/Message SignaturesOK"`
+	}
+	if err := xml.Unmarshal(digested[i:j+len("</Seal>")], &doc); err != nil {
 		return nil, verifyErr(LevelSeal, ErrMalformed, "seal: "+err.Error())
 	}
-	t, err := time.Parse("2006-01-02", trimDate(doc.Seal.ReceivedTime))
+	t, err := time.Parse("2006-01-02", trimDate(doc.ReceivedTime))
 	if err != nil {
 		return nil, verifyErr(LevelSeal, ErrMalformed, "seal ReceivedTime is not a date")
 	}
 	var ok bool
-	switch doc.Seal.SignaturesOK {
+	switch doc.SignaturesOK {
 	case "true", "1":
 		ok = true
 	case "false", "0":

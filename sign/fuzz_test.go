@@ -1,0 +1,64 @@
+package sign
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	dsig "github.com/russellhaering/goxmldsig"
+)
+
+func fuzzSeeds(f *testing.F) {
+	c := testCreds(f)
+	signed, sealed := signedAndSealed(f, c)
+	body, err := AppendDeliverSecure(nil, sealed)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(signed)
+	f.Add(sealed)
+	f.Add(soapEnvelope(body))
+	files, _ := filepath.Glob(filepath.Join("testdata", "attacks", "*.xml"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+}
+
+// FuzzVerify feeds Verify arbitrary documents: it must return, without
+// panicking, and never accept what the limits or the profile refuse.
+func FuzzVerify(f *testing.F) {
+	fuzzSeeds(f)
+	c := testCreds(f)
+	o := opts(c)
+	o.Limits = Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxElements: 10_000}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		v, err := Verify(doc, o)
+		if err == nil && (v == nil || v.Delivery == nil || len(v.Levels) == 0) {
+			t.Fatalf("accepted without a result")
+		}
+	})
+}
+
+// FuzzCanonicalAgainstGoxmldsig holds the canonicaliser against goxmldsig's
+// on every tree inside the profile (namespaced elements, no comments, PIs or
+// namespaced attributes).
+func FuzzCanonicalAgainstGoxmldsig(f *testing.F) {
+	fuzzSeeds(f)
+	f.Add([]byte(`<a xmlns="urn:a" z="1" b="&lt;"><b xmlns="urn:b">x&#13;</b></a>`))
+	canonicalizer := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		root, err := parseTree(doc, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxElements: 10_000})
+		if err != nil || checkSignedContent(root) != nil {
+			return
+		}
+		want, err := canonicalizer.Canonicalize(root.Copy())
+		if err != nil {
+			return
+		}
+		if got := appendCanonical(nil, root, nil); string(got) != string(want) {
+			t.Fatalf("canonical forms differ:\nours:      %q\ngoxmldsig: %q", got, want)
+		}
+	})
+}
