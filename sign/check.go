@@ -132,56 +132,56 @@ func readSignature(sigEl *etree.Element, allowSHA1 bool) (sig signature, err err
 	sig.sentinel = ErrSignatureInvalid
 	parts, err := children(sigEl, "SignedInfo", "SignatureValue", "KeyInfo")
 	if err != nil {
-		return sig, fmt.Errorf("Signature: %v", err)
+		return sig, fmt.Errorf("the Signature: %v", err)
 	}
 	si, valueEl, keyInfo := parts[0], parts[1], parts[2]
 	siParts, err := children(si, "CanonicalizationMethod", "SignatureMethod", "Reference")
 	if err != nil {
-		return sig, fmt.Errorf("SignedInfo: %v (exactly one Reference)", err)
+		return sig, fmt.Errorf("the SignedInfo: %v (exactly one Reference)", err)
 	}
 	if alg := algorithmOf(siParts[0]); alg != AlgExcC14N || hasChildElements(siParts[0]) {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("CanonicalizationMethod %q: only exclusive C14N without comments", alg)
+		return sig, fmt.Errorf("the CanonicalizationMethod %q: only exclusive C14N without comments", alg)
 	}
 	method, ok := findSignatureAlg(algorithmOf(siParts[1]))
 	if !ok || hasChildElements(siParts[1]) {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("SignatureMethod %q is not allowed", algorithmOf(siParts[1]))
+		return sig, fmt.Errorf("the SignatureMethod %q is not allowed", algorithmOf(siParts[1]))
 	}
 	if method.weak && !allowSHA1 {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("SignatureMethod %s needs AllowSHA1", method.label)
+		return sig, fmt.Errorf("the SignatureMethod %s needs AllowSHA1", method.label)
 	}
 	sig.method = method
 	ref := siParts[2]
 	if uri := ref.SelectAttr("URI"); uri == nil || uri.Value != "" {
-		return sig, fmt.Errorf(`Reference must have URI="" (the whole document)`)
+		return sig, fmt.Errorf(`the Reference must have URI="" (the whole document)`)
 	}
 	refParts, err := children(ref, "Transforms", "DigestMethod", "DigestValue")
 	if err != nil {
-		return sig, fmt.Errorf("Reference: %v", err)
+		return sig, fmt.Errorf("the Reference: %v", err)
 	}
 	transforms, text := elementChildren(refParts[0])
 	if text || len(transforms) != 2 || algorithmOf(transforms[0]) != AlgEnveloped || algorithmOf(transforms[1]) != AlgExcC14N ||
 		hasChildElements(transforms[0]) || hasChildElements(transforms[1]) || !is(transforms[0], nsDS, "Transform") || !is(transforms[1], nsDS, "Transform") {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("Transforms must be exactly enveloped-signature then exclusive C14N")
+		return sig, fmt.Errorf("the Transforms must be exactly enveloped-signature then exclusive C14N")
 	}
 	digest, ok := findDigest(algorithmOf(refParts[1]))
 	if !ok {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("DigestMethod %q is not allowed", algorithmOf(refParts[1]))
+		return sig, fmt.Errorf("the DigestMethod %q is not allowed", algorithmOf(refParts[1]))
 	}
 	if digest.weak && !allowSHA1 {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("DigestMethod %s needs AllowSHA1", digest.label)
+		return sig, fmt.Errorf("the DigestMethod %s needs AllowSHA1", digest.label)
 	}
 	sig.digest = digest
 	if sig.digestValue, err = decodeB64(refParts[2].Text()); err != nil || len(sig.digestValue) != digest.size {
-		return sig, fmt.Errorf("DigestValue is not a %s digest in base64", digest.label)
+		return sig, fmt.Errorf("the DigestValue is not a %s digest in base64", digest.label)
 	}
 	if sig.value, err = decodeB64(valueEl.Text()); err != nil || len(sig.value) == 0 {
-		return sig, fmt.Errorf("SignatureValue is not base64")
+		return sig, fmt.Errorf("the SignatureValue is not base64")
 	}
 	sig.signedInfo = appendCanonical(nil, si, nil)
 	sig.sentinel = ErrUntrustedCertificate
@@ -196,7 +196,7 @@ func readSignature(sigEl *etree.Element, allowSHA1 bool) (sig signature, err err
 func readKeyInfo(keyInfo *etree.Element) ([]*x509.Certificate, error) {
 	kids, _ := elementChildren(keyInfo)
 	if len(kids) != 1 || !is(kids[0], nsDS, "X509Data") {
-		return nil, fmt.Errorf("KeyInfo must hold exactly one X509Data")
+		return nil, fmt.Errorf("the KeyInfo must hold exactly one X509Data")
 	}
 	var certs []*x509.Certificate
 	items, _ := elementChildren(kids[0])
@@ -205,21 +205,21 @@ func readKeyInfo(keyInfo *etree.Element) ([]*x509.Certificate, error) {
 		case is(it, nsDS, "X509Certificate"):
 			der, err := decodeB64(it.Text())
 			if err != nil {
-				return nil, fmt.Errorf("X509Certificate is not base64")
+				return nil, fmt.Errorf("the X509Certificate is not base64")
 			}
 			c, err := x509.ParseCertificate(der)
 			if err != nil {
-				return nil, fmt.Errorf("X509Certificate: %v", err)
+				return nil, fmt.Errorf("the X509Certificate: %v", err)
 			}
 			certs = append(certs, c)
 		case is(it, nsDS, "X509SubjectName"), is(it, nsDS, "X509IssuerSerial"):
 			// Informative; the certificate itself is what is checked.
 		default:
-			return nil, fmt.Errorf("X509Data holds %s: only X509Certificate, X509SubjectName and X509IssuerSerial", it.Tag)
+			return nil, fmt.Errorf("the X509Data holds %s: only X509Certificate, X509SubjectName and X509IssuerSerial", it.Tag)
 		}
 	}
 	if len(certs) == 0 {
-		return nil, fmt.Errorf("KeyInfo carries no X509Certificate")
+		return nil, fmt.Errorf("the KeyInfo carries no X509Certificate")
 	}
 	return certs, nil
 }
