@@ -192,6 +192,12 @@ func TestVerifyDocumentsSignedByXmlsec1(t *testing.T) {
 	require.NoError(t, err)
 	prefixedSOAP := prefixify(t, soapEnvelope(body))
 
+	foreign := map[string][]byte{"canonical": signed, "pretty-printed": pretty, "sealed-prefixed-soap": prefixedSOAP, "rsa-sha1": sha1}
+	if *update {
+		for name, doc := range foreign {
+			require.NoError(t, os.WriteFile(filepath.Join("testdata", "foreign", name+".xml"), doc, 0o644))
+		}
+	}
 	for name, doc := range map[string][]byte{"canonical": signed, "pretty-printed": pretty, "sealed, prefixed SOAP": prefixedSOAP} {
 		v, err := Verify(doc, opts(c))
 		require.NoError(t, err, name)
@@ -211,6 +217,24 @@ func TestVerifyDocumentsSignedByXmlsec1(t *testing.T) {
 	// Tampering with what xmlsec1 signed is caught.
 	_, err = Verify(bytes.Replace(pretty, []byte("bygglov"), []byte("bygglow"), 1), opts(c))
 	assert.ErrorIs(t, err, ErrSignatureInvalid)
+}
+
+// The documents xmlsec1 made, kept under testdata/foreign for the mm command
+// and other languages' tests, still verify.
+func TestForeignGoldenFilesVerify(t *testing.T) {
+	t.Parallel()
+	c := testCreds(t)
+	for name, levels := range map[string]int{"canonical": 1, "pretty-printed": 1, "sealed-prefixed-soap": 2} {
+		doc, err := os.ReadFile(filepath.Join("testdata", "foreign", name+".xml"))
+		require.NoError(t, err)
+		v, err := Verify(doc, opts(c))
+		require.NoError(t, err, name)
+		assert.Len(t, v.Levels, levels, name)
+	}
+	sha1, err := os.ReadFile(filepath.Join("testdata", "foreign", "rsa-sha1.xml"))
+	require.NoError(t, err)
+	_, err = Verify(sha1, opts(c))
+	assert.ErrorIs(t, err, ErrAlgorithm)
 }
 
 // sealedToWire turns a standalone SealedDelivery (any whitespace) into the

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/avsandare/mm/sign"
+)
+
+func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("verify", "[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-", stderr)
+	var trust multiFlag
+	fs.Var(&trust, "trust", "PEM file of CA certificates to trust (repeatable; default: the system's roots)")
+	at := fs.String("at", "", "check certificates as of this time (RFC 3339), e.g. when the delivery was sent")
+	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1/sha1 signatures, which some operators still make")
+	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	opts := sign.VerifyOptions{AllowSHA1: *allowSHA1, InsecureSkipChain: *skipChain}
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			fmt.Fprintf(stderr, "mm verify: --at %q is not an RFC 3339 time, like 2026-11-26T10:00:00+01:00\n", *at)
+			return exitUsage
+		}
+		opts.At = t
+	}
+	roots, err := loadRoots(trust)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm verify:", err)
+		return exitUsage
+	}
+	opts.Roots = roots
+
+	name := fs.Arg(0)
+	doc, err := readInput(name, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm verify:", err)
+		return exitTrouble
+	}
+	v, verr := sign.Verify(doc, opts)
+	if *asJSON {
+		return printVerifyJSON(stdout, stderr, name, v, verr)
+	}
+	if verr != nil {
+		fmt.Fprintf(stdout, "%s: INVALID\n  %v\n", name, verr)
+		if errors.Is(verr, sign.ErrUntrustedCertificate) && len(trust) == 0 {
+			fmt.Fprintln(stdout, "  (no --trust given: only the system's roots were trusted)")
+		}
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "%s: valid\n", name)
+	for _, l := range v.Levels {
+		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
+	}
+	if v.Seal != nil {
+		fmt.Fprintf(stdout, "  seal   received %s, signatures OK: %t\n", v.Seal.ReceivedTime.Format("2006-01-02"), v.Seal.SignaturesOK)
+	}
+	d := v.Delivery
+	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, d.Sender.Name, d.Messages[0].Recipient, len(d.Messages))
+	for _, m := range d.Messages {
+		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", m.ID, len(m.Attachments))
+	}
+	if !v.SignerIsSender {
+		fmt.Fprintln(stdout, "  note: the sender-level signer is not the delivery's sender; it must be an intermediary allowed to sign for it")
+	}
+	return exitOK
+}
+
+func orgOrNone(o fmt.Stringer) string {
+	if s := o.String(); s != "" {
+		return s
+	}
+	return "(no organisation number)"
+}
+
+func algoLabel(l sign.Level) string {
+	switch l.SignatureAlgorithm {
+	case sign.AlgRSASHA256:
+		return "rsa-sha256"
+	case sign.AlgECDSASHA256:
+		return "ecdsa-sha256"
+	case sign.AlgRSASHA1:
+		return "rsa-sha1, allowed by --allow-sha1"
+	}
+	return l.SignatureAlgorithm
+}
+
+type verifyJSON struct {
+	File      string       `json:"file"`
+	Valid     bool         `json:"valid"`
+	Error     string       `json:"error,omitempty"`
+	Levels    []levelJSON  `json:"levels,omitempty"`
+	Seal      *sealJSON    `json:"seal,omitempty"`
+	Sender    string       `json:"sender,omitempty"`
+	Recipient string       `json:"recipient,omitempty"`
+	Messages  []string     `json:"messages,omitempty"`
+	OnBehalf  bool         `json:"signed_on_behalf,omitempty"`
+}
+
+type levelJSON struct {
+	Level     string `json:"level"`
+	OrgNumber string `json:"org_number"`
+	Subject   string `json:"subject"`
+	Algorithm string `json:"algorithm"`
+}
+
+type sealJSON struct {
+	ReceivedTime string `json:"received_time"`
+	SignaturesOK bool   `json:"signatures_ok"`
+}
+
+func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error) int {
+	out := verifyJSON{File: name, Valid: verr == nil}
+	if verr != nil {
+		out.Error = verr.Error()
+	} else {
+		for _, l := range v.Levels {
+			out.Levels = append(out.Levels, levelJSON{string(l.Name), string(l.Signer.OrgNumber), l.Signer.Subject, l.SignatureAlgorithm})
+		}
+		if v.Seal != nil {
+			out.Seal = &sealJSON{v.Seal.ReceivedTime.Format("2006-01-02"), v.Seal.SignaturesOK}
+		}
+		out.Sender = string(v.Delivery.Sender.ID)
+		out.Recipient = v.Delivery.Messages[0].Recipient.Masked()
+		for _, m := range v.Delivery.Messages {
+			out.Messages = append(out.Messages, m.ID)
+		}
+		out.OnBehalf = !v.SignerIsSender
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintln(stderr, "mm verify:", err)
+		return exitTrouble
+	}
+	if verr != nil {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// loadRoots reads the trusted CA certificates, or the system's without any.
+func loadRoots(files []string) (*x509.CertPool, error) {
+	if len(files) == 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			return x509.NewCertPool(), nil
+		}
+		return pool, nil
+	}
+	pool := x509.NewCertPool()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trust: %w", err)
+		}
+		certs, err := sign.ParseCertificatesPEM(b)
+		if err != nil {
+			return nil, fmt.Errorf("--trust %s: %w", f, err)
+		}
+		if len(certs) == 0 {
+			return nil, fmt.Errorf("--trust %s: no CERTIFICATE in the file", f)
+		}
+		for _, c := range certs {
+			pool.AddCert(c)
+		}
+	}
+	return pool, nil
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	const max = 64 << 20
+	var r io.Reader
+	if name == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > max {
+		return nil, fmt.Errorf("%s is larger than %d MiB", name, max>>20)
+	}
+	return b, nil
+}

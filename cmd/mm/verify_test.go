@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/avsandare/mm/sign"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The sign package keeps test credentials and documents made by xmlsec1 and
+// by attackers; the command must judge them as the library does.
+var (
+	signData = filepath.Join("..", "..", "sign", "testdata")
+	caPEM    = filepath.Join(signData, "pki", "ca.pem")
+	verifyAt = "2026-06-01T12:00:00Z"
+)
+
+func mm(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func sdkSealed(t *testing.T) string {
+	t.Helper()
+	read := func(n string) []byte {
+		b, err := os.ReadFile(filepath.Join(signData, "pki", n))
+		require.NoError(t, err)
+		return b
+	}
+	s, err := sign.LoadPEM(read("sender.pem"), read("sender.key"))
+	require.NoError(t, err)
+	signed, err := s.SignDelivery(testDelivery())
+	require.NoError(t, err)
+	sealed, err := s.Seal(signed, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	body, err := sign.AppendDeliverSecure(nil, sealed)
+	require.NoError(t, err)
+	f := filepath.Join(t.TempDir(), "request.xml")
+	require.NoError(t, os.WriteFile(f, body, 0o600))
+	return f
+}
+
+func TestVerifyValidForms(t *testing.T) {
+	t.Parallel()
+	files := map[string]int{
+		filepath.Join(signData, "foreign", "canonical.xml"):            1,
+		filepath.Join(signData, "foreign", "pretty-printed.xml"):       1,
+		filepath.Join(signData, "foreign", "sealed-prefixed-soap.xml"): 2,
+		sdkSealed(t): 2,
+	}
+	for f, levels := range files {
+		code, out, errOut := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
+		assert.Equal(t, exitOK, code, "%s\n%s%s", f, out, errOut)
+		assert.Contains(t, out, ": valid\n")
+		assert.Equal(t, levels, strings.Count(out, "signed by 16"), out)
+		assert.Contains(t, out, "to 19530323****", "the recipient is masked")
+		assert.NotContains(t, out, "195303231855")
+	}
+}
+
+func TestVerifySHA1NeedsTheFlag(t *testing.T) {
+	t.Parallel()
+	f := filepath.Join(signData, "foreign", "rsa-sha1.xml")
+	code, out, _ := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "INVALID")
+	assert.Contains(t, out, "needs AllowSHA1")
+	code, out, _ = mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, "--allow-sha1", f)
+	assert.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "rsa-sha1, allowed by --allow-sha1")
+}
+
+func TestVerifyRefusesEveryAttack(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(signData, "attacks", "*.xml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		code, out, _ := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
+		assert.Equal(t, exitFailed, code, "%s must be refused:\n%s", f, out)
+		assert.Contains(t, out, "INVALID", f)
+	}
+}
+
+func TestVerifyUntrustedWithoutTrustFlag(t *testing.T) {
+	t.Parallel()
+	code, out, _ := mm(t, "", "verify", "--at", verifyAt, sdkSealed(t))
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "unknown authority")
+	assert.Contains(t, out, "no --trust given")
+}
+
+func TestVerifyJSONAndStdin(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(sdkSealed(t))
+	require.NoError(t, err)
+	code, out, errOut := mm(t, string(doc), "verify", "--json", "--trust", caPEM, "--at", verifyAt, "-")
+	require.Equal(t, exitOK, code, errOut)
+	var got struct {
+		Valid  bool `json:"valid"`
+		Levels []struct {
+			Level, OrgNumber string
+		} `json:"levels"`
+		Recipient string `json:"recipient"`
+		Seal      struct {
+			ReceivedTime string `json:"received_time"`
+		} `json:"seal"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.True(t, got.Valid)
+	assert.Len(t, got.Levels, 2)
+	assert.Equal(t, "19530323****", got.Recipient)
+	assert.Equal(t, "2026-06-01", got.Seal.ReceivedTime)
+
+	code, out, _ = mm(t, "<x/>", "verify", "--json", "--trust", caPEM, "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, `"valid": false`)
+}
+
+func TestVerifyUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"verify"},
+		{"verify", "a.xml", "b.xml"},
+		{"verify", "--at", "yesterday", "a.xml"},
+		{"verify", "--trust", "/nonexistent/ca.pem", "a.xml"},
+		{"verify", "--bogus", "a.xml"},
+	} {
+		code, _, _ := mm(t, "", args...)
+		assert.Equal(t, exitUsage, code, "%v", args)
+	}
+	code, _, errOut := mm(t, "", "verify", "--trust", caPEM, "/nonexistent/doc.xml")
+	assert.Equal(t, exitTrouble, code)
+	assert.Contains(t, errOut, "no such file")
+	code, _, _ = mm(t, "", "frobnicate")
+	assert.Equal(t, exitUsage, code)
+	code, out, _ := mm(t, "", "help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "verify")
+}
