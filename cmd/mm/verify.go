@@ -98,15 +98,15 @@ func algoLabel(l sign.Level) string {
 }
 
 type verifyJSON struct {
-	File      string       `json:"file"`
-	Valid     bool         `json:"valid"`
-	Error     string       `json:"error,omitempty"`
-	Levels    []levelJSON  `json:"levels,omitempty"`
-	Seal      *sealJSON    `json:"seal,omitempty"`
-	Sender    string       `json:"sender,omitempty"`
-	Recipient string       `json:"recipient,omitempty"`
-	Messages  []string     `json:"messages,omitempty"`
-	OnBehalf  bool         `json:"signed_on_behalf,omitempty"`
+	File      string      `json:"file"`
+	Valid     bool        `json:"valid"`
+	Error     string      `json:"error,omitempty"`
+	Levels    []levelJSON `json:"levels,omitempty"`
+	Seal      *sealJSON   `json:"seal,omitempty"`
+	Sender    string      `json:"sender,omitempty"`
+	Recipient string      `json:"recipient,omitempty"`
+	Messages  []string    `json:"messages,omitempty"`
+	OnBehalf  bool        `json:"signed_on_behalf,omitempty"`
 }
 
 type levelJSON struct {
