@@ -1,0 +1,145 @@
+package receipt
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+
+	"github.com/avsandare/mm/message"
+)
+
+// soapPayload reads a SOAP 1.1 envelope up to the first element of its
+// Body and returns the decoder, positioned after that element's start tag,
+// with the tag. A proof keeps whole HTTP bodies, so this package reads
+// envelopes itself rather than depend on the transport layer.
+func soapPayload(doc []byte) (*xml.Decoder, xml.StartElement, error) {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	r := &xreader{d: d}
+	if err := r.open(message.NSSOAP, "Envelope"); err != nil {
+		return nil, xml.StartElement{}, err
+	}
+	if r.is(message.NSSOAP, "Header") {
+		if err := r.open(message.NSSOAP, "Header"); err != nil {
+			return nil, xml.StartElement{}, err
+		}
+		if err := d.Skip(); err != nil {
+			return nil, xml.StartElement{}, r.fail("%v", err)
+		}
+		r.path = r.path[:len(r.path)-1]
+	}
+	if err := r.open(message.NSSOAP, "Body"); err != nil {
+		return nil, xml.StartElement{}, err
+	}
+	t, err := r.next()
+	if err != nil {
+		return nil, xml.StartElement{}, err
+	}
+	se, ok := t.(xml.StartElement)
+	if !ok {
+		return nil, xml.StartElement{}, r.fail("empty body")
+	}
+	if se.Name.Space == message.NSSOAP && se.Name.Local == "Fault" {
+		return nil, xml.StartElement{}, r.fail("the body is a SOAP fault")
+	}
+	return d, se, nil
+}
+
+// requestFacts is what a proof checks in the request it keeps.
+type requestFacts struct {
+	kind       string // payload element: "deliverSecure" or "notify"
+	sender     string
+	recipients []string
+	messageIDs []string
+	sealed     bool // Seal and the intermediary's Signature are present
+}
+
+// What to collect from a request, by the path from the payload element, as
+// "namespace local" steps joined by "/".
+type role int
+
+const (
+	roleSender role = iota + 1
+	roleRecipient
+	roleMessageID
+	roleSeal
+	roleSealSignature
+)
+
+func step(ns, local string) string { return ns + " " + local }
+
+// path joins steps given as namespace, local pairs.
+func path(pairs ...string) string {
+	parts := make([]string, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		parts = append(parts, step(pairs[i], pairs[i+1]))
+	}
+	return strings.Join(parts, "/")
+}
+
+func requestPaths() map[string]role {
+	const m3, m2, m, snd, nf3 = message.NSMessageV3, message.NSMessageV2, message.NSMessage, message.NSSender, nsNf3
+	ds := path(nsSvc3, "deliverSecure", nsSvc3, "deliverSecure")
+	delivery := ds + "/" + path(m3, "SignedDelivery", m3, "Delivery")
+	dHeader := delivery + "/" + step(m3, "Header")
+	nt := path(nsSvc3, "notify", nsSvc3, "notify")
+	nHeader := nt + "/" + step(nf3, "Header")
+	return map[string]role{
+		dHeader + "/" + path(m2, "Sender", snd, "Id"):                roleSender,
+		dHeader + "/" + step(m2, "Recipient"):                        roleRecipient,
+		delivery + "/" + path(m3, "Message", m3, "Header", m3, "Id"): roleMessageID,
+		ds + "/" + step(m3, "Seal"):                                  roleSeal,
+		ds + "/" + step(message.NSDSig, "Signature"):                 roleSealSignature,
+		nHeader + "/" + path(m, "Sender", snd, "Id"):                 roleSender,
+		nHeader + "/" + step(m, "Recipient"):                         roleRecipient,
+		nt + "/" + path(nf3, "Message", nf3, "header", m3, "Id"):     roleMessageID,
+	}
+}
+
+// scanRequest reads the facts a proof checks from a deliverSecure or notify
+// request envelope. It checks structure only as far as it reads; the
+// signatures are package sign's to verify.
+func scanRequest(doc []byte) (*requestFacts, error) {
+	d, start, err := soapPayload(doc)
+	if err != nil {
+		return nil, err
+	}
+	if start.Name.Space != nsSvc3 || (start.Name.Local != "deliverSecure" && start.Name.Local != "notify") {
+		return nil, &ParseError{Path: "/Envelope/Body/" + start.Name.Local, Reason: "want deliverSecure or notify in namespace " + nsSvc3}
+	}
+	f := &requestFacts{kind: start.Name.Local}
+	paths := requestPaths()
+	stack := []string{step(start.Name.Space, start.Name.Local)}
+	var text []byte
+	var seal, sig bool
+	for len(stack) > 0 {
+		t, err := d.Token()
+		if err != nil {
+			return nil, &ParseError{Path: "/Envelope/Body/" + start.Name.Local, Reason: err.Error()}
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			stack = append(stack, step(t.Name.Space, t.Name.Local))
+			text = text[:0]
+		case xml.CharData:
+			text = append(text, t...)
+		case xml.EndElement:
+			v := strings.TrimSpace(string(text))
+			switch paths[strings.Join(stack, "/")] {
+			case roleSender:
+				f.sender = v
+			case roleRecipient:
+				f.recipients = append(f.recipients, v)
+			case roleMessageID:
+				f.messageIDs = append(f.messageIDs, v)
+			case roleSeal:
+				seal = true
+			case roleSealSignature:
+				sig = true
+			}
+			stack = stack[:len(stack)-1]
+			text = text[:0]
+		}
+	}
+	f.sealed = seal && sig
+	return f, nil
+}
