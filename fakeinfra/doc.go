@@ -1,0 +1,42 @@
+// Package fakeinfra is the whole Mina meddelanden infrastructure in memory —
+// the address register FaR (Recipient v3 and Authority) and four mailbox
+// operators (Service v3) — speaking the real protocol over real HTTPS with
+// mutual TLS, for tests of the SDK and of agencies' own applications.
+//
+// One call starts it; it generates a test PKI (a CA, server certificates
+// for loopback, an organisation certificate for the sender with the
+// organisation number in the subject's serialNumber), registers the sender
+// in the Authority register, and stops with the test:
+//
+//	infra := fakeinfra.Start(t)
+//	infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra"))
+//	infra.AddRecipient("198101052382", fakeinfra.NoMailbox())
+//	// ... connect the real clients with infra.HTTPClient(), infra.FaR(),
+//	// infra.SenderSigner(), infra.Roots() ...
+//	got := infra.Mailbox("195303231855") // what the operator stored
+//
+// The operators behave like real ones: they require a client certificate
+// from the CA, parse the SOAP request, verify the seal and the sender's
+// signature with package sign (both quirks included), check that the sender
+// is registered and that each signer may act for it, enforce the XSD rules,
+// the content types and the 2 MB limit, store each message once (by message
+// ID: a repeat gets the first answer and stores nothing), record a neutral
+// notification to the recipient, and answer DeliveryResult or the fault a
+// real operator gives (5001 invalid input, 5005 too large, 5006 signature
+// invalid, 5007 the ID exists with other content, 5019 MIME type, 5002 the
+// sender is not registered, 6009 the sealer may not act for the sender,
+// 6010 the sender-level signer is neither the sender nor allowed to sign for
+// it). Every answer validates against the official XSD.
+//
+// Faults are injected per endpoint — a SOAP fault by code, an HTTP status,
+// latency, a reset connection, a timeout, an operator down for a while —
+// for N calls or a fraction of them, drawn from a seeded source so that runs
+// repeat; a fault may strike after the operator stored the message, as a
+// lost answer does. Inspectors show what arrived: Mailbox, Deliveries,
+// Notifications, Requests, Duplicates. The clock the operators read can be
+// set.
+//
+// Keys are generated once per process and reused, so starting many fakes in
+// one test run is cheap. "mm fake serve" runs the same fake as a process for
+// tests written in other languages.
+package fakeinfra

@@ -1,0 +1,159 @@
+package fakeinfra
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
+)
+
+// Endpoint names a service of the fake, for Requests and fault injection.
+type Endpoint string
+
+// FaR's endpoints.
+const (
+	EndpointRecipient Endpoint = "far/recipient"
+	EndpointAuthority Endpoint = "far/authority"
+)
+
+// OperatorEndpoint names an operator's Service v3 endpoint.
+func OperatorEndpoint(name string) Endpoint { return Endpoint("operator/" + name) }
+
+// serveFaR answers Recipient v3 and Authority calls.
+func (i *Infra) serveFaR(w http.ResponseWriter, r *http.Request) {
+	var ep Endpoint
+	switch r.URL.Path {
+	case "/Recipient/v3":
+		ep = EndpointRecipient
+	case "/Authority":
+		ep = EndpointAuthority
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	i.serve(ep, w, r, func(body []byte) ([]byte, *faultAnswer) { return i.answerFaR(ep, r, body) })
+}
+
+// answerFaR decodes a FaR request and builds the answer.
+func (i *Infra) answerFaR(ep Endpoint, r *http.Request, body []byte) ([]byte, *faultAnswer) {
+	p, err := soap.ReadRequest(body)
+	if err != nil {
+		return nil, invalidInput("not a SOAP request: %v", err)
+	}
+	name := p.Start.Name
+	switch {
+	case ep == EndpointRecipient && name.Space == message.NSRecipientV3 && name.Local == "isReachable":
+		var req struct {
+			Sender string   `xml:"http://minameddelanden.gov.se/schema/Recipient/v3 senderOrgNr"`
+			IDs    []string `xml:"http://minameddelanden.gov.se/schema/Recipient/v3 recipientId"`
+		}
+		if err := p.Decoder.DecodeElement(&req, &p.Start); err != nil {
+			return nil, invalidInput("isReachable: %v", err)
+		}
+		sender, fa := i.callerMayAskFor(r, req.Sender)
+		if fa != nil {
+			return nil, fa
+		}
+		ids, fa := recipientIDs(req.IDs, 0)
+		if fa != nil {
+			return nil, fa
+		}
+		return appendIsReachableResponse(nil, i.reachability(sender, ids)), nil
+	case ep == EndpointRecipient && name.Space == message.NSRecipientV3 && name.Local == "isRegistered":
+		var req struct {
+			IDs []string `xml:"http://minameddelanden.gov.se/schema/Recipient/v3 recipientId"`
+		}
+		if err := p.Decoder.DecodeElement(&req, &p.Start); err != nil {
+			return nil, invalidInput("isRegistered: %v", err)
+		}
+		ids, fa := recipientIDs(req.IDs, 1)
+		if fa != nil {
+			return nil, fa
+		}
+		accounts := make([]far.Account, len(ids))
+		for k, r := range i.reachability("", ids) {
+			accounts[k] = r.Account
+		}
+		return appendIsRegisteredResponse(nil, accounts), nil
+	case ep == EndpointAuthority && name.Space == message.NSAuthority && name.Local == "getSenders":
+		if err := p.Decoder.Skip(); err != nil {
+			return nil, invalidInput("getSenders: %v", err)
+		}
+		return appendSendersResponse(nil, i.reg.sendersList()), nil
+	case ep == EndpointAuthority && name.Space == message.NSAuthority && name.Local == "getDispatchers":
+		if err := p.Decoder.Skip(); err != nil {
+			return nil, invalidInput("getDispatchers: %v", err)
+		}
+		return appendDispatchersResponse(nil, i.reg.dispatchersList()), nil
+	}
+	return nil, invalidInput("no operation {%s}%s at this endpoint", name.Space, name.Local)
+}
+
+// callerMayAskFor checks the sender a lookup is made for: a registered
+// sender that the client certificate's organisation may act for.
+func (i *Infra) callerMayAskFor(r *http.Request, senderText string) (message.OrgNumber, *faultAnswer) {
+	sender, err := message.ParseOrgNumber(senderText)
+	if err != nil || string(sender) != senderText {
+		return "", invalidInput("senderOrgNr is not an organisation number")
+	}
+	caller, err := callerOrg(r)
+	if err != nil {
+		return "", &faultAnswer{code: soap.CodeNotAuthorised, desc: err.Error()}
+	}
+	if !i.reg.mayActFor(caller, sender) {
+		return "", &faultAnswer{code: soap.CodeNotAuthorised, desc: fmt.Sprintf("%s may not ask on behalf of %s", caller, sender)}
+	}
+	return sender, nil
+}
+
+// recipientIDs checks the identities of a request.
+func recipientIDs(raw []string, min int) ([]message.RecipientID, *faultAnswer) {
+	if len(raw) > far.MaxPerCall {
+		return nil, &faultAnswer{code: soap.CodeMaximumExceeded, desc: fmt.Sprintf("%d recipients in one call; at most %d", len(raw), far.MaxPerCall)}
+	}
+	if len(raw) < min {
+		return nil, invalidInput("at least %d recipientId", min)
+	}
+	ids := make([]message.RecipientID, len(raw))
+	for k, s := range raw {
+		id := message.RecipientID(s)
+		if !id.Valid() {
+			return nil, invalidInput("recipientId %d is not a valid identity", k+1)
+		}
+		ids[k] = id
+	}
+	return ids, nil
+}
+
+// reachability answers for each id as FaR would for sender ("" for
+// isRegistered, where acceptance does not matter).
+func (i *Infra) reachability(sender message.OrgNumber, ids []message.RecipientID) []far.Reachability {
+	out := make([]far.Reachability, len(ids))
+	for k, id := range ids {
+		res := far.Reachability{Account: far.Account{Recipient: id, Type: far.NoAccount}}
+		if rec, ok := i.reg.lookup(id); ok {
+			res.Type = rec.account
+			res.Pending = rec.pending
+			if rec.account != far.NoAccount {
+				res.LastRegistration = rec.since
+				if op, ok := i.operators[rec.operator]; ok {
+					d := op.describe()
+					res.Operator = &d
+				}
+				res.SenderAccepted = !rec.rejects[sender]
+			}
+		}
+		out[k] = res
+	}
+	return out
+}
+
+// callerOrg is the organisation number in the client certificate.
+func callerOrg(r *http.Request) (message.OrgNumber, error) {
+	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+		return "", fmt.Errorf("no client certificate")
+	}
+	return orgOfCert(r.TLS.PeerCertificates[0])
+}

@@ -1,0 +1,193 @@
+package fakeinfra
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/avsandare/mm/internal/soap"
+)
+
+// Fault is something that goes wrong at an endpoint. Make one with
+// SOAPFault, HTTPStatus, Latency, ConnectionReset or Timeout and inject it
+// with Infra.Inject.
+type Fault struct {
+	target Endpoint
+	kind   faultKind
+	code   int
+	status int
+	delay  time.Duration
+}
+
+type faultKind int
+
+const (
+	kindSOAPFault faultKind = iota
+	kindHTTPStatus
+	kindLatency
+	kindReset
+	kindTimeout
+)
+
+// SOAPFault answers with a SOAP fault carrying code (HTTP 500), as the
+// infrastructure does: 0–4999 technical, 5000–9999 application errors.
+func SOAPFault(target Endpoint, code int) Fault {
+	return Fault{target: target, kind: kindSOAPFault, code: code}
+}
+
+// OperatorFault is SOAPFault at the named operator.
+func OperatorFault(operator string, code int) Fault {
+	return SOAPFault(OperatorEndpoint(operator), code)
+}
+
+// HTTPStatus answers with an HTTP status and an HTML page, as a proxy in
+// front of a service does (502, 503, 504, 429…).
+func HTTPStatus(target Endpoint, status int) Fault {
+	return Fault{target: target, kind: kindHTTPStatus, status: status}
+}
+
+// Latency delays the call by d, then lets it through.
+func Latency(target Endpoint, d time.Duration) Fault {
+	return Fault{target: target, kind: kindLatency, delay: d}
+}
+
+// ConnectionReset breaks the connection without an answer.
+func ConnectionReset(target Endpoint) Fault { return Fault{target: target, kind: kindReset} }
+
+// Timeout holds the call without answering until the client gives up (or
+// ten minutes pass), then breaks the connection.
+func Timeout(target Endpoint) Fault { return Fault{target: target, kind: kindTimeout} }
+
+// FaultOption limits when an injected fault strikes.
+type FaultOption func(*injected)
+
+// Times makes the fault strike the first n matching calls only.
+func Times(n int) FaultOption { return func(f *injected) { f.times = n } }
+
+// Fraction makes the fault strike each matching call with probability p,
+// drawn from the fake's seeded source.
+func Fraction(p float64) FaultOption { return func(f *injected) { f.fraction = p } }
+
+// For keeps the fault active for d of real time from its injection — an
+// operator down for a while — then lets calls through again.
+func For(d time.Duration) FaultOption { return func(f *injected) { f.until = time.Now().Add(d) } }
+
+// AfterStore makes the fault strike after the operator has processed and
+// stored the call, in place of its answer: the request landed, the answer
+// was lost.
+func AfterStore() FaultOption { return func(f *injected) { f.after = true } }
+
+// Injected is a fault as injected, with a count of how often it struck.
+type Injected struct {
+	*injected
+}
+
+type injected struct {
+	Fault
+	times    int
+	fraction float64
+	until    time.Time
+	after    bool
+	rng      *rand.Rand
+	fired    int
+}
+
+// Fired is how many calls the fault struck.
+func (f Injected) Fired() int {
+	faultsMu.Lock()
+	defer faultsMu.Unlock()
+	return f.fired
+}
+
+// faultsMu guards every fake's injected faults; faults are rare and brief to
+// check, so one lock serves all.
+var faultsMu sync.Mutex
+
+type faults struct {
+	seed int64
+	list []*injected
+}
+
+// Inject adds a fault. Faults are checked in the order injected; the first
+// that strikes a call decides it.
+func (i *Infra) Inject(f Fault, opts ...FaultOption) Injected {
+	in := &injected{Fault: f}
+	for _, o := range opts {
+		o(in)
+	}
+	faultsMu.Lock()
+	defer faultsMu.Unlock()
+	n := uint64(len(i.faults.list))
+	in.rng = rand.New(rand.NewPCG(uint64(i.faults.seed), n+1))
+	i.faults.list = append(i.faults.list, in)
+	return Injected{in}
+}
+
+// ClearFaults removes every injected fault.
+func (i *Infra) ClearFaults() {
+	faultsMu.Lock()
+	defer faultsMu.Unlock()
+	i.faults.list = nil
+}
+
+// strike returns the fault that strikes this call at ep, before or after
+// processing, or nil.
+func (fs *faults) strike(ep Endpoint, after bool) *Fault {
+	faultsMu.Lock()
+	defer faultsMu.Unlock()
+	for _, f := range fs.list {
+		if f.target != ep || f.after != after {
+			continue
+		}
+		if f.times > 0 && f.fired >= f.times {
+			continue
+		}
+		if !f.until.IsZero() && time.Now().After(f.until) {
+			continue
+		}
+		if f.fraction > 0 && f.rng.Float64() >= f.fraction {
+			continue
+		}
+		f.fired++
+		out := f.Fault
+		return &out
+	}
+	return nil
+}
+
+// apply carries the fault out. It reports whether the call is answered
+// (latency lets it through).
+func (f *Fault) apply(w http.ResponseWriter, r *http.Request) bool {
+	switch f.kind {
+	case kindSOAPFault:
+		soap.WriteFault(w, f.code, fmt.Sprintf("injected fault %d", f.code), soap.NewCallID())
+	case kindHTTPStatus:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+		w.WriteHeader(f.status)
+		fmt.Fprintf(w, "<html><body><h1>%d %s</h1><p>injected by fakeinfra</p></body></html>", f.status, http.StatusText(f.status))
+	case kindLatency:
+		sleep(r.Context(), f.delay)
+		return false
+	case kindReset:
+		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
+	case kindTimeout:
+		sleep(r.Context(), 10*time.Minute)
+		panic(http.ErrAbortHandler)
+	}
+	return true
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

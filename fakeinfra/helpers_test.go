@@ -1,0 +1,62 @@
+package fakeinfra_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/sign"
+	"github.com/stretchr/testify/require"
+)
+
+// Test identities: test personal numbers, no real people.
+const (
+	alice = "195303231855"
+	bob   = "198101052382"
+	carl  = "199001012385"
+)
+
+func testMessage(to string) *message.Message {
+	m := &message.Message{
+		Recipient: message.RecipientID(to),
+		Subject:   "Beslut om bygglov",
+		Body:      message.Body{ContentType: message.ContentTypePlain, Text: "Ditt bygglov är beviljat."},
+		Support:   message.SupportInfo{Text: "Frågor? Ring 08-123 45 67."},
+		Attachments: []message.Attachment{
+			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
+		},
+	}
+	return m.SetDefaults()
+}
+
+// sealedRequest signs and seals m as the fake's sender and returns the SOAP
+// request an operator receives.
+func sealedRequest(t testing.TB, infra *fakeinfra.Infra, s *sign.Signer, sender message.Sender, m *message.Message) []byte {
+	t.Helper()
+	signed, err := s.SignDelivery(message.NewDelivery(sender, m), sign.OnBehalfOf(sender.ID))
+	require.NoError(t, err)
+	sealed, err := s.Seal(signed, infra.Now())
+	require.NoError(t, err)
+	body, err := sign.AppendDeliverSecure(nil, sealed)
+	require.NoError(t, err)
+	return soap.AppendEnvelope(nil, body)
+}
+
+// post sends a SOAP request with a plain net/http client.
+func post(t testing.TB, c *http.Client, url string, env []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(env))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", `""`)
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, b
+}

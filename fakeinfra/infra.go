@@ -1,0 +1,212 @@
+package fakeinfra
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/internal/testpki"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/sign"
+)
+
+// Default identities of the fake.
+const (
+	DefaultSenderOrg  message.OrgNumber = "162021004748"
+	DefaultSenderName string            = "Kommun A"
+)
+
+// OperatorSpec describes a fake mailbox operator.
+type OperatorSpec struct {
+	// Name is how tests and FaR answers refer to it ("kivra").
+	Name string
+	// ID is its organisation number.
+	ID message.OrgNumber
+	// DisplayName is the name FaR gives (ServiceSupplier Name).
+	DisplayName string
+}
+
+// DefaultOperators are the four operators a fake starts with, named after
+// the real ones. Kivra's organisation number is the one in the contract
+// samples; the others are made up (valid check digits, no real owner).
+var DefaultOperators = []OperatorSpec{
+	{Name: "kivra", ID: "165568402266", DisplayName: "Kivra"},
+	{Name: "minmyndighetspost", ID: "162021006883", DisplayName: "Min myndighetspost"},
+	{Name: "billo", ID: "165590010004", DisplayName: "Billo"},
+	{Name: "fortnox", ID: "165590020003", DisplayName: "Fortnox"},
+}
+
+// Infra is a running fake infrastructure. It is safe for concurrent use.
+type Infra struct {
+	pki       *pki
+	far       *httptest.Server
+	operators map[string]*operator
+	opOrder   []string
+	sender    message.Sender
+	clock     clock
+	faults    faults
+	reqs      requests
+	reg       registry
+	store     store
+	tb        testing.TB
+
+	closeOnce sync.Once
+}
+
+// Option configures a fake at start.
+type Option func(*settings) error
+
+type settings struct {
+	sender    message.Sender
+	operators []OperatorSpec
+	seed      int64
+}
+
+// WithSender makes the default sender someone else than Kommun A.
+func WithSender(org, name string) Option {
+	return func(s *settings) error {
+		id, err := message.ParseOrgNumber(org)
+		if err != nil {
+			return fmt.Errorf("fakeinfra: sender: %w", err)
+		}
+		s.sender = message.Sender{ID: id, Name: name}
+		return nil
+	}
+}
+
+// WithOperators replaces the four default operators.
+func WithOperators(ops ...OperatorSpec) Option {
+	return func(s *settings) error {
+		if len(ops) == 0 {
+			return errors.New("fakeinfra: at least one operator")
+		}
+		s.operators = ops
+		return nil
+	}
+}
+
+// WithSeed seeds the source that decides which calls a fractional fault
+// strikes, so that runs repeat (default 1).
+func WithSeed(seed int64) Option {
+	return func(s *settings) error { s.seed = seed; return nil }
+}
+
+// New starts a fake infrastructure; Close stops it.
+func New(opts ...Option) (*Infra, error) {
+	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators, seed: 1}
+	for _, o := range opts {
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	p, err := newPKI(s.sender)
+	if err != nil {
+		return nil, err
+	}
+	i := &Infra{pki: p, operators: map[string]*operator{}, sender: s.sender}
+	i.faults.seed = s.seed
+	i.reg.init()
+	i.store.init()
+	i.reg.addSender(s.sender.ID, s.sender.Name)
+	i.far = p.serve(http.HandlerFunc(i.serveFaR))
+	for _, spec := range s.operators {
+		if _, dup := i.operators[spec.Name]; dup {
+			i.Close()
+			return nil, fmt.Errorf("fakeinfra: operator %q given twice", spec.Name)
+		}
+		op := &operator{spec: spec, infra: i}
+		op.srv = p.serve(op)
+		i.operators[spec.Name] = op
+		i.opOrder = append(i.opOrder, spec.Name)
+	}
+	return i, nil
+}
+
+// Start starts a fake for a test and stops it when the test ends. It fails
+// the test if the fake cannot start; AddRecipient and the other seeding
+// calls then report their errors to the test too.
+func Start(tb testing.TB, opts ...Option) *Infra {
+	tb.Helper()
+	i, err := New(opts...)
+	if err != nil {
+		tb.Fatalf("fakeinfra: %v", err)
+	}
+	i.tb = tb
+	tb.Cleanup(i.Close)
+	return i
+}
+
+// Close stops every server of the fake.
+func (i *Infra) Close() {
+	i.closeOnce.Do(func() {
+		if i.far != nil {
+			i.far.Close()
+		}
+		for _, op := range i.operators {
+			op.srv.Close()
+		}
+	})
+}
+
+// report hands an error of a seeding call to the test, when there is one.
+func (i *Infra) report(err error) error {
+	if err != nil && i.tb != nil {
+		i.tb.Helper()
+		i.tb.Errorf("%v", err)
+	}
+	return err
+}
+
+// FaR returns the endpoints of the fake's FaR, for far.Config.
+func (i *Infra) FaR() far.Endpoints {
+	return far.Endpoints{Recipient: i.far.URL + "/Recipient/v3", Authority: i.far.URL + "/Authority"}
+}
+
+// OperatorURL returns an operator's ServiceAdress.
+func (i *Infra) OperatorURL(name string) string {
+	op, ok := i.operators[name]
+	if !ok {
+		return ""
+	}
+	return op.serviceAddress()
+}
+
+// Operators lists the operators' names in the order they were started.
+func (i *Infra) Operators() []string { return append([]string(nil), i.opOrder...) }
+
+// Operator returns how FaR describes an operator.
+func (i *Infra) Operator(name string) (far.Operator, bool) {
+	op, ok := i.operators[name]
+	if !ok {
+		return far.Operator{}, false
+	}
+	return op.describe(), true
+}
+
+// Sender is the fake's default sender.
+func (i *Infra) Sender() message.Sender { return i.sender }
+
+// SenderSigner signs as the default sender, with the certificate the fake's
+// CA issued for it.
+func (i *Infra) SenderSigner() *sign.Signer { return i.pki.sender }
+
+// Roots is a pool holding the fake's CA: the roots to trust for its servers
+// and for signatures its certificates make.
+func (i *Infra) Roots() *x509.CertPool { return i.pki.ca.Pool() }
+
+// CAPEM is the fake's CA certificate in PEM.
+func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
+
+// HTTPClient returns a client that presents the default sender's
+// certificate and trusts the fake's CA: what the SDK's clients need to talk
+// to the fake.
+func (i *Infra) HTTPClient() *http.Client { return i.pki.client(i.pki.senderLeaf) }
+
+// CA gives direct access to the fake's certificate authority, to issue more
+// certificates in tests (other senders, intermediaries, other CAs).
+func (i *Infra) CA() *testpki.CA { return i.pki.ca }
