@@ -29,8 +29,12 @@ const (
 	exitTrouble = 3 // something outside went wrong (files, network)
 )
 
-var commands = map[string]command{
-	"verify": {"check the signatures of a delivery, in any form it travels in", runVerify},
+// commands holds every subcommand; each registers itself from its own file
+// with register, so that commands can be added without touching this one.
+var commands = map[string]command{}
+
+func register(name, summary string, run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
+	commands[name] = command{summary, run}
 }
 
 func main() {

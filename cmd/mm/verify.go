@@ -12,6 +12,10 @@ import (
 	"github.com/avsandare/mm/sign"
 )
 
+func init() {
+	register("verify", "check the signatures of a delivery, in any form it travels in", runVerify)
+}
+
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("verify", "[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-", stderr)
 	var trust multiFlag
