@@ -55,6 +55,13 @@ type Config struct {
 	Logger *slog.Logger
 	// UserAgent is sent with every request.
 	UserAgent string
+	// ExpectContinue sends "Expect: 100-continue", so that the body goes
+	// out only once the server has accepted the headers: a server that
+	// redirects or refuses at once never receives it. The HTTP client's
+	// transport must wait for the answer (http.Transport's
+	// ExpectContinueTimeout; NewHTTPClient sets one second). For
+	// deliveries, whose body is the message.
+	ExpectContinue bool
 }
 
 // Client posts SOAP envelopes and reads the answers, retrying what may
@@ -84,6 +91,7 @@ type Client struct {
 	maxBytes  int64
 	log       *slog.Logger
 	userAgent string
+	expect    bool
 }
 
 // Response is a SOAP answer that is not a fault.
@@ -110,6 +118,7 @@ func New(cfg Config) (*Client, error) {
 		maxBytes:  orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:       cfg.Logger,
 		userAgent: orDefault(cfg.UserAgent, DefaultUserAgent),
+		expect:    cfg.ExpectContinue,
 	}
 	if c.retries < 0 {
 		c.retries = 0
@@ -176,6 +185,9 @@ func (c *Client) Call(ctx context.Context, rawURL string, envelope []byte) (*Res
 	h.Set("SOAPAction", SOAPAction)
 	h.Set("Accept", "text/xml")
 	h.Set("User-Agent", c.userAgent)
+	if c.expect {
+		h.Set("Expect", "100-continue")
+	}
 
 	st := &call{c: c, url: safeURL(u)}
 	req.SetResponseHandler(st.handle)

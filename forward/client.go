@@ -1,0 +1,261 @@
+package forward
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/securityclass"
+	"github.com/avsandare/mm/sign"
+)
+
+// Client seals and delivers. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	soap *soap.Client
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	sc, err := soap.New(soap.Config{
+		HTTPClient: cfg.HTTPClient, MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	c := &Client{cfg: cfg, soap: sc, now: cfg.Now, log: cfg.Logger}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c, nil
+}
+
+// ErrMaybeDelivered is wrapped when a request may have reached the
+// operator but no answer was read: a timeout after sending, a lost
+// connection, an operator down until the deadline. The receipt's state is
+// unknown; sending again with the same message ID is safe.
+var ErrMaybeDelivered = errors.New("the message may or may not have arrived")
+
+// DeliverSecure verifies a signed delivery made anywhere — the sender's
+// signature chained to Roots, its signer allowed to sign for the sender —
+// seals it as the intermediary and delivers it to op. The proof holds the
+// receipt, the exact request sent and the answer.
+//
+// Refused locally, before anything is sent: an invalid signature
+// (sign.ErrSignatureInvalid and kin), a signer or a sealer that may not act
+// for the sender (ErrNotAuthorised), an operator address outside the
+// policy (ErrOperatorAddress).
+func (c *Client) DeliverSecure(ctx context.Context, op Operator, signed []byte) (*receipt.Proof, error) {
+	if c.cfg.Roots == nil {
+		return nil, fmt.Errorf("%w: Roots are required to verify senders' signatures", ErrConfig)
+	}
+	if err := c.checkOperator(op); err != nil {
+		return nil, err
+	}
+	v, err := sign.Verify(signed, sign.VerifyOptions{Roots: c.cfg.Roots, At: c.now(), AllowSHA1: c.cfg.AllowSHA1})
+	if err != nil {
+		return nil, fmt.Errorf("forward: the sender's signature: %w", err)
+	}
+	if _, sealed := v.Level(sign.LevelSeal); sealed {
+		return nil, fmt.Errorf("forward: %w: the delivery is sealed already; DeliverSecure takes a SignedDelivery", sign.ErrMalformed)
+	}
+	d := v.Delivery
+	lvl, _ := v.Level(sign.LevelSender)
+	if !c.mayActFor(lvl.Signer.OrgNumber, d.Sender.ID) {
+		return nil, fmt.Errorf("forward: %w: the delivery is signed by %s, who may not sign for %s", ErrNotAuthorised, orgText(lvl.Signer.OrgNumber), d.Sender.ID)
+	}
+	return c.sealAndSend(ctx, op, d, v.SignedDelivery)
+}
+
+// Deliver signs d with signer (the sender's certificate, or an
+// intermediary's allowed to sign for the sender), seals it and delivers it
+// to op: the path of an agency that is its own intermediary. Its own fresh
+// signature is not verified again.
+func (c *Client) Deliver(ctx context.Context, op Operator, d *message.Delivery, signer *sign.Signer) (*receipt.Proof, error) {
+	if err := c.checkOperator(op); err != nil {
+		return nil, err
+	}
+	if !c.mayActFor(signer.OrgNumber(), d.Sender.ID) {
+		return nil, fmt.Errorf("forward: %w: %s may not sign for %s", ErrNotAuthorised, signer.OrgNumber(), d.Sender.ID)
+	}
+	signed, err := signer.SignDelivery(d, sign.OnBehalfOf(d.Sender.ID))
+	if err != nil {
+		return nil, fmt.Errorf("forward: sign: %w", err)
+	}
+	return c.sealAndSend(ctx, op, d, signed)
+}
+
+func (c *Client) sealAndSend(ctx context.Context, op Operator, d *message.Delivery, signed []byte) (*receipt.Proof, error) {
+	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
+		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
+	}
+	sealed, err := c.cfg.Signer.Seal(signed, c.now())
+	if err != nil {
+		return nil, fmt.Errorf("forward: seal: %w", err)
+	}
+	body := make([]byte, 0, soap.EnvelopeLen(len(sealed)+200))
+	body, err = sign.AppendDeliverSecure(body, sealed)
+	if err != nil {
+		return nil, fmt.Errorf("forward: %w", err)
+	}
+	env := soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body)
+	first := d.Messages[0]
+	a := receipt.Attempt{
+		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
+		Operator: receipt.Operator{ID: op.ID, Name: op.Name}, Request: env,
+	}
+	resp, p, err := c.call(ctx, op, env, &a)
+	if err != nil {
+		return nil, err
+	}
+	res, err := receipt.DecodeDeliverSecureResponse(p.Decoder, p.Start)
+	if err == nil {
+		err = p.End()
+	}
+	if err != nil {
+		return c.unreadable(a, receipt.Digital, resp, err)
+	}
+	r, err := receipt.FromDeliveryResult(a, res)
+	if err != nil {
+		return c.unreadable(a, receipt.Digital, resp, err)
+	}
+	c.logOutcome(r)
+	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
+}
+
+// Notify delivers a class-1 notification to op. It carries no signature:
+// the client certificate (the Signer's organisation) is who calls, and it
+// must be allowed to act for the notification's sender.
+func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notification) (*receipt.Proof, error) {
+	if err := c.checkOperator(op); err != nil {
+		return nil, err
+	}
+	if !c.mayActFor(c.cfg.Signer.OrgNumber(), n.Sender.ID) {
+		return nil, fmt.Errorf("forward: %w: %s may not notify for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), n.Sender.ID)
+	}
+	body, err := n.AppendNotification([]byte(`<notify xmlns="`+message.NSServiceV3+`">`), "notify", message.NSServiceV3, message.NSServiceV3)
+	if err != nil {
+		return nil, fmt.Errorf("forward: %w", err)
+	}
+	body = append(body, "</notify>"...)
+	env := soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body)
+	m := n.Message
+	a := receipt.Attempt{
+		MessageID: m.ID, Sender: n.Sender.ID, Recipient: m.Recipient, Class: securityclass.Class1,
+		Operator: receipt.Operator{ID: op.ID, Name: op.Name}, Request: env,
+	}
+	resp, p, err := c.call(ctx, op, env, &a)
+	if err != nil {
+		return nil, err
+	}
+	res, err := receipt.DecodeNotifyResponse(p.Decoder, p.Start)
+	if err == nil {
+		err = p.End()
+	}
+	if err != nil {
+		return c.unreadable(a, receipt.Notification, resp, err)
+	}
+	r, err := receipt.FromNotifyResult(a, res)
+	if err != nil {
+		return c.unreadable(a, receipt.Notification, resp, err)
+	}
+	c.logOutcome(r)
+	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
+}
+
+// call posts the request and classifies failures. An application fault
+// means the operator refused the message: nothing landed. A failure before
+// the body could leave (the operator's certificate not trusted, a redirect
+// answered to the headers) leaves nothing behind either. Any other failure
+// may have landed. On success it returns the answer positioned at its
+// payload.
+func (c *Client) call(ctx context.Context, op Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
+	resp, err := c.soap.Call(ctx, op.ServiceAddress, env)
+	if err != nil {
+		var ce *soap.CallError
+		if errors.As(err, &ce) {
+			a.Attempts = ce.Attempts
+		}
+		a.At = c.now()
+		var f *soap.Fault
+		switch {
+		case errors.As(err, &f) && !f.Retryable():
+			return nil, nil, &Error{Receipt: receipt.NewFailed(*a, channelOf(a), err), err: err}
+		case nothingSent(err):
+			a.Request = nil
+			return nil, nil, &Error{Receipt: receipt.NewFailed(*a, receipt.None, err), err: err}
+		}
+		return nil, nil, &Error{Receipt: receipt.NewUnknown(*a, channelOf(a), err), err: fmt.Errorf("%w: %w", ErrMaybeDelivered, err)}
+	}
+	a.Attempts, a.At = resp.Attempts, c.now()
+	p, err := soap.ReadResponse(resp.Body)
+	if err != nil {
+		_, perr := c.unreadable(*a, channelOf(a), resp, err)
+		return nil, nil, perr
+	}
+	return resp, p, nil
+}
+
+func channelOf(a *receipt.Attempt) receipt.Channel {
+	if a.Class == securityclass.Class1 {
+		return receipt.Notification
+	}
+	return receipt.Digital
+}
+
+// unreadable turns an answer that cannot be read into an unknown outcome:
+// the operator answered, but what it said is not clear.
+func (c *Client) unreadable(a receipt.Attempt, ch receipt.Channel, resp *soap.Response, err error) (*receipt.Proof, error) {
+	r := receipt.NewUnknown(a, ch, err)
+	return nil, &Error{Receipt: r, Response: resp.Body, err: fmt.Errorf("%w: unreadable answer: %w", ErrMaybeDelivered, err)}
+}
+
+// nothingSent reports failures that happen before the body can leave: the
+// operator's certificate is not trusted (the TLS handshake precedes any
+// data), the address is refused, a redirect answered the headers.
+func nothingSent(err error) bool {
+	var uerr x509.UnknownAuthorityError
+	var herr x509.HostnameError
+	var cerr x509.CertificateInvalidError
+	var tlsErr *tls.CertificateVerificationError
+	var rec tls.RecordHeaderError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &tlsErr), errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &rec):
+		return true
+	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, soap.ErrRedirect):
+		return true
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return true
+	}
+	return false
+}
+
+func (c *Client) logOutcome(r *receipt.Receipt) {
+	if c.log == nil {
+		return
+	}
+	c.log.Info("delivery", "message", r.MessageID, "recipient", r.Recipient, "operator", r.Operator.Name,
+		"state", r.State, "trans_id", r.TransID, "attempts", r.Attempts)
+}
+
+func orgText(o message.OrgNumber) string {
+	if o == "" {
+		return "a certificate without an organisation number"
+	}
+	return string(o)
+}

@@ -1,0 +1,30 @@
+// Package forward is the intermediary's (förmedlare's) job, which most
+// agencies do themselves: check the sender's signature, seal the delivery,
+// hand it to the recipient's mailbox operator with Service v3
+// deliverSecure — or, for class 1, notify — and keep the receipt and the
+// exact bytes sent as proof.
+//
+// A Client holds the intermediary's signer and an HTTP client for mutual
+// TLS. DeliverSecure takes a signed delivery made anywhere (another system,
+// another language), verifies it, and seals it; Deliver signs and seals a
+// delivery in one go for an agency that is its own intermediary, without
+// verifying its own fresh signature again.
+//
+// An operator address comes from FaR, and FaR's answer must not be able to
+// send mail anywhere: only https addresses are used, the operator's server
+// certificate must verify against the configured roots, redirects are never
+// followed, and the request asks "Expect: 100-continue", so a server that
+// refuses or redirects at once never receives the message. An allow-list
+// of operator hosts or organisation numbers can narrow it further.
+//
+// Technical failures are retried with the same bytes and the same message
+// ID, so an operator stores a message once however often it arrives.
+// Application faults come back typed (*soap.Fault, with code and
+// description) and are not retried. When a request may have landed but no
+// answer came, the receipt's state is unknown, never failed, and the error
+// wraps ErrMaybeDelivered: sending again with the same ID is safe.
+//
+//	c, err := forward.New(forward.Config{Signer: sealer, HTTPClient: httpClient, Roots: roots})
+//	proof, err := c.DeliverSecure(ctx, forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, signed)
+//	// proof.Receipt says delivered or declined; proof.Request is what was sent.
+package forward

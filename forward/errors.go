@@ -1,0 +1,20 @@
+package forward
+
+import "github.com/avsandare/mm/receipt"
+
+// Error is a delivery that did not end with an answer to act on. Its
+// Receipt says what is known: failed (nothing landed: the operator refused
+// it with an application fault, or nothing could be sent) or unknown (it
+// may have landed). Use errors.As to get it, and errors.Is for
+// ErrMaybeDelivered; errors.As also reaches the *soap.Fault of a refusal.
+type Error struct {
+	Receipt *receipt.Receipt
+	// Response is the answer's body when one came but could not be read.
+	Response []byte
+	err      error
+}
+
+func (e *Error) Error() string { return "forward: " + e.err.Error() }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.err }

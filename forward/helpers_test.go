@@ -1,0 +1,94 @@
+package forward_test
+
+import (
+	"bytes"
+	"crypto/tls"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/forward"
+	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
+	"github.com/stretchr/testify/require"
+)
+
+// Test personal numbers: no real people.
+const (
+	alice = "195303231855"
+	bob   = "198101052382"
+	carl  = "199001012385"
+	dora  = "200001012384"
+)
+
+func newMessage(to string) *message.Message {
+	m := &message.Message{
+		Recipient: message.RecipientID(to),
+		Subject:   "Beslut om bygglov",
+		Body:      message.Body{ContentType: message.ContentTypePlain, Text: "Ditt bygglov är beviljat."},
+		Support:   message.SupportInfo{Text: "Frågor? Ring 08-123 45 67."},
+		Attachments: []message.Attachment{
+			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
+		},
+	}
+	return m.SetDefaults()
+}
+
+func delivery(infra *fakeinfra.Infra, to string) *message.Delivery {
+	return message.NewDelivery(infra.Sender(), newMessage(to))
+}
+
+// newClient is an agency that is its own intermediary, talking to the fake.
+func newClient(t testing.TB, infra *fakeinfra.Infra, mod ...func(*forward.Config)) *forward.Client {
+	t.Helper()
+	cfg := forward.Config{
+		Signer:       infra.SenderSigner(),
+		HTTPClient:   httpClient(t, infra, infra.SenderSigner().TLSCertificate(), 2*time.Second),
+		Roots:        infra.Roots(),
+		RetryWaitMin: 10 * time.Millisecond,
+		RetryWaitMax: 50 * time.Millisecond,
+		Now:          infra.Now,
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := forward.New(cfg)
+	require.NoError(t, err)
+	return c
+}
+
+// httpClient makes the mutual-TLS client an agency would, with the SDK's
+// transport and a read timeout.
+func httpClient(t testing.TB, infra *fakeinfra.Infra, cert tls.Certificate, read time.Duration) *http.Client {
+	t.Helper()
+	c, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: cert, Roots: infra.Roots(), ReadTimeout: read})
+	require.NoError(t, err)
+	return c
+}
+
+func operator(t testing.TB, infra *fakeinfra.Infra, name string) forward.Operator {
+	t.Helper()
+	op, ok := infra.Operator(name)
+	require.True(t, ok, name)
+	return forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
+}
+
+// wireToSealed turns the deliverSecure body of a request back into the
+// standalone SealedDelivery the seal was computed over (quirk 2), for
+// xmlsec1, which knows no quirks.
+func wireToSealed(t testing.TB, env []byte) (sealed, signed []byte) {
+	t.Helper()
+	open := []byte(`<deliverSecure xmlns="` + message.NSServiceV3 + `"><deliverSecure>`)
+	i := bytes.Index(env, open)
+	j := bytes.LastIndex(env, []byte(`</deliverSecure></deliverSecure>`))
+	require.True(t, i >= 0 && j > i)
+	inner := env[i+len(open) : j]
+	signedOpen := []byte(`<SignedDelivery xmlns="` + message.NSMessageV3 + `">`)
+	k := bytes.Index(inner, []byte("</SignedDelivery>")) + len("</SignedDelivery>")
+	signed = append([]byte{}, inner[:k]...)
+	rest := bytes.Replace(inner[len(signedOpen):], []byte(`<Seal xmlns="`+message.NSMessageV3+`">`), []byte("<Seal>"), 1)
+	sealed = append([]byte(`<SealedDelivery xmlns="`+message.NSMessageV3+`"><SignedDelivery>`), rest...)
+	sealed = append(sealed, "</SealedDelivery>"...)
+	return sealed, signed
+}
