@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -17,7 +19,7 @@ func init() {
 }
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-", stderr)
+	fs := newFlagSet("verify", "[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-\n\nFILE is a delivery in any form it travels in (SignedDelivery, SealedDelivery,\ndeliverSecure, SOAP envelope), or a proof bundle saved by the SDK.", stderr)
 	var trust multiFlag
 	fs.Var(&trust, "trust", "PEM file of CA certificates to trust (repeatable; default: the system's roots)")
 	at := fs.String("at", "", "check certificates as of this time (RFC 3339), e.g. when the delivery was sent")
@@ -53,6 +55,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mm verify:", err)
 		return exitTrouble
 	}
+	if isProof(doc) {
+		return verifyProof(stdout, stderr, name, doc, opts, *asJSON)
+	}
 	v, verr := sign.Verify(doc, opts)
 	if *asJSON {
 		return printVerifyJSON(stdout, stderr, name, v, verr)
@@ -78,6 +83,46 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if !v.SignerIsSender {
 		fmt.Fprintln(stdout, "  note: the sender-level signer is not the delivery's sender; it must be an intermediary allowed to sign for it")
+	}
+	return exitOK
+}
+
+// isProof tells a proof bundle (JSON) from an XML document.
+func isProof(doc []byte) bool {
+	t := bytes.TrimLeft(doc, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
+}
+
+// verifyProof checks a proof bundle: the receipt, the request and the answer
+// agree, and the request's signatures verify.
+func verifyProof(stdout, stderr io.Writer, name string, doc []byte, opts sign.VerifyOptions, asJSON bool) int {
+	p, err := receipt.ReadProof(bytes.NewReader(doc))
+	if err == nil {
+		err = p.Check()
+	}
+	var v *sign.Verified
+	if err == nil && p.Receipt.Channel != receipt.Notification {
+		v, err = sign.Verify(p.Request, opts)
+	}
+	if asJSON {
+		return printVerifyJSON(stdout, stderr, name, v, err)
+	}
+	if err != nil {
+		fmt.Fprintf(stdout, "%s: INVALID proof\n  %v\n", name, err)
+		return exitFailed
+	}
+	r := p.Receipt
+	fmt.Fprintf(stdout, "%s: valid proof\n  message %s to %s: %s via %s", name, r.MessageID, r.Recipient.Masked(), r.State, r.Channel)
+	if r.Operator.Name != "" {
+		fmt.Fprintf(stdout, " at %s (%s), transaction %s", r.Operator.Name, r.Operator.ID, r.TransID)
+	}
+	fmt.Fprintf(stdout, ", %s\n  request SHA-256 %s matches the receipt\n", r.At.Format(time.RFC3339), r.SealedSHA256)
+	if v == nil {
+		fmt.Fprintln(stdout, "  a class-1 notification carries no signatures")
+		return exitOK
+	}
+	for _, l := range v.Levels {
+		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
 	}
 	return exitOK
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/forward"
+	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -146,4 +150,41 @@ func TestVerifyUsageErrors(t *testing.T) {
 	code, out, _ := mm(t, "", "help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "verify")
+}
+
+// A proof bundle made by a real delivery to the fake verifies; a tampered
+// one does not.
+func TestVerifyProofBundle(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
+	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: infra.SenderSigner().TLSCertificate(), Roots: infra.Roots()})
+	require.NoError(t, err)
+	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
+	require.NoError(t, err)
+	op, _ := infra.Operator("kivra")
+	proof, err := c.Deliver(context.Background(), forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
+	require.NoError(t, err)
+	dir := t.TempDir()
+	f := filepath.Join(dir, "proof.json")
+	var buf bytes.Buffer
+	_, err = proof.WriteTo(&buf)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(f, buf.Bytes(), 0o600))
+	ca := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(ca, infra.CAPEM(), 0o600))
+
+	code, out, errOut := mm(t, "", "verify", "--trust", ca, f)
+	require.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "valid proof")
+	assert.Contains(t, out, "delivered via digital at Kivra")
+	assert.Equal(t, 2, strings.Count(out, "signed by 162021004748"))
+	assert.NotContains(t, out, "195303231855")
+
+	tampered := bytes.Replace(buf.Bytes(), []byte(`"state": "delivered"`), []byte(`"state": "declined"`), 1)
+	require.NotEqual(t, buf.Bytes(), tampered)
+	require.NoError(t, os.WriteFile(f, tampered, 0o600))
+	code, out, _ = mm(t, "", "verify", "--trust", ca, f)
+	assert.Equal(t, exitFailed, code, out)
+	assert.Contains(t, out, "INVALID proof")
 }
