@@ -1,0 +1,136 @@
+package mm
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/securityclass"
+	"github.com/avsandare/mm/sign"
+)
+
+// Config is everything a Sender needs. Start from the environment's
+// endpoints (far.Production, far.Test, or a fake's) and the organisation
+// certificate; the rest has defaults.
+type Config struct {
+	// Sender is the authority that owns the messages: its organisation
+	// number and the name recipients see. Required.
+	Sender message.Sender
+	// Signer signs deliveries as the sender. Its certificate's
+	// organisation number must be the sender's (or, with Intermediary
+	// unset, belong to an intermediary allowed to sign for it). Required.
+	Signer *sign.Signer
+	// Intermediary seals deliveries and presents its certificate over
+	// TLS. Nil means the sender is its own intermediary: Signer seals too.
+	Intermediary *sign.Signer
+	// FaR are the address register's endpoints (far.Production, far.Test
+	// or any URLs). Required.
+	FaR far.Endpoints
+	// Roots are the CAs trusted for servers' certificates (FaR, operators)
+	// and for signatures. Nil means the system's roots; the
+	// infrastructure's roots are usually not among them.
+	Roots *x509.CertPool
+	// HTTPClient, when set, is used instead of the mutual-TLS client the
+	// Sender builds from the intermediary's certificate and Roots.
+	HTTPClient *http.Client
+
+	// Paper receives messages that cannot go digitally. Nil means no paper
+	// fallback: such messages are reported not sent (ErrNotSent).
+	Paper PaperMail
+	// PaperPolicy sets, per protection class, what happens without a
+	// digital mailbox; classes not in the map use PaperFallback.
+	PaperPolicy map[securityclass.Class]PaperPolicy
+
+	// AllowedOperatorHosts and AllowedOperators, when not empty, narrow
+	// the operators deliveries may go to (see forward.Config).
+	AllowedOperatorHosts []string
+	AllowedOperators     []message.OrgNumber
+
+	// Logger receives one line per message and retries; nil is silent.
+	// Personal identity numbers are masked and bodies never logged.
+	Logger *slog.Logger
+	// OnEvent, when set, is called for each step of each message, for
+	// metrics. It must be quick and safe for concurrent use.
+	OnEvent func(Event)
+	// OnProof, when set, receives the proof bundle of every digital
+	// attempt that got an answer (delivered or declined): the exact bytes
+	// sent and the answer, for the agency's records. An error fails the
+	// Send after the fact; the receipt says what happened.
+	OnProof func(*receipt.Proof) error
+
+	// FaRCacheTTL, when positive, caches FaR answers (see far.Config).
+	FaRCacheTTL time.Duration
+	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
+	// failures towards FaR and the operators.
+	MaxRetries   int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// PaperPolicy is what a class does without a digital mailbox.
+type PaperPolicy int
+
+// Paper policies.
+const (
+	// PaperFallback sends by paper when the message cannot go digitally.
+	PaperFallback PaperPolicy = iota
+	// NoPaperFallback reports such a message not sent instead.
+	NoPaperFallback
+	// PaperOnly sends every message of the class by paper, without asking
+	// FaR.
+	PaperOnly
+)
+
+// ErrConfig is wrapped by errors about a Config that cannot work.
+var ErrConfig = errors.New("invalid sender configuration")
+
+func (c *Config) check() error {
+	if err := checkSender(c.Sender); err != nil {
+		return err
+	}
+	if c.Signer == nil {
+		return fmt.Errorf("%w: Signer is required: deliveries are signed with the sender's organisation certificate", ErrConfig)
+	}
+	if c.Intermediary == nil && c.Signer.OrgNumber() != c.Sender.ID {
+		return fmt.Errorf("%w: the Signer's certificate is for %s, not the sender %s; set Intermediary if another organisation signs and seals", ErrConfig, c.Signer.OrgNumber(), c.Sender.ID)
+	}
+	if c.FaR.Recipient == "" {
+		return fmt.Errorf("%w: FaR endpoints are required (far.Production, far.Test or URLs)", ErrConfig)
+	}
+	for class, p := range c.PaperPolicy {
+		if !class.Valid() || p < PaperFallback || p > PaperOnly {
+			return fmt.Errorf("%w: PaperPolicy %s: %d", ErrConfig, class, p)
+		}
+	}
+	return nil
+}
+
+func checkSender(s message.Sender) error {
+	if !s.ID.Valid() {
+		return fmt.Errorf("%w: Sender.ID %q is not an organisation number", ErrConfig, string(s.ID))
+	}
+	if n := len([]rune(s.Name)); n < message.MinSenderName || n > message.MaxSenderName {
+		return fmt.Errorf("%w: Sender.Name must be %d to %d characters", ErrConfig, message.MinSenderName, message.MaxSenderName)
+	}
+	return nil
+}
+
+func (c *Config) policy(class securityclass.Class) PaperPolicy {
+	return c.PaperPolicy[class.OrDefault()]
+}
+
+// sealer is who seals and presents the TLS certificate.
+func (c *Config) sealer() *sign.Signer {
+	if c.Intermediary != nil {
+		return c.Intermediary
+	}
+	return c.Signer
+}
