@@ -2,25 +2,28 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"os"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestQuickstartRuns(t *testing.T) {
-	r, w, err := os.Pipe()
+func TestQuickstart(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out))
+	s := out.String()
+	assert.Contains(t, s, "receipt for 19530323**** (digital)")
+	assert.Contains(t, s, `"state": "delivered"`)
+	assert.Contains(t, s, "receipt for 19810105**** (paper)")
+	assert.Contains(t, s, `"paperReason": "no-mailbox"`)
+	assert.Contains(t, s, "holds 1 message(s)")
+	assert.NotContains(t, s, "195303231855")
+	dir := regexp.MustCompile(`the paper folder is (\S+)`).FindStringSubmatch(s)
+	require.Len(t, dir, 2)
+	entries, err := os.ReadDir(dir[1])
 	require.NoError(t, err)
-	stdout := os.Stdout
-	os.Stdout = w
-	runErr := run()
-	os.Stdout = stdout
-	require.NoError(t, w.Close())
-	out, _ := io.ReadAll(r)
-	require.NoError(t, runErr)
-	assert.Contains(t, string(out), "to 19530323****")
-	assert.Contains(t, string(out), "Support.Text: required")
-	assert.True(t, bytes.Contains(out, []byte(`<SignedDelivery xmlns="http://minameddelanden.gov.se/schema/Message/v3">`)))
+	assert.Len(t, entries, 1, "one letter in the paper folder")
+	require.NoError(t, os.RemoveAll(dir[1]))
 }
