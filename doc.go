@@ -1,20 +1,26 @@
 // Package mm is the Go SDK for senders on Mina meddelanden, the Swedish
-// public sector's infrastructure for digital mail. An agency, or an
-// intermediary (förmedlare) sending for one, models a message and its
-// protection class, asks the address register FaR whether the recipient has
-// a digital mailbox, signs and seals the delivery, pushes it to the
-// recipient's mailbox operator and keeps the receipt as proof — or falls back
-// to paper.
+// public sector's infrastructure for digital mail. A Sender sends a message
+// the right way in one call: it validates the message against every rule of
+// the contracts, asks the address register FaR whether the recipient has a
+// digital mailbox and accepts this sender, signs and seals the delivery and
+// pushes it to the recipient's mailbox operator (classes 2 and 3) or
+// notifies (class 1) — or hands it to a paper hook — and returns a receipt
+// that says which channel carried it and why.
 //
-// The SDK is built in layers, each usable on its own: package message (the
-// model, identities, validation and the canonical wire form), securityclass
-// (protection classes 1–3), and — as they land — sign, far, forward, receipt,
-// fakeinfra and the Sender in this package that composes them.
+//	sender, err := mm.New(mm.Config{
+//		Sender: message.Sender{ID: "162021004748", Name: "Kommun A"},
+//		Signer: signer,        // sign.LoadPKCS12(p12, password)
+//		FaR:    far.Production,
+//		Roots:  roots,         // the infrastructure's CA
+//		Paper:  paper,         // mm.NewPaperDirectory(dir), or your own PaperMail
+//	})
+//	r, err := sender.Send(ctx, msg)
 //
-// The shortest real use today builds and checks a message and writes the
-// document the infrastructure signs:
-//
-//	m := &message.Message{Recipient: to, Subject: "Beslut", Body: body, Support: support}
-//	m.SetDefaults()
-//	doc, err := message.NewDelivery(sender, m).MarshalSignedDelivery()
+// The pieces are usable on their own: message (the model, identities,
+// validation and the canonical wire form), securityclass, sign (XML
+// signatures as the infrastructure makes them), far (the address
+// register), forward (the intermediary's sealing and delivery), receipt
+// (receipts and proof bundles) and fakeinfra (the whole infrastructure in
+// memory, for tests). The mm command (cmd/mm) offers them to other
+// languages.
 package mm
