@@ -103,16 +103,10 @@ func (c *Client) sealAndSend(ctx context.Context, op Operator, d *message.Delive
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
 	}
-	sealed, err := c.cfg.Signer.Seal(signed, c.now())
+	env, err := sealedRequest(c.cfg.Signer, signed, c.now())
 	if err != nil {
-		return nil, fmt.Errorf("forward: seal: %w", err)
+		return nil, err
 	}
-	body := make([]byte, 0, soap.EnvelopeLen(len(sealed)+200))
-	body, err = sign.AppendDeliverSecure(body, sealed)
-	if err != nil {
-		return nil, fmt.Errorf("forward: %w", err)
-	}
-	env := soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body)
 	first := d.Messages[0]
 	a := receipt.Attempt{
 		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
@@ -147,12 +141,10 @@ func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notificatio
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), n.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: %s may not notify for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), n.Sender.ID)
 	}
-	body, err := n.AppendNotification([]byte(`<notify xmlns="`+message.NSServiceV3+`">`), "notify", message.NSServiceV3, message.NSServiceV3)
+	env, err := NotifyRequest(n)
 	if err != nil {
-		return nil, fmt.Errorf("forward: %w", err)
+		return nil, err
 	}
-	body = append(body, "</notify>"...)
-	env := soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body)
 	m := n.Message
 	a := receipt.Attempt{
 		MessageID: m.ID, Sender: n.Sender.ID, Recipient: m.Recipient, Class: securityclass.Class1,

@@ -1,7 +1,6 @@
 package forward_test
 
 import (
-	"bytes"
 	"crypto/tls"
 	"net/http"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
+	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/require"
@@ -74,21 +74,11 @@ func operator(t testing.TB, infra *fakeinfra.Infra, name string) forward.Operato
 	return forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
 }
 
-// wireToSealed turns the deliverSecure body of a request back into the
-// standalone SealedDelivery the seal was computed over (quirk 2), for
-// xmlsec1, which knows no quirks.
+// wireToSealed turns the request back into the standalone documents
+// xmlsec1 can check (see conformance.SealedFromWire).
 func wireToSealed(t testing.TB, env []byte) (sealed, signed []byte) {
 	t.Helper()
-	open := []byte(`<deliverSecure xmlns="` + message.NSServiceV3 + `"><deliverSecure>`)
-	i := bytes.Index(env, open)
-	j := bytes.LastIndex(env, []byte(`</deliverSecure></deliverSecure>`))
-	require.True(t, i >= 0 && j > i)
-	inner := env[i+len(open) : j]
-	signedOpen := []byte(`<SignedDelivery xmlns="` + message.NSMessageV3 + `">`)
-	k := bytes.Index(inner, []byte("</SignedDelivery>")) + len("</SignedDelivery>")
-	signed = append([]byte{}, inner[:k]...)
-	rest := bytes.Replace(inner[len(signedOpen):], []byte(`<Seal xmlns="`+message.NSMessageV3+`">`), []byte("<Seal>"), 1)
-	sealed = append([]byte(`<SealedDelivery xmlns="`+message.NSMessageV3+`"><SignedDelivery>`), rest...)
-	sealed = append(sealed, "</SealedDelivery>"...)
+	sealed, signed, err := conformance.SealedFromWire(env)
+	require.NoError(t, err)
 	return sealed, signed
 }

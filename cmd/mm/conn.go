@@ -1,0 +1,124 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/sign"
+)
+
+// connFlags are the flags every command that talks to the infrastructure
+// shares: where, as whom, trusting what.
+type connFlags struct {
+	env, farURL             string
+	p12, passwordEnv        string
+	certPEM, keyPEM, caFile string
+	sender, senderName      string
+}
+
+func (c *connFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.env, "env", "", "preset endpoints: test or production")
+	fs.StringVar(&c.farURL, "far", "", "FaR base URL (…/Recipient/v3 and …/Authority are derived), or the Recipient v3 URL itself")
+	fs.StringVar(&c.p12, "cert", "", "the organisation certificate and key as PKCS#12 (.p12/.pfx)")
+	fs.StringVar(&c.passwordEnv, "password-env", "", "name of the environment variable holding the PKCS#12 password")
+	fs.StringVar(&c.certPEM, "cert-pem", "", "the organisation certificate chain as PEM (instead of --cert)")
+	fs.StringVar(&c.keyPEM, "key-pem", "", "its private key as PEM")
+	fs.StringVar(&c.caFile, "ca", "", "PEM file of the CA certificates to trust (default: the system's)")
+	fs.StringVar(&c.sender, "sender", "", "the sender's organisation number (default: the certificate's)")
+	fs.StringVar(&c.senderName, "sender-name", "", "the sender's name, as recipients see it")
+}
+
+// endpoints resolves --env and --far.
+func (c *connFlags) endpoints() (far.Endpoints, error) {
+	switch {
+	case c.farURL != "" && c.env != "":
+		return far.Endpoints{}, errors.New("give --far or --env, not both")
+	case c.farURL != "":
+		return farEndpoints(c.farURL), nil
+	case c.env == "test":
+		return far.Test, nil
+	case c.env == "production":
+		return far.Production, nil
+	case c.env != "":
+		return far.Endpoints{}, fmt.Errorf("--env %q: want test or production", c.env)
+	}
+	return far.Endpoints{}, errors.New("where is FaR? give --env test|production or --far URL")
+}
+
+// farEndpoints derives both services from a base URL, or from the
+// Recipient v3 URL.
+func farEndpoints(u string) far.Endpoints {
+	base := strings.TrimSuffix(u, "/")
+	base = strings.TrimSuffix(base, "/Recipient/v3")
+	return far.Endpoints{Recipient: base + "/Recipient/v3", Authority: base + "/Authority"}
+}
+
+// signer loads the organisation certificate. The PKCS#12 password comes
+// from the environment variable --password-env names, never from a flag
+// (flags show in process lists).
+func (c *connFlags) signer() (*sign.Signer, error) {
+	switch {
+	case c.p12 != "" && (c.certPEM != "" || c.keyPEM != ""):
+		return nil, errors.New("give --cert or --cert-pem/--key-pem, not both")
+	case c.p12 != "":
+		data, err := os.ReadFile(c.p12)
+		if err != nil {
+			return nil, err
+		}
+		password := ""
+		if c.passwordEnv != "" {
+			var ok bool
+			if password, ok = os.LookupEnv(c.passwordEnv); !ok {
+				return nil, fmt.Errorf("--password-env: the environment variable %s is not set", c.passwordEnv)
+			}
+		}
+		return sign.LoadPKCS12(data, password)
+	case c.certPEM != "" && c.keyPEM != "":
+		cert, err := os.ReadFile(c.certPEM)
+		if err != nil {
+			return nil, err
+		}
+		key, err := os.ReadFile(c.keyPEM)
+		if err != nil {
+			return nil, err
+		}
+		return sign.LoadPEM(cert, key)
+	case c.certPEM != "" || c.keyPEM != "":
+		return nil, errors.New("--cert-pem and --key-pem go together")
+	}
+	return nil, errors.New("no certificate: give --cert FILE.p12 (with --password-env VAR) or --cert-pem and --key-pem")
+}
+
+// roots reads --ca, or returns the system's roots.
+func (c *connFlags) roots() (*x509.CertPool, error) {
+	if c.caFile == "" {
+		return nil, nil
+	}
+	return loadRoots([]string{c.caFile})
+}
+
+// senderOf is the sender to send as: --sender, or the certificate's.
+func (c *connFlags) senderOf(s *sign.Signer) (message.Sender, error) {
+	org := s.OrgNumber()
+	if c.sender != "" {
+		var err error
+		if org, err = message.ParseOrgNumber(c.sender); err != nil {
+			return message.Sender{}, fmt.Errorf("--sender: %w", err)
+		}
+	}
+	name := c.senderName
+	if name == "" {
+		if o := s.Certificate().Subject.Organization; len(o) > 0 {
+			name = o[0]
+		} else {
+			name = s.Certificate().Subject.CommonName
+		}
+	}
+	return message.Sender{ID: org, Name: name}, nil
+}
