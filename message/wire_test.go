@@ -186,7 +186,7 @@ func TestParseRejects(t *testing.T) {
 	tests := []struct {
 		name, doc, want string
 	}{
-		{"not XML", "hello", "unexpected text"},
+		{"not XML", "hello", "text outside the root"},
 		{"wrong root", strings.Replace(doc, "SignedDelivery", "Delivered", 2), "want element SignedDelivery"},
 		{"wrong namespace", strings.Replace(doc, NSMessageV3, NSMessageV2, 1), "namespace"},
 		{"missing subject", strings.Replace(doc, "<Subject>Beslut om bygglov</Subject>", "", 1), "want element Subject"},
@@ -200,9 +200,9 @@ func TestParseRejects(t *testing.T) {
 		{"reply unsupported", strings.Replace(doc, "</Language>", "</Language><Reply>REQUESTED</Reply>", 1), "not supported"},
 		{"DTD", `<!DOCTYPE x [<!ENTITY a "b">]>` + doc, "DTD"},
 		{"unknown entity", strings.Replace(doc, "Beslut", "&xxe;", 1), "entity"},
-		{"truncated", doc[:len(doc)/2], "unexpected EOF"},
-		{"trailing content", doc + "<more/>", "after the root"},
-		{"unclosed at end", strings.TrimSuffix(doc, "</SignedDelivery>"), "EOF"},
+		{"truncated", doc[:len(doc)/2], "xml syntax error"},
+		{"trailing content", doc + "<more/>", "second root"},
+		{"unclosed at end", strings.TrimSuffix(doc, "</SignedDelivery>"), "unexpected end of input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

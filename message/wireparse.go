@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
@@ -250,7 +251,7 @@ func (r *reader) messageBody(m *Message) error {
 	if m.Body.ContentType, err = r.leaf(NSMessage, "ContentType"); err != nil {
 		return err
 	}
-	b64, err := r.leaf(NSMessage, "Body")
+	b64, err := r.leafBytes(NSMessage, "Body")
 	if err != nil {
 		return err
 	}
@@ -274,7 +275,7 @@ func (r *reader) attachment(m *Message) error {
 	if a.ContentType, err = r.leaf(NSMessage, "ContentType"); err != nil {
 		return err
 	}
-	b64, err := r.leaf(NSMessage, "Body")
+	b64, err := r.leafBytes(NSMessage, "Body")
 	if err != nil {
 		return err
 	}
@@ -314,6 +315,7 @@ func ParseNotification(data []byte) (*Notification, error) {
 // its end.
 func DecodeNotification(d *xml.Decoder, start xml.StartElement) (*Notification, error) {
 	r := &reader{d: d, path: []string{start.Name.Local}}
+	// encoding/xml's CharData is valid only until the next Token: copy.
 	return r.notification()
 }
 
@@ -397,20 +399,23 @@ func (r *reader) notification() (*Notification, error) {
 }
 
 // decodeBase64 decodes xs:base64Binary, which may hold whitespace.
-func decodeBase64(s string) ([]byte, error) {
-	b, err := base64.StdEncoding.DecodeString(s) // skips \r and \n itself
+func decodeBase64(src []byte) ([]byte, error) {
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
+	n, err := base64.StdEncoding.Decode(dst, src) // skips \r and \n itself
 	if err == nil {
-		return b, nil
+		return dst[:n], nil
 	}
-	if !strings.ContainsAny(s, " \t") {
+	if !bytes.ContainsAny(src, " \t") {
 		return nil, err
 	}
-	return base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
+	clean := bytes.Map(func(r rune) rune {
 		if r == ' ' || r == '\t' {
 			return -1
 		}
 		return r
-	}, s))
+	}, src)
+	n, err = base64.StdEncoding.Decode(dst, clean)
+	return dst[:n], err
 }
 
 // parseDate reads an xs:date, with or without a time zone, as a UTC date.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/avsandare/mm/internal/xmltok"
 )
 
 // ErrMalformed is wrapped by every error of the wire-form parsers.
@@ -17,16 +19,28 @@ var ErrMalformed = errors.New("malformed wire form")
 // between elements; it refuses DTDs, unknown entities and text where only
 // elements belong. Errors name the path to the element at fault.
 type reader struct {
-	d      *xml.Decoder
+	d      tokenSource
 	peeked xml.Token
 	path   []string
 	err    error // sticky: once reading failed, every later read fails alike
+	// stable is true when CharData stays valid after the next Token call
+	// (xmltok's tokens alias the immutable input; encoding/xml's do not).
+	stable bool
 }
 
+// tokenSource is what reader needs of a decoder: encoding/xml's (as the
+// SOAP layer hands one over) or xmltok's.
+type tokenSource interface {
+	Token() (xml.Token, error)
+	Skip() error
+}
+
+// maxDepth bounds nesting; the deepest element of the wire form is about 8
+// levels down.
+const maxDepth = 64
+
 func newReader(data []byte) *reader {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	return &reader{d: d}
+	return &reader{d: xmltok.NewDecoder(data, xmltok.Options{MaxDepth: maxDepth}), stable: true}
 }
 
 func (r *reader) errf(format string, a ...any) error {
@@ -139,28 +153,49 @@ func (r *reader) end() error {
 
 // text reads the text content of the element just started, and its end.
 func (r *reader) text() (string, error) {
+	b, err := r.textBytes()
+	return string(b), err
+}
+
+// textBytes is text without the string conversion; the bytes may alias the
+// input and must not be kept or modified.
+func (r *reader) textBytes() ([]byte, error) {
 	if r.peeked != nil {
-		return "", r.errf("internal: text after peek")
+		return nil, r.errf("internal: text after peek")
 	}
 	var buf []byte
+	chunks := 0
 	for {
 		t, err := r.d.Token()
 		if err != nil {
-			return "", r.eofAsError(err, "")
+			return nil, r.eofAsError(err, "")
 		}
 		switch t := t.(type) {
 		case xml.CharData:
-			buf = append(buf, t...)
+			if chunks == 0 && r.stable {
+				buf = t // a single run is the common case: no copy
+			} else {
+				buf = append(buf[:len(buf):len(buf)], t...)
+			}
+			chunks++
 		case xml.Comment, xml.ProcInst:
 		case xml.EndElement:
 			r.path = r.path[:len(r.path)-1]
-			return string(buf), nil
+			return buf, nil
 		case xml.StartElement:
-			return "", r.errf("element %s where only text belongs", t.Name.Local)
+			return nil, r.errf("element %s where only text belongs", t.Name.Local)
 		default:
-			return "", r.errf("unexpected %T", t)
+			return nil, r.errf("unexpected %T", t)
 		}
 	}
+}
+
+// leafBytes reads element {ns}local holding only text, as bytes.
+func (r *reader) leafBytes(ns, local string) ([]byte, error) {
+	if err := r.start(ns, local); err != nil {
+		return nil, err
+	}
+	return r.textBytes()
 }
 
 // leaf reads element {ns}local holding only text.

@@ -111,7 +111,7 @@ func (w *Writer) Close(local string) {
 // carriage return).
 func (w *Writer) Text(s string) {
 	for {
-		i := strings.IndexAny(s, "&<>\r")
+		i := indexText(s)
 		if i < 0 {
 			w.raw(s)
 			return
