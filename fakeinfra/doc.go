@@ -24,19 +24,31 @@
 // notification to the recipient, and answer DeliveryResult or the fault a
 // real operator gives (5001 invalid input, 5005 too large, 5006 signature
 // invalid, 5007 the ID exists with other content, 5019 MIME type, 5002 the
-// sender is not registered, 6009 the sealer may not act for the sender,
-// 6010 the sender-level signer is neither the sender nor allowed to sign for
-// it). Every answer validates against the official XSD.
+// sender is not registered or the organisation that connects may not act
+// for it, 6009 the sealer may not act for the sender, 6010 the sender-level
+// signer is neither the sender nor allowed to sign for it). A message signed
+// again is the same delivery as long as its content is the same. Every
+// answer validates against the official XSD.
 //
 // Faults are injected per endpoint — a SOAP fault by code, an HTTP status,
 // latency, a reset connection, a timeout, an operator down for a while —
 // for N calls or a fraction of them, drawn from a seeded source so that runs
 // repeat; a fault may strike after the operator stored the message, as a
-// lost answer does. Inspectors show what arrived: Mailbox, Deliveries,
-// Notifications, Requests, Duplicates. The clock the operators read can be
-// set.
+// lost answer does. Close breaks off the calls a fault holds. Inspectors
+// show what arrived: Mailbox, Deliveries, Notifications, Requests,
+// Duplicates, Known; ClearDeliveries empties the mailboxes. The clock the
+// operators read can be set.
 //
-// Keys are generated once per process and reused, so starting many fakes in
-// one test run is cheap. "mm fake serve" runs the same fake as a process for
-// tests written in other languages.
+// Keys, the CA and every organisation certificate are made once per
+// process and reused, so starting a fake after the first costs a few
+// milliseconds (BenchmarkStart).
+//
+// "mm fake serve" runs the same fake as a process for tests written in
+// other languages. It reads a Config as JSON (ParseConfig refuses unknown
+// fields and names the JSON path of every mistake; NewFromConfig starts the
+// fake), writes the CA certificate and each Identity's credentials as PEM
+// and PKCS#12 files, and prints the endpoints. testdata/example-config.json
+// shows every field:
+//
+//	mm fake serve --config fakeinfra/testdata/example-config.json --dir creds --json
 package fakeinfra

@@ -98,12 +98,11 @@ func (i *Infra) callerMayAskFor(r *http.Request, senderText string) (message.Org
 	if err != nil || string(sender) != senderText {
 		return "", invalidInput("senderOrgNr is not an organisation number")
 	}
-	caller, err := callerOrg(r)
-	if err != nil {
-		return "", &faultAnswer{code: soap.CodeNotAuthorised, desc: err.Error()}
+	if fa := i.checkSender(sender); fa != nil {
+		return "", fa
 	}
-	if !i.reg.mayActFor(caller, sender) {
-		return "", &faultAnswer{code: soap.CodeNotAuthorised, desc: fmt.Sprintf("%s may not ask on behalf of %s", caller, sender)}
+	if fa := i.callerMayActFor(r, sender); fa != nil {
+		return "", fa
 	}
 	return sender, nil
 }

@@ -49,7 +49,8 @@ func HTTPStatus(target Endpoint, status int) Fault {
 	return Fault{target: target, kind: kindHTTPStatus, status: status}
 }
 
-// Latency delays the call by d, then lets it through.
+// Latency delays the call by d, then lets it through. A client that gives
+// up, or the fake closing, cuts the wait short.
 func Latency(target Endpoint, d time.Duration) Fault {
 	return Fault{target: target, kind: kindLatency, delay: d}
 }
@@ -57,19 +58,21 @@ func Latency(target Endpoint, d time.Duration) Fault {
 // ConnectionReset breaks the connection without an answer.
 func ConnectionReset(target Endpoint) Fault { return Fault{target: target, kind: kindReset} }
 
-// Timeout holds the call without answering until the client gives up (or
-// ten minutes pass), then breaks the connection.
+// Timeout holds the call without answering until the client gives up, ten
+// minutes pass or the fake closes, then breaks the connection.
 func Timeout(target Endpoint) Fault { return Fault{target: target, kind: kindTimeout} }
 
 // FaultOption limits when an injected fault strikes.
 type FaultOption func(*injected)
 
 // Times makes the fault strike the first n matching calls only.
-func Times(n int) FaultOption { return func(f *injected) { f.times = n } }
+// Times(0) or less strikes no call.
+func Times(n int) FaultOption { return func(f *injected) { f.times = &n } }
 
 // Fraction makes the fault strike each matching call with probability p,
 // drawn from the fake's seeded source.
-func Fraction(p float64) FaultOption { return func(f *injected) { f.fraction = p } }
+// Fraction(0) strikes no call, Fraction(1) every one.
+func Fraction(p float64) FaultOption { return func(f *injected) { f.fraction = &p } }
 
 // For keeps the fault active for d of real time from its injection — an
 // operator down for a while — then lets calls through again.
@@ -87,8 +90,9 @@ type Injected struct {
 
 type injected struct {
 	Fault
-	times    int
-	fraction float64
+	mu       *sync.Mutex // the owning fake's faults.mu
+	times    *int        // nil: no limit
+	fraction *float64
 	until    time.Time
 	after    bool
 	rng      *rand.Rand
@@ -97,16 +101,15 @@ type injected struct {
 
 // Fired is how many calls the fault struck.
 func (f Injected) Fired() int {
-	faultsMu.Lock()
-	defer faultsMu.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return f.fired
 }
 
-// faultsMu guards every fake's injected faults; faults are rare and brief to
-// check, so one lock serves all.
-var faultsMu sync.Mutex
-
+// faults are a fake's injected faults. Checking them is brief, so one lock
+// serves every endpoint of the fake.
 type faults struct {
+	mu   sync.Mutex
 	seed int64
 	list []*injected
 }
@@ -114,12 +117,12 @@ type faults struct {
 // Inject adds a fault. Faults are checked in the order injected; the first
 // that strikes a call decides it.
 func (i *Infra) Inject(f Fault, opts ...FaultOption) Injected {
-	in := &injected{Fault: f}
+	in := &injected{Fault: f, mu: &i.faults.mu}
 	for _, o := range opts {
 		o(in)
 	}
-	faultsMu.Lock()
-	defer faultsMu.Unlock()
+	i.faults.mu.Lock()
+	defer i.faults.mu.Unlock()
 	n := uint64(len(i.faults.list))
 	in.rng = rand.New(rand.NewPCG(uint64(i.faults.seed), n+1))
 	i.faults.list = append(i.faults.list, in)
@@ -128,27 +131,27 @@ func (i *Infra) Inject(f Fault, opts ...FaultOption) Injected {
 
 // ClearFaults removes every injected fault.
 func (i *Infra) ClearFaults() {
-	faultsMu.Lock()
-	defer faultsMu.Unlock()
+	i.faults.mu.Lock()
+	defer i.faults.mu.Unlock()
 	i.faults.list = nil
 }
 
 // strike returns the fault that strikes this call at ep, before or after
 // processing, or nil.
 func (fs *faults) strike(ep Endpoint, after bool) *Fault {
-	faultsMu.Lock()
-	defer faultsMu.Unlock()
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
 	for _, f := range fs.list {
 		if f.target != ep || f.after != after {
 			continue
 		}
-		if f.times > 0 && f.fired >= f.times {
+		if f.times != nil && f.fired >= *f.times {
 			continue
 		}
 		if !f.until.IsZero() && time.Now().After(f.until) {
 			continue
 		}
-		if f.fraction > 0 && f.rng.Float64() >= f.fraction {
+		if f.fraction != nil && f.rng.Float64() >= *f.fraction {
 			continue
 		}
 		f.fired++
@@ -159,8 +162,10 @@ func (fs *faults) strike(ep Endpoint, after bool) *Fault {
 }
 
 // apply carries the fault out. It reports whether the call is answered
-// (latency lets it through).
-func (f *Fault) apply(w http.ResponseWriter, r *http.Request) bool {
+// (latency lets it through). Waits end early when the client gives up or
+// done (the fake closing) is closed: httptest's Close waits for every call
+// in progress, and would otherwise wait out a held call.
+func (f *Fault) apply(w http.ResponseWriter, r *http.Request, done <-chan struct{}) bool {
 	switch f.kind {
 	case kindSOAPFault:
 		soap.WriteFault(w, f.code, fmt.Sprintf("injected fault %d", f.code), soap.NewCallID())
@@ -172,22 +177,23 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request) bool {
 		w.WriteHeader(f.status)
 		fmt.Fprintf(w, "<html><body><h1>%d %s</h1><p>injected by fakeinfra</p></body></html>", f.status, http.StatusText(f.status))
 	case kindLatency:
-		sleep(r.Context(), f.delay)
+		sleep(r.Context(), done, f.delay)
 		return false
 	case kindReset:
 		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
 	case kindTimeout:
-		sleep(r.Context(), 10*time.Minute)
+		sleep(r.Context(), done, 10*time.Minute)
 		panic(http.ErrAbortHandler)
 	}
 	return true
 }
 
-func sleep(ctx context.Context, d time.Duration) {
+func sleep(ctx context.Context, done <-chan struct{}, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-ctx.Done():
+	case <-done:
 	}
 }

@@ -2,7 +2,6 @@ package fakeinfra_test
 
 import (
 	"crypto/tls"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,18 +27,7 @@ func TestEachFaultKindFires(t *testing.T) {
 	c := infra.HTTPClient()
 	url := infra.FaR().Recipient
 	env := soap.AppendEnvelope(nil, []byte(isReachableBody()))
-	call := func() (int, []byte, error) {
-		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(string(env)))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", soap.ContentType)
-		resp, err := c.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, b, err
-	}
+	call := func() (int, []byte, error) { return attempt(c, url, env) }
 
 	soapF := infra.Inject(fakeinfra.SOAPFault(fakeinfra.EndpointRecipient, 1000), fakeinfra.Times(2))
 	for range 2 {
@@ -74,8 +62,7 @@ func TestEachFaultKindFires(t *testing.T) {
 	to := infra.Inject(fakeinfra.Timeout(fakeinfra.EndpointRecipient), fakeinfra.Times(1))
 	short := *c
 	short.Timeout = 200 * time.Millisecond
-	c = &short
-	_, _, err = call()
+	_, _, err = attempt(&short, url, env)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Timeout")
 	assert.Equal(t, 1, to.Fired())
@@ -98,10 +85,7 @@ func TestAfterStoreFault(t *testing.T) {
 	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("kivra")), fakeinfra.Times(1), fakeinfra.AfterStore())
 	req := sealedRequest(t, infra, infra.SenderSigner(), infra.Sender(), testMessage(alice))
 	c := infra.HTTPClient()
-	hr, err := http.NewRequest(http.MethodPost, infra.OperatorURL("kivra"), strings.NewReader(string(req)))
-	require.NoError(t, err)
-	hr.Header.Set("Content-Type", soap.ContentType)
-	_, err = c.Do(hr)
+	_, _, err := attempt(c, infra.OperatorURL("kivra"), req)
 	require.Error(t, err, "the answer was lost")
 	assert.Len(t, infra.Mailbox(alice), 1, "but the message landed")
 	res := delivered(t, send(t, c, infra.OperatorURL("kivra"), req))
@@ -140,10 +124,14 @@ func TestFractionIsDeterministicUnderSeed(t *testing.T) {
 func TestForWindow(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
-	infra.Inject(fakeinfra.HTTPStatus(fakeinfra.EndpointRecipient, http.StatusBadGateway), fakeinfra.For(300*time.Millisecond))
+	// Long enough for a first call over a new TLS connection under -race
+	// on a busy machine.
+	const window = 2 * time.Second
+	injected := time.Now()
+	infra.Inject(fakeinfra.HTTPStatus(fakeinfra.EndpointRecipient, http.StatusBadGateway), fakeinfra.For(window))
 	status, _ := soapCall(t, infra.HTTPClient(), infra.FaR().Recipient, isReachableBody())
 	assert.Equal(t, http.StatusBadGateway, status)
-	time.Sleep(350 * time.Millisecond)
+	time.Sleep(time.Until(injected.Add(window + 50*time.Millisecond)))
 	status, _ = soapCall(t, infra.HTTPClient(), infra.FaR().Recipient, isReachableBody())
 	assert.Equal(t, http.StatusOK, status)
 }
@@ -157,13 +145,23 @@ func TestMutualTLSRequired(t *testing.T) {
 	require.NoError(t, err)
 	stranger, err := otherCA.Org("162021004748", "Kommun A")
 	require.NoError(t, err)
-	clients := map[string]*tls.Config{
-		"no certificate":  {RootCAs: infra.Roots(), MinVersion: tls.VersionTLS12},
-		"another CA":      {RootCAs: infra.Roots(), Certificates: []tls.Certificate{stranger.TLS()}, MinVersion: tls.VersionTLS12},
-		"TLS 1.1 at most": {RootCAs: infra.Roots(), MaxVersion: tls.VersionTLS11},
+	strangerCert := stranger.TLS()
+	tests := []struct {
+		name string
+		cfg  *tls.Config
+		// refusal is what the server's alert says: the server refused,
+		// not the client.
+		refusal string
+	}{
+		{"no certificate", &tls.Config{RootCAs: infra.Roots(), MinVersion: tls.VersionTLS12}, "certificate required"},
+		// A Go client sends no certificate the server's CA list does not
+		// name; this one insists, as a misconfigured client may.
+		{"another CA", &tls.Config{RootCAs: infra.Roots(), MinVersion: tls.VersionTLS12,
+			GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &strangerCert, nil }}, "unknown certificate authority"},
+		{"TLS 1.1 at most", &tls.Config{RootCAs: infra.Roots(), MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}, "protocol version"},
 	}
-	for name, cfg := range clients {
-		c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}, Timeout: 5 * time.Second}
+	for _, tc := range tests {
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: tc.cfg}, Timeout: 5 * time.Second}
 		for _, url := range []string{infra.FaR().Recipient, infra.OperatorURL("kivra")} {
 			req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(isReachableBody()))
 			require.NoError(t, err)
@@ -171,9 +169,45 @@ func TestMutualTLSRequired(t *testing.T) {
 			if err == nil {
 				resp.Body.Close()
 			}
-			assert.Error(t, err, "%s to %s", name, url)
+			require.Error(t, err, "%s to %s", tc.name, url)
+			assert.Contains(t, err.Error(), "remote error: tls: "+tc.refusal, "%s to %s", tc.name, url)
 		}
 	}
 	assert.Zero(t, infra.Requests(fakeinfra.EndpointRecipient))
 	assert.Zero(t, infra.Requests(fakeinfra.OperatorEndpoint("kivra")))
+}
+
+// The limits of a fault at their edges: zero means none, not no limit.
+func TestFaultLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []fakeinfra.FaultOption
+		want int // of 5 calls
+	}{
+		{"no limit", nil, 5},
+		{"Times(2)", []fakeinfra.FaultOption{fakeinfra.Times(2)}, 2},
+		{"Times(0)", []fakeinfra.FaultOption{fakeinfra.Times(0)}, 0},
+		{"Times(-1)", []fakeinfra.FaultOption{fakeinfra.Times(-1)}, 0},
+		{"Fraction(0)", []fakeinfra.FaultOption{fakeinfra.Fraction(0)}, 0},
+		{"Fraction(1)", []fakeinfra.FaultOption{fakeinfra.Fraction(1)}, 5},
+		{"Times(1) and Fraction(1)", []fakeinfra.FaultOption{fakeinfra.Times(1), fakeinfra.Fraction(1)}, 1},
+		{"For(0)", []fakeinfra.FaultOption{fakeinfra.For(0)}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			infra := fakeinfra.Start(t)
+			f := infra.Inject(fakeinfra.SOAPFault(fakeinfra.EndpointAuthority, 1000), tc.opts...)
+			struck := 0
+			for range 5 {
+				status, _ := soapCall(t, infra.HTTPClient(), infra.FaR().Authority, `<getSenders xmlns="`+message.NSAuthority+`"></getSenders>`)
+				if status == http.StatusInternalServerError {
+					struck++
+				}
+			}
+			assert.Equal(t, tc.want, struck)
+			assert.Equal(t, tc.want, f.Fired())
+		})
+	}
 }

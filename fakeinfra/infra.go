@@ -4,8 +4,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -53,8 +55,12 @@ type Infra struct {
 	reqs      requests
 	reg       registry
 	store     store
+	ids       identities
 	tb        testing.TB
 
+	// done is closed by Close, so that calls a fault holds (Timeout,
+	// Latency) give up and the servers can stop at once.
+	done      chan struct{}
 	closeOnce sync.Once
 }
 
@@ -65,6 +71,7 @@ type settings struct {
 	sender    message.Sender
 	operators []OperatorSpec
 	seed      int64
+	listen    string
 }
 
 // WithSender makes the default sender someone else than Kommun A.
@@ -96,6 +103,50 @@ func WithSeed(seed int64) Option {
 	return func(s *settings) error { s.seed = seed; return nil }
 }
 
+// WithListen makes the fake listen on fixed ports, for a fake that other
+// processes find by address: FaR on addr, the operators on the ports after
+// it, in order. addr is host:port with host localhost, 127.0.0.1 or ::1,
+// the names the fake's server certificate holds; port 0 picks free ports at
+// random, as without the option.
+func WithListen(addr string) Option {
+	return func(s *settings) error {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("fakeinfra: listen address %q: %w", addr, err)
+		}
+		if host != "localhost" && host != "127.0.0.1" && host != "::1" {
+			return fmt.Errorf("fakeinfra: listen address %q: host must be localhost, 127.0.0.1 or ::1 (the server certificate names no other)", addr)
+		}
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return fmt.Errorf("fakeinfra: listen address %q: port must be a number from 0 to 65535", addr)
+		}
+		s.listen = addr
+		return nil
+	}
+}
+
+// addresses returns where FaR and each operator listen: "" for a random
+// loopback port.
+func (s *settings) addresses() ([]string, error) {
+	out := make([]string, 1+len(s.operators))
+	if s.listen == "" {
+		return out, nil
+	}
+	host, portText, _ := net.SplitHostPort(s.listen) // checked by WithListen
+	first, _ := strconv.Atoi(portText)
+	if first+len(s.operators) > 65535 {
+		return nil, fmt.Errorf("fakeinfra: listen address %q: no room for %d operator ports after it", s.listen, len(s.operators))
+	}
+	for k := range out {
+		port := 0
+		if first != 0 {
+			port = first + k
+		}
+		out[k] = net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	return out, nil
+}
+
 // New starts a fake infrastructure; Close stops it.
 func New(opts ...Option) (*Infra, error) {
 	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators, seed: 1}
@@ -104,23 +155,33 @@ func New(opts ...Option) (*Infra, error) {
 			return nil, err
 		}
 	}
+	addrs, err := s.addresses()
+	if err != nil {
+		return nil, err
+	}
 	p, err := newPKI(s.sender)
 	if err != nil {
 		return nil, err
 	}
-	i := &Infra{pki: p, operators: map[string]*operator{}, sender: s.sender}
+	i := &Infra{pki: p, operators: map[string]*operator{}, sender: s.sender, done: make(chan struct{})}
 	i.faults.seed = s.seed
 	i.reg.init()
 	i.store.init()
 	i.reg.addSender(s.sender.ID, s.sender.Name)
-	i.far = p.serve(http.HandlerFunc(i.serveFaR))
-	for _, spec := range s.operators {
+	i.ids.add(Identity{Role: RoleSender, Org: s.sender.ID, Name: s.sender.Name, Signer: p.sender.signer})
+	if i.far, err = p.serve(http.HandlerFunc(i.serveFaR), addrs[0]); err != nil {
+		return nil, err
+	}
+	for k, spec := range s.operators {
 		if _, dup := i.operators[spec.Name]; dup {
 			i.Close()
 			return nil, fmt.Errorf("fakeinfra: operator %q given twice", spec.Name)
 		}
 		op := &operator{spec: spec, infra: i}
-		op.srv = p.serve(op)
+		if op.srv, err = p.serve(op, addrs[k+1]); err != nil {
+			i.Close()
+			return nil, err
+		}
 		i.operators[spec.Name] = op
 		i.opOrder = append(i.opOrder, spec.Name)
 	}
@@ -141,9 +202,11 @@ func Start(tb testing.TB, opts ...Option) *Infra {
 	return i
 }
 
-// Close stops every server of the fake.
+// Close stops every server of the fake. Calls held by a Timeout or Latency
+// fault are broken off first, so that Close returns promptly.
 func (i *Infra) Close() {
 	i.closeOnce.Do(func() {
+		close(i.done)
 		if i.far != nil {
 			i.far.Close()
 		}
@@ -193,7 +256,7 @@ func (i *Infra) Sender() message.Sender { return i.sender }
 
 // SenderSigner signs as the default sender, with the certificate the fake's
 // CA issued for it.
-func (i *Infra) SenderSigner() *sign.Signer { return i.pki.sender }
+func (i *Infra) SenderSigner() *sign.Signer { return i.pki.sender.signer }
 
 // Roots is a pool holding the fake's CA: the roots to trust for its servers
 // and for signatures its certificates make.
@@ -205,7 +268,7 @@ func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
 // HTTPClient returns a client that presents the default sender's
 // certificate and trusts the fake's CA: what the SDK's clients need to talk
 // to the fake.
-func (i *Infra) HTTPClient() *http.Client { return i.pki.client(i.pki.senderLeaf) }
+func (i *Infra) HTTPClient() *http.Client { return i.pki.client(i.pki.sender.leaf) }
 
 // CA gives direct access to the fake's certificate authority, to issue more
 // certificates in tests (other senders, intermediaries, other CAs).

@@ -51,7 +51,7 @@ func (op *operator) answer(r *http.Request, body []byte) ([]byte, *faultAnswer) 
 	}
 	switch p.Start.Name {
 	case xml.Name{Space: message.NSServiceV3, Local: "deliverSecure"}:
-		return op.deliverSecure(body)
+		return op.deliverSecure(r, body)
 	case xml.Name{Space: message.NSServiceV3, Local: "notify"}:
 		return op.notify(r, p)
 	}
@@ -59,7 +59,7 @@ func (op *operator) answer(r *http.Request, body []byte) ([]byte, *faultAnswer) 
 }
 
 // deliverSecure checks and stores a sealed delivery.
-func (op *operator) deliverSecure(body []byte) ([]byte, *faultAnswer) {
+func (op *operator) deliverSecure(r *http.Request, body []byte) ([]byte, *faultAnswer) {
 	i := op.infra
 	v, err := sign.Verify(body, sign.VerifyOptions{Roots: i.Roots(), At: i.Now()})
 	if err != nil {
@@ -70,6 +70,11 @@ func (op *operator) deliverSecure(body []byte) ([]byte, *faultAnswer) {
 	}
 	d := v.Delivery
 	if fa := i.checkSender(d.Sender.ID); fa != nil {
+		return nil, fa
+	}
+	// The party that connects is the intermediary (förmedlare) or the
+	// sender itself; the seal is checked apart from it just below.
+	if fa := i.callerMayActFor(r, d.Sender.ID); fa != nil {
 		return nil, fa
 	}
 	seal, _ := v.Level(sign.LevelSeal)
@@ -90,7 +95,7 @@ func (op *operator) deliverSecure(body []byte) ([]byte, *faultAnswer) {
 	}
 	to := d.Messages[0].Recipient
 	delivered := op.accepts(to, d.Sender.ID)
-	sum := sha256.Sum256(v.SignedDelivery)
+	sum := contentSum(v.SignedDelivery)
 	res, fa := op.infra.store.deliver(op, entry{
 		sum: sum, delivered: delivered, sender: d.Sender, recipient: to,
 		messages: d.Messages, sealedBy: seal.Signer.OrgNumber, signedBy: signer.Signer.OrgNumber,
@@ -129,9 +134,8 @@ func (op *operator) notify(r *http.Request, p *soap.Payload) ([]byte, *faultAnsw
 	if fa := i.checkSender(n.Sender.ID); fa != nil {
 		return nil, fa
 	}
-	caller, err := callerOrg(r)
-	if err != nil || !i.reg.mayActFor(caller, n.Sender.ID) {
-		return nil, &faultAnswer{code: soap.CodeNotAuthorised, desc: fmt.Sprintf("the caller %s may not notify for %s", orgText(caller), n.Sender.ID)}
+	if fa := i.callerMayActFor(r, n.Sender.ID); fa != nil {
+		return nil, fa
 	}
 	if fa := contentTypes(n.Message); fa != nil {
 		return nil, fa
@@ -174,6 +178,16 @@ func (op *operator) accepts(to message.RecipientID, sender message.OrgNumber) bo
 func (i *Infra) checkSender(sender message.OrgNumber) *faultAnswer {
 	if !i.reg.senderRegistered(sender) {
 		return &faultAnswer{code: soap.CodeNotAuthorised, desc: fmt.Sprintf("sender %s is not registered", sender)}
+	}
+	return nil
+}
+
+// callerMayActFor checks that the organisation in the client certificate
+// may act for sender: it is the sender, or an intermediary approved for it.
+func (i *Infra) callerMayActFor(r *http.Request, sender message.OrgNumber) *faultAnswer {
+	caller, err := callerOrg(r)
+	if err != nil || !i.reg.mayActFor(caller, sender) {
+		return &faultAnswer{code: soap.CodeNotAuthorised, desc: fmt.Sprintf("the caller %s may not act for %s", orgText(caller), sender)}
 	}
 	return nil
 }

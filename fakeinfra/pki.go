@@ -3,6 +3,7 @@ package fakeinfra
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -13,15 +14,27 @@ import (
 	"github.com/avsandare/mm/sign"
 )
 
-// pki is the fake's certificates. The CA and the loopback server
-// certificate are made once per process (keys and certificates alike) and
-// shared by every fake: starting a fake then costs only its sender's
-// certificate and a few listeners.
+// pki is the fake's certificates. The CA, the loopback server certificate
+// and every organisation certificate are made once per process (keys and
+// certificates alike) and shared by every fake: starting a fake then costs
+// only a few listeners. Issuing a certificate is an RSA signature with the
+// CA's key, about half of what a start cost before organisation
+// certificates were shared.
 type pki struct {
-	ca         *testpki.CA
-	server     *testpki.Leaf
-	senderLeaf *testpki.Leaf
-	sender     *sign.Signer
+	ca     *testpki.CA
+	server *testpki.Leaf
+	sender *org
+}
+
+// org is an organisation certificate and the signer made from it.
+type org struct {
+	leaf   *testpki.Leaf
+	signer *sign.Signer
+}
+
+type orgKey struct {
+	id   message.OrgNumber
+	name string
 }
 
 var shared struct {
@@ -29,6 +42,9 @@ var shared struct {
 	ca     *testpki.CA
 	server *testpki.Leaf
 	err    error
+
+	mu   sync.Mutex
+	orgs map[orgKey]*org
 }
 
 func newPKI(s message.Sender) (*pki, error) {
@@ -37,36 +53,57 @@ func newPKI(s message.Sender) (*pki, error) {
 		if shared.err == nil {
 			shared.server, shared.err = shared.ca.Server("localhost", "127.0.0.1", "::1")
 		}
+		shared.orgs = map[orgKey]*org{}
 	})
 	if shared.err != nil {
 		return nil, fmt.Errorf("fakeinfra: test PKI: %w", shared.err)
 	}
 	p := &pki{ca: shared.ca, server: shared.server}
-	leaf, signer, err := p.org(s.ID, s.Name)
+	o, err := p.org(s.ID, s.Name)
 	if err != nil {
 		return nil, err
 	}
-	p.senderLeaf, p.sender = leaf, signer
+	p.sender = o
 	return p, nil
 }
 
-// org issues an organisation certificate and its signer.
-func (p *pki) org(id message.OrgNumber, name string) (*testpki.Leaf, *sign.Signer, error) {
+// org returns the organisation certificate for id and name, issuing it on
+// first use in the process. Every fake shares one CA, so a certificate
+// issued for one fake is as good for the next.
+func (p *pki) org(id message.OrgNumber, name string) (*org, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	k := orgKey{id, name}
+	if o, ok := shared.orgs[k]; ok {
+		return o, nil
+	}
 	leaf, err := p.ca.Org(string(id), name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fakeinfra: certificate for %s: %w", id, err)
+		return nil, fmt.Errorf("fakeinfra: certificate for %s: %w", id, err)
 	}
 	s, err := sign.NewSigner(leaf.Key, leaf.Chain)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fakeinfra: signer for %s: %w", id, err)
+		return nil, fmt.Errorf("fakeinfra: signer for %s: %w", id, err)
 	}
-	return leaf, s, nil
+	o := &org{leaf: leaf, signer: s}
+	shared.orgs[k] = o
+	return o, nil
 }
 
 // serve starts an HTTPS server that requires a client certificate from the
-// CA, as the infrastructure's services do.
-func (p *pki) serve(h http.Handler) *httptest.Server {
+// CA, as the infrastructure's services do. It listens on addr, or on a
+// random loopback port when addr is "".
+func (p *pki) serve(h http.Handler, addr string) (*httptest.Server, error) {
 	srv := httptest.NewUnstartedServer(h)
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			srv.Listener.Close()
+			return nil, fmt.Errorf("fakeinfra: listen: %w", err)
+		}
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
 	srv.TLS = &tls.Config{
 		Certificates: []tls.Certificate{p.server.TLS()},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
@@ -75,7 +112,7 @@ func (p *pki) serve(h http.Handler) *httptest.Server {
 	}
 	srv.Config.ErrorLog = quietLog // TLS refusals are the point of some tests
 	srv.StartTLS()
-	return srv
+	return srv, nil
 }
 
 // client returns an HTTP client presenting leaf and trusting the CA.

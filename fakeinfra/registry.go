@@ -112,12 +112,13 @@ func (i *Infra) AddSender(org, name string) (*sign.Signer, error) {
 	if err != nil {
 		return nil, i.report(fmt.Errorf("fakeinfra: AddSender: %w", err))
 	}
-	_, s, err := i.pki.org(id, name)
+	o, err := i.pki.org(id, name)
 	if err != nil {
 		return nil, i.report(err)
 	}
 	i.reg.addSender(id, name)
-	return s, nil
+	i.ids.add(Identity{Role: RoleSender, Org: id, Name: name, Signer: o.signer})
+	return o.signer, nil
 }
 
 // AddIntermediary registers an intermediary (förmedlare) in the Authority
@@ -128,18 +129,19 @@ func (i *Infra) AddIntermediary(org, name string, senders ...message.OrgNumber) 
 	if err != nil {
 		return nil, i.report(fmt.Errorf("fakeinfra: AddIntermediary: %w", err))
 	}
-	_, s, err := i.pki.org(id, name)
+	o, err := i.pki.org(id, name)
 	if err != nil {
 		return nil, i.report(err)
 	}
-	i.reg.mu.Lock()
-	defer i.reg.mu.Unlock()
 	d := &dispatcher{name: name, senders: map[message.OrgNumber]bool{}}
 	for _, snd := range senders {
 		d.senders[snd] = true
 	}
+	i.reg.mu.Lock()
 	i.reg.dispatchers[id] = d
-	return s, nil
+	i.reg.mu.Unlock()
+	i.ids.add(Identity{Role: RoleIntermediary, Org: id, Name: name, Signer: o.signer})
+	return o.signer, nil
 }
 
 func (r *registry) addSender(id message.OrgNumber, name string) {

@@ -10,6 +10,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/sign"
@@ -230,4 +231,56 @@ func TestFaRRules(t *testing.T) {
 	status, body = soapCall(t, c, infra.FaR().Recipient, `<isReachable xmlns="`+message.NSRecipientV3+`"><senderOrgNr>165590030002</senderOrgNr></isReachable>`)
 	assert.Equal(t, soap.CodeNotAuthorised, faultCode(t, reply{status, body}))
 	assert.Equal(t, 2, infra.Requests(fakeinfra.EndpointRecipient))
+}
+
+// A message signed again — ECDSA signatures differ each time — is the same
+// delivery: the repeat gets the first answer, not fault 5007.
+func TestRepeatSignedAgainIsTheSameDelivery(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{KeyType: testpki.ECDSAP256})
+	require.NoError(t, err)
+	signer, err := sign.NewSigner(leaf.Key, leaf.Chain)
+	require.NoError(t, err)
+	c := infra.HTTPClient()
+	m := testMessage(alice)
+	first, again := sealedRequest(t, infra, signer, infra.Sender(), m), sealedRequest(t, infra, signer, infra.Sender(), m)
+	require.NotEqual(t, first, again, "two ECDSA signatures")
+	a := delivered(t, send(t, c, infra.OperatorURL("kivra"), first))
+	b := delivered(t, send(t, c, infra.OperatorURL("kivra"), again))
+	assert.Equal(t, a.TransID, b.TransID)
+	assert.Len(t, infra.Mailbox(alice), 1)
+	assert.Equal(t, 1, infra.Duplicates())
+}
+
+// The organisation that connects must be the sender or an intermediary
+// approved for it, at FaR and at the operators; FaR answers only for
+// registered senders.
+func TestCallerMustActForTheSender(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	other, err := infra.AddSender("165590030002", "Kommun B")
+	require.NoError(t, err)
+	oc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: other.TLSCertificate(), Roots: infra.Roots()})
+	require.NoError(t, err)
+	// Kommun B connects with a delivery Kommun A signed and sealed.
+	req := sealedRequest(t, infra, infra.SenderSigner(), infra.Sender(), testMessage(alice))
+	r := send(t, oc, infra.OperatorURL("kivra"), req)
+	assert.Equal(t, soap.CodeNotAuthorised, faultCode(t, r))
+	assert.Contains(t, string(r.body), "the caller 165590030002 may not act for 162021004748")
+	assert.Empty(t, infra.Deliveries())
+	// Kommun A may.
+	assert.True(t, delivered(t, send(t, infra.HTTPClient(), infra.OperatorURL("kivra"), req)).Statuses[0].Delivered)
+
+	// A lookup for a sender the Authority register does not know.
+	leaf, err := infra.CA().Org("165590040001", "Okänd AB")
+	require.NoError(t, err)
+	uc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: leaf.TLS(), Roots: infra.Roots()})
+	require.NoError(t, err)
+	status, body := soapCall(t, uc, infra.FaR().Recipient, `<isReachable xmlns="`+message.NSRecipientV3+`"><senderOrgNr>165590040001</senderOrgNr><recipientId>`+alice+`</recipientId></isReachable>`)
+	r = reply{status, body}
+	assert.Equal(t, soap.CodeNotAuthorised, faultCode(t, r))
+	assert.Contains(t, string(r.body), "sender 165590040001 is not registered")
 }

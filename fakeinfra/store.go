@@ -1,7 +1,8 @@
 package fakeinfra
 
 import (
-	"crypto/rand"
+	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"sync"
 	"time"
@@ -95,7 +96,8 @@ func (s *store) deliver(op *operator, e entry, now time.Time, ch channels) (*res
 			return prev, nil
 		}
 	}
-	res := &result{sum: e.sum, transID: rand.Text(), delivered: e.delivered}
+	// Operators answer with a UUID as TransId, as in the contract samples.
+	res := &result{sum: e.sum, transID: message.NewID(), delivered: e.delivered}
 	if e.delivered && e.class1 {
 		n := e.messages[0]
 		if n.SMS != nil && ch.sms {
@@ -127,6 +129,20 @@ func (s *store) deliver(op *operator, e entry, now time.Time, ch channels) (*res
 		}
 	}
 	return res, nil
+}
+
+// contentSum is the digest a repeated delivery is compared by: the signed
+// delivery without its signature. A sender that signs the same message
+// again — after a restart, or with ECDSA, whose signatures differ each time
+// — sends the same delivery, not other content under a known ID.
+func contentSum(signed []byte) [32]byte {
+	// The signature is the last child of SignedDelivery (the XSD's order,
+	// which sign.Verify enforces), and sign.Verify returns the document in
+	// canonical, prefix-free form.
+	if k := bytes.LastIndex(signed, []byte(`<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"`)); k >= 0 {
+		signed = signed[:k]
+	}
+	return sha256.Sum256(signed)
 }
 
 // channels are the ways a recipient can be notified.
@@ -182,6 +198,15 @@ func (i *Infra) Notifications() []Notice {
 	i.store.mu.Lock()
 	defer i.store.mu.Unlock()
 	return append([]Notice(nil), i.store.notices...)
+}
+
+// ClearDeliveries forgets the stored messages and the notifications, as
+// between the parts of a test or to bound memory in a long run. The
+// operators still recognise a repeat of a message they answered before.
+func (i *Infra) ClearDeliveries() {
+	i.store.mu.Lock()
+	defer i.store.mu.Unlock()
+	i.store.messages, i.store.notices = nil, nil
 }
 
 // Duplicates is how many repeated deliveries the operators recognised and
