@@ -1,0 +1,292 @@
+package mailing
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+)
+
+// Get implements Journal.
+func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (Entry, error) {
+	if err := checkKey(mailing, messageID); err != nil {
+		return Entry{}, err
+	}
+	release, err := j.use()
+	if err != nil {
+		return Entry{}, err
+	}
+	defer release()
+	r, ok, err := getRow(ctx, j.read.get, mailing, messageID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !ok {
+		return Entry{}, fmt.Errorf("%w: message %s in mailing %q", ErrNotFound, messageID, mailing)
+	}
+	return r.Entry, nil
+}
+
+// Record implements Journal. Entries of one call are one transaction.
+func (j *SQLite) Record(ctx context.Context, entries ...Entry) error {
+	release, err := j.use()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return j.w.do(ctx, func(ctx context.Context, st *sqliteStmts) error {
+		now := j.opts.stamp()
+		// Entries recorded earlier in this call, by key.
+		staged := map[[2]string]*row{}
+		for _, e := range entries {
+			if err := checkKey(e.Mailing, e.MessageID); err != nil {
+				return err
+			}
+			key := [2]string{e.Mailing, e.MessageID}
+			old, ok := staged[key]
+			if !ok {
+				r, found, err := getRow(ctx, st.get, e.Mailing, e.MessageID)
+				if err != nil {
+					return err
+				}
+				if found {
+					old = &r
+				}
+			}
+			var prev *Entry
+			var seq int64
+			if old != nil {
+				prev, seq = &old.Entry, old.seq
+			}
+			n, err := next(prev, e, now)
+			if err != nil {
+				return err
+			}
+			if seq, err = writeRow(ctx, st, seq, &n); err != nil {
+				return err
+			}
+			staged[key] = &row{seq: seq, Entry: n}
+		}
+		return nil
+	})
+}
+
+// loadBatch is how many items Load writes per transaction: large enough
+// that the fsync is shared, small enough to keep a batch's memory small.
+const loadBatch = 256
+
+// Load implements Journal.
+func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item, error]) (LoadStats, error) {
+	release, err := j.use()
+	if err != nil {
+		return LoadStats{}, err
+	}
+	defer release()
+	var st LoadStats
+	batch := make([]Item, 0, loadBatch)
+	flush := func() error {
+		var bst LoadStats
+		err := j.w.do(ctx, func(ctx context.Context, stmts *sqliteStmts) error {
+			bst = LoadStats{}
+			now := j.opts.stamp()
+			for _, it := range batch {
+				if err := checkKey(mailing, it.MessageID); err != nil {
+					return err
+				}
+				old, found, err := getRow(ctx, stmts.get, mailing, it.MessageID)
+				if err != nil {
+					return err
+				}
+				if found {
+					if err := sameItem(&old.Entry, it); err != nil {
+						return err
+					}
+					bst.Present++
+					continue
+				}
+				e, err := next(nil, Entry{Mailing: mailing, MessageID: it.MessageID, Recipient: it.Recipient, State: Queued, Payload: it.Payload}, now)
+				if err != nil {
+					return err
+				}
+				if _, err := writeRow(ctx, stmts, 0, &e); err != nil {
+					return err
+				}
+				bst.Added++
+			}
+			return nil
+		})
+		if err == nil {
+			st.Added += bst.Added
+			st.Present += bst.Present
+		}
+		batch = batch[:0]
+		return err
+	}
+	for it, err := range items {
+		if err != nil {
+			return st, err
+		}
+		if batch = append(batch, it); len(batch) == loadBatch {
+			if err := flush(); err != nil {
+				return st, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		return st, flush()
+	}
+	return st, nil
+}
+
+// Claim implements Journal.
+func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease time.Duration) ([]Entry, error) {
+	if err := checkClaim(mailing, worker, n, lease); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	release, err := j.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	var out []Entry
+	err = j.w.do(ctx, func(ctx context.Context, st *sqliteStmts) error {
+		out = out[:0]
+		now := j.opts.stamp()
+		rows, err := st.claimable.QueryContext(ctx, mailing, nanos(now), n)
+		if err != nil {
+			return fmt.Errorf("mailing: claim: %w", err)
+		}
+		var seqs []int64
+		for rows.Next() {
+			r, err := scanEntry(rows, true)
+			if err != nil {
+				_ = rows.Close()
+				return fmt.Errorf("mailing: claim: %w", err)
+			}
+			r.Lease = Lease{Worker: worker, Until: now.Add(lease)}
+			seqs = append(seqs, r.seq)
+			out = append(out, r.Entry)
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("mailing: claim: %w", err)
+		}
+		for i, seq := range seqs {
+			if _, err := st.lease.ExecContext(ctx, worker, nanos(out[i].Lease.Until), seq); err != nil {
+				return fmt.Errorf("mailing: claim: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Counts implements Journal.
+func (j *SQLite) Counts(ctx context.Context, mailing string) (Counts, error) {
+	release, err := j.use()
+	if err != nil {
+		return Counts{}, err
+	}
+	defer release()
+	rows, err := j.read.counts.QueryContext(ctx, mailing)
+	if err != nil {
+		return Counts{}, fmt.Errorf("mailing: count: %w", err)
+	}
+	defer rows.Close()
+	c := newCounts()
+	for rows.Next() {
+		var state, ch, op string
+		var n int
+		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
+			return Counts{}, fmt.Errorf("mailing: count: %w", err)
+		}
+		c.add(State(state), receipt.Channel(ch), message.OrgNumber(op), n)
+	}
+	if err := rows.Err(); err != nil {
+		return Counts{}, fmt.Errorf("mailing: count: %w", err)
+	}
+	return c, nil
+}
+
+// List implements Journal. Each page is its own short read, so a long
+// listing never holds a snapshot that keeps the WAL from being
+// checkpointed.
+func (j *SQLite) List(ctx context.Context, mailing string, f Filter) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		query, args := listQuery(mailing, f)
+		for after := int64(0); ; {
+			page, err := j.listPage(ctx, query, append(args, after))
+			if err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			for _, r := range page {
+				if !yield(r.Entry, nil) {
+					return
+				}
+			}
+			if len(page) < listPage {
+				return
+			}
+			after = page[len(page)-1].seq
+		}
+	}
+}
+
+// listQuery builds the page query for f; its last argument, added per
+// page, is the seq to continue after.
+func listQuery(mailing string, f Filter) (string, []any) {
+	var b strings.Builder
+	b.WriteString(`SELECT ` + entryColumns + ` FROM entries WHERE mailing = ?`)
+	args := []any{mailing}
+	if len(f.States) > 0 {
+		b.WriteString(` AND state IN (?` + strings.Repeat(`, ?`, len(f.States)-1) + `)`)
+		for _, s := range f.States {
+			args = append(args, string(s))
+		}
+	}
+	if f.Channel != "" {
+		b.WriteString(` AND channel = ?`)
+		args = append(args, string(f.Channel))
+	}
+	if f.Operator != "" {
+		b.WriteString(` AND operator_id = ?`)
+		args = append(args, string(f.Operator))
+	}
+	fmt.Fprintf(&b, ` AND seq > ? ORDER BY seq LIMIT %d`, listPage)
+	return b.String(), args
+}
+
+func (j *SQLite) listPage(ctx context.Context, query string, args []any) ([]row, error) {
+	release, err := j.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	rows, err := j.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("mailing: list: %w", err)
+	}
+	defer rows.Close()
+	var page []row
+	for rows.Next() {
+		r, err := scanEntry(rows, false)
+		if err != nil {
+			return nil, fmt.Errorf("mailing: list: %w", err)
+		}
+		page = append(page, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("mailing: list: %w", err)
+	}
+	return page, nil
+}
