@@ -39,6 +39,11 @@ type Config struct {
 	// HTTPClient, when set, is used instead of the mutual-TLS client the
 	// Sender builds from the intermediary's certificate and Roots.
 	HTTPClient *http.Client
+	// ConnectTimeout and ReadTimeout bound the client the Sender builds:
+	// the TCP connect and TLS handshake, and each read of an answer
+	// (defaults 5 s and 120 s, as observed in production).
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
 
 	// Paper receives messages that cannot go digitally. Nil means no paper
 	// fallback: such messages are reported not sent (ErrNotSent).

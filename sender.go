@@ -33,7 +33,10 @@ func New(cfg Config) (*Sender, error) {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		var err error
-		hc, err = soap.NewHTTPClient(soap.TLSConfig{Certificate: cfg.sealer().TLSCertificate(), Roots: cfg.Roots})
+		hc, err = soap.NewHTTPClient(soap.TLSConfig{
+			Certificate: cfg.sealer().TLSCertificate(), Roots: cfg.Roots,
+			ConnectTimeout: cfg.ConnectTimeout, ReadTimeout: cfg.ReadTimeout,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
@@ -112,14 +115,24 @@ func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt
 }
 
 // SendTo sends m, already validated and with its defaults set, according to
-// a FaR decision the caller made (as SendAll does for many messages at
-// once): digitally when the decision says so, otherwise by paper for its
-// reason.
+// a FaR decision the caller made: digitally when the decision says so,
+// otherwise by paper for its reason.
 func (s *Sender) SendTo(ctx context.Context, m *message.Message, d far.Decision) (*receipt.Receipt, error) {
 	if !d.Digital {
 		return s.paper(ctx, m, PaperReason(d.Reason), nil)
 	}
-	op := forward.Operator{ID: d.Operator.ID, Name: d.Operator.Name, ServiceAddress: d.Operator.ServiceAddress}
+	r, err := s.digital(ctx, m, d.Operator)
+	if err != nil || r.State != receipt.StateDeclined {
+		return r, err
+	}
+	return s.paper(ctx, m, PaperOperatorDeclined, r)
+}
+
+// digital delivers (classes 2–3) or notifies (class 1) m to op. It returns
+// a delivered or declined receipt, or an error with the receipt of what is
+// known.
+func (s *Sender) digital(ctx context.Context, m *message.Message, fop *far.Operator) (*receipt.Receipt, error) {
+	op := forward.Operator{ID: fop.ID, Name: fop.Name, ServiceAddress: fop.ServiceAddress}
 	start := s.now()
 	var proof *receipt.Proof
 	var err error
@@ -132,23 +145,22 @@ func (s *Sender) SendTo(ctx context.Context, m *message.Message, d far.Decision)
 	if err != nil {
 		return s.failed(m, op, took, err)
 	}
+	r := proof.Receipt
 	if s.cfg.OnProof != nil {
 		if perr := s.cfg.OnProof(proof); perr != nil {
-			r := proof.Receipt
 			return &r, fmt.Errorf("mm: message %s: %s, but the proof was not kept: %w", m.ID, r.State, perr)
 		}
 	}
-	r := proof.Receipt
-	if r.State == receipt.StateDeclined {
+	switch {
+	case r.State == receipt.StateDeclined:
 		s.emit(Event{Kind: EventDeclined, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
-		return s.paper(ctx, m, PaperOperatorDeclined, &r)
+	case r.Channel == receipt.Notification:
+		s.emit(Event{Kind: EventNotified, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
+		s.log("sent", &r)
+	default:
+		s.emit(Event{Kind: EventDelivered, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
+		s.log("sent", &r)
 	}
-	kind := EventDelivered
-	if r.Channel == receipt.Notification {
-		kind = EventNotified
-	}
-	s.emit(Event{Kind: kind, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
-	s.log("sent", &r)
 	return &r, nil
 }
 
@@ -185,11 +197,8 @@ func (s *Sender) paper(ctx context.Context, m *message.Message, why PaperReason,
 		s.log("not sent", r)
 		return r, fmt.Errorf("mm: message %s: %w: %w", m.ID, ErrNotSent, cause)
 	}
-	switch {
-	case s.cfg.policy(m.Class) == NoPaperFallback:
-		return notSent(fmt.Errorf("%s, and %s has no paper fallback by configuration", why, m.Class.OrDefault()))
-	case s.cfg.Paper == nil:
-		return notSent(fmt.Errorf("%s, and no paper mail is configured", why))
+	if err := s.paperAllowed(m, why); err != nil {
+		return notSent(err)
 	}
 	start := s.now()
 	if err := s.cfg.Paper.SendPaper(ctx, m, why); err != nil {
@@ -209,6 +218,17 @@ func (s *Sender) paper(ctx context.Context, m *message.Message, why PaperReason,
 	return r, nil
 }
 
+// paperAllowed tells whether m may go by paper for why.
+func (s *Sender) paperAllowed(m *message.Message, why PaperReason) error {
+	switch {
+	case s.cfg.policy(m.Class) == NoPaperFallback:
+		return fmt.Errorf("%s, and %s has no paper fallback by configuration", why, m.Class.OrDefault())
+	case s.cfg.Paper == nil:
+		return fmt.Errorf("%s, and no paper mail is configured", why)
+	}
+	return nil
+}
+
 func (s *Sender) emit(e Event) {
 	if s.cfg.OnEvent != nil {
 		s.cfg.OnEvent(e)
@@ -218,5 +238,17 @@ func (s *Sender) emit(e Event) {
 func (s *Sender) log(msg string, r *receipt.Receipt) {
 	if s.cfg.Logger != nil {
 		s.cfg.Logger.Info(msg, "receipt", r)
+	}
+}
+
+func (s *Sender) logMsg(msg string, m *message.Message) {
+	if s.cfg.Logger != nil {
+		s.cfg.Logger.Warn(msg, "message", m.ID, "recipient", m.Recipient)
+	}
+}
+
+func (s *Sender) logErr(msg string, err error) {
+	if s.cfg.Logger != nil {
+		s.cfg.Logger.Warn(msg, "error", err)
 	}
 }

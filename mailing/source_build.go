@@ -78,7 +78,7 @@ func (s *Source) readFile(name string) ([]byte, error) {
 	}
 	f, err := s.files.Open(name)
 	if err != nil {
-		return nil, fileError(err)
+		return nil, fileError(name, err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
@@ -86,7 +86,7 @@ func (s *Source) readFile(name string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, message.MaxSecureMessage+1))
 	if err != nil {
-		return nil, fileError(err)
+		return nil, fileError(name, err)
 	}
 	if len(b) > message.MaxSecureMessage {
 		return nil, fmt.Errorf("%w: file is larger than a message may be (%d bytes)", message.ErrTooLarge, message.MaxSecureMessage)
@@ -94,18 +94,19 @@ func (s *Source) readFile(name string) ([]byte, error) {
 	return b, nil
 }
 
-// fileError keeps the cause of an fs error and drops the operation and
-// path, which the line error already names.
-func fileError(err error) error {
+// fileError keeps the cause of an fs error and names the file as the
+// source gives it (relative to the source's folder), not the operation or
+// the full path.
+func fileError(name string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("file not found: %w", fs.ErrNotExist)
+			return fmt.Errorf("file %q not found: %w", name, fs.ErrNotExist)
 		case errors.Is(err, fs.ErrPermission):
-			return fmt.Errorf("file not readable: %w", fs.ErrPermission)
+			return fmt.Errorf("file %q not readable: %w", name, fs.ErrPermission)
 		}
-		return fmt.Errorf("file not readable: %w", pe.Err)
+		return fmt.Errorf("file %q not readable: %w", name, pe.Err)
 	}
 	return err
 }

@@ -51,11 +51,13 @@ type sendFlags struct {
 	emailFrom, emailSubj, emailTx string
 	paperDir, out, proof          string
 	asJSON, dryRun, fake          bool
+	batch                         batchFlags
 }
 
 func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f sendFlags
 	synopsis := "--to ID --subject S (--text T | --html FILE | --body FILE) [--attach FILE]... [--class 1|2|3]\n" +
+		"       or: --batch SOURCE.jsonl [--journal FILE] [--resume] [--rate N] [--operator-rate N] [--mailing NAME]\n" +
 		"       [--support-text T --support-url U --support-phone P --support-email E] [--paper-dir DIR] [--json]\n" +
 		"       [--dry-run --out FILE] [--fake] [connection flags]\n\n" +
 		"With --fake, an in-process fake infrastructure is started with these demo recipients:\n"
@@ -91,12 +93,26 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.asJSON, "json", false, "print the receipt as JSON")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "build, sign and seal only: contact nothing, write the request to --out")
 	fs.BoolVar(&f.fake, "fake", false, "send through an in-process fake infrastructure with demo recipients")
+	fs.StringVar(&f.batch.source, "batch", "", "send every message of a JSONL file (see package mailing for the format)")
+	fs.StringVar(&f.batch.journal, "journal", "", "with --batch: the journal file that makes the mailing resumable (SQLite)")
+	fs.StringVar(&f.batch.name, "mailing", "", "with --batch: the mailing's name (default: the file's name)")
+	fs.BoolVar(&f.batch.resume, "resume", false, "with --batch: continue a mailing the journal already holds")
+	fs.Float64Var(&f.batch.rate, "rate", 0, "with --batch: the most messages per second overall (0: no limit)")
+	fs.Float64Var(&f.batch.operatorRate, "operator-rate", 0, "with --batch: the most messages per second to one operator")
+	fs.IntVar(&f.batch.perOperator, "per-operator", 0, "with --batch: deliveries in flight per operator (default 4)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "mm send: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
+	}
+	if f.batch.source != "" {
+		if f.to != "" || f.dryRun {
+			fmt.Fprintln(stderr, "mm send: --batch takes its messages from the file: no --to, no --dry-run")
+			return exitUsage
+		}
+		return runBatch(&f, stdout, stderr)
 	}
 	if f.dryRun && f.out == "" {
 		fmt.Fprintln(stderr, "mm send: --dry-run needs --out FILE")

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	sdk "github.com/avsandare/mm"
+	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/message"
+)
+
+// batchFlags are mm send's flags for a large mailing.
+type batchFlags struct {
+	source, journal, name string
+	rate, operatorRate    float64
+	perOperator           int
+	resume                bool
+}
+
+// runBatch sends every message of a JSONL source with SendAll: all lines
+// checked first, then paced, journalled and resumable.
+func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
+	b := f.batch
+	src, err := openSource(b.source, b.name)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm send:", err)
+		return exitTrouble
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if code := validateSource(ctx, src, stderr, "mm send"); code != exitOK {
+		return code
+	}
+	cfg, cleanup, err := f.config()
+	if err != nil {
+		fmt.Fprintln(stderr, "mm send:", err)
+		return exitUsage
+	}
+	defer cleanup()
+	sender, err := sdk.New(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm send:", err)
+		return exitUsage
+	}
+	j, err := openJournal(ctx, b.journal)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm send: --journal:", err)
+		return exitTrouble
+	}
+	defer j.Close()
+	counts, err := j.Counts(ctx, src.Mailing())
+	if err != nil {
+		fmt.Fprintln(stderr, "mm send: --journal:", err)
+		return exitTrouble
+	}
+	if counts.Total > 0 && !b.resume {
+		fmt.Fprintf(stderr, "mm send: the journal already holds mailing %s (%d messages): add --resume to continue it\n", src.Mailing(), counts.Total)
+		return exitUsage
+	}
+
+	var srcErr error
+	msgs := func(yield func(*message.Message) bool) {
+		for m, err := range src.Messages(ctx) {
+			if err != nil {
+				srcErr = err
+				return
+			}
+			if !yield(m) {
+				return
+			}
+		}
+	}
+	total, _ := src.Validate(ctx)
+	bar := newProgressBar(stdout, isTerminal(stdout))
+	rep, err := sender.SendAll(ctx, iter.Seq[*message.Message](msgs), sdk.MailingOptions{
+		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
+		Progress: bar.update, Total: total,
+	})
+	bar.finish()
+	if rep != nil {
+		printSummary(stdout, src.Mailing(), rep)
+	}
+	switch {
+	case srcErr != nil:
+		fmt.Fprintln(stderr, "mm send: the source changed while sending:", srcErr)
+		return exitFailed
+	case err != nil:
+		fmt.Fprintln(stderr, "mm send:", err)
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "mm send: stopped; run again with --resume to finish")
+		}
+		return exitFailed
+	case rep.Failed > 0 || rep.Unknown > 0:
+		fmt.Fprintf(stderr, "mm send: %d failed and %d unknown: see mm mailing report; run again with --resume to send the unknown again\n", rep.Failed, rep.Unknown)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// openJournal opens the journal a --journal names: an SQLite file. An
+// empty name keeps the journal in memory (no resume).
+func openJournal(_ context.Context, dsn string) (mailing.Journal, error) {
+	if dsn == "" {
+		return mailing.NewMemory(), nil
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, errors.New("PostgreSQL journals are not built in yet")
+	}
+	return mailing.OpenSQLite(dsn)
+}
+
+func printSummary(w io.Writer, name string, rep *sdk.MailingReport) {
+	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
+		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
+	for _, st := range mailing.States {
+		if n := rep.ByState[st]; n > 0 {
+			fmt.Fprintf(w, "  %-20s %d\n", st, n)
+		}
+	}
+	for why, n := range rep.ByReason {
+		fmt.Fprintf(w, "  paper because %s: %d\n", why, n)
+	}
+}
+
+// progressBar shows a mailing's progress: a bar redrawn in place on a
+// terminal, a plain line every few seconds otherwise.
+type progressBar struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+	drawn    bool
+}
+
+func newProgressBar(w io.Writer, terminal bool) *progressBar {
+	return &progressBar{w: w, terminal: terminal}
+}
+
+func (b *progressBar) update(p sdk.Progress) {
+	done := p.Done + p.Skipped
+	if b.terminal {
+		frac := 0.0
+		total := p.Seen
+		if eta := p.ETA; eta > 0 || total > 0 {
+			if t := done + p.InFlight; t > total {
+				total = t
+			}
+		}
+		if total > 0 {
+			frac = float64(done) / float64(total)
+		}
+		const width = 30
+		n := int(frac * width)
+		fmt.Fprintf(b.w, "\r[%s%s] %d done, %d in flight, %.1f/s, eta %s%s   ",
+			strings.Repeat("#", n), strings.Repeat(".", width-n), done, p.InFlight, p.Rate, p.ETA.Round(time.Second), paused(p))
+		b.drawn = true
+		return
+	}
+	if time.Since(b.last) < 5*time.Second && b.drawn {
+		return
+	}
+	b.last, b.drawn = time.Now(), true
+	fmt.Fprintf(b.w, "progress: %d done, %d in flight, %.1f/s, eta %s%s\n", done, p.InFlight, p.Rate, p.ETA.Round(time.Second), paused(p))
+}
+
+func (b *progressBar) finish() {
+	if b.terminal && b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}
+
+func paused(p sdk.Progress) string {
+	if len(p.Paused) == 0 {
+		return ""
+	}
+	return ", paused: " + strings.Join(p.Paused, " ")
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,119 @@
+package mm
+
+import (
+	"maps"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/receipt"
+)
+
+// stats counts a run's progress; safe for concurrent use.
+type stats struct {
+	started time.Time
+
+	mu        sync.Mutex
+	seenN     int
+	done      int
+	skipped   int
+	inFlight  int
+	sends     int
+	byState   map[mailing.State]int
+	byChannel map[receipt.Channel]int
+	byReason  map[PaperReason]int
+	pausedOps map[string]int
+}
+
+func newStats(now time.Time) *stats {
+	return &stats{
+		started: now, byState: map[mailing.State]int{}, byChannel: map[receipt.Channel]int{},
+		byReason: map[PaperReason]int{}, pausedOps: map[string]int{},
+	}
+}
+
+func (s *stats) with(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+func (s *stats) seen()        { s.with(func() { s.seenN++ }) }
+func (s *stats) skip()        { s.with(func() { s.skipped++ }) }
+func (s *stats) flight(d int) { s.with(func() { s.inFlight += d }) }
+func (s *stats) sent()        { s.with(func() { s.sends++ }) }
+func (s *stats) unjournaled() { s.with(func() { s.done++; s.byState[mailing.Failed]++ }) }
+func (s *stats) paused(op string, on bool) {
+	s.with(func() {
+		if on {
+			s.pausedOps[op]++
+		} else if s.pausedOps[op]--; s.pausedOps[op] <= 0 {
+			delete(s.pausedOps, op)
+		}
+	})
+}
+
+// settled counts a message that reached state st (final, or unknown for
+// this run) on channel ch.
+func (s *stats) settled(st mailing.State, ch receipt.Channel, why PaperReason) {
+	s.with(func() {
+		s.done++
+		s.byState[st]++
+		if ch != "" {
+			s.byChannel[ch]++
+		}
+		if why != "" && ch == receipt.Paper {
+			s.byReason[why]++
+		}
+	})
+}
+
+func (s *stats) snapshot(now time.Time, total int) Progress {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := Progress{
+		Seen: s.seenN, Done: s.done, Skipped: s.skipped, InFlight: s.inFlight,
+		ByState: maps.Clone(s.byState), ByChannel: maps.Clone(s.byChannel), ByReason: maps.Clone(s.byReason),
+		Elapsed: now.Sub(s.started),
+	}
+	for op := range s.pausedOps {
+		p.Paused = append(p.Paused, op)
+	}
+	sort.Strings(p.Paused)
+	if secs := p.Elapsed.Seconds(); secs > 0 {
+		p.Rate = float64(s.done) / secs
+	}
+	if left := total - s.done - s.skipped; total > 0 && left > 0 && p.Rate > 0 {
+		p.ETA = time.Duration(float64(left) / p.Rate * float64(time.Second))
+	}
+	return p
+}
+
+// startProgress calls the progress callback every ProgressEvery until the
+// returned stop is called, and once more then.
+func (r *run) startProgress() (stop func()) {
+	if r.o.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(r.o.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				r.o.Progress(r.stats.snapshot(r.s.now(), r.o.Total))
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		r.o.Progress(r.stats.snapshot(r.s.now(), r.o.Total))
+	}
+}

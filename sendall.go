@@ -1,0 +1,228 @@
+package mm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+	"golang.org/x/time/rate"
+)
+
+// SendAll sends a large mailing: every message of msgs, read as it streams
+// (never collected), looked up in FaR in batches, delivered with bounded
+// concurrency per operator, paced overall and per operator, with paper
+// for those without a usable mailbox.
+//
+// Every message's state goes to the journal before and after each external
+// step, keyed by message ID, so a run killed at any instant — kill -9, a
+// power cut — and started again with the same input and name skips what is
+// done, sends again (with the same ID, which operators deduplicate) what
+// may or may not have arrived, and finishes the rest. Messages therefore
+// need IDs that are the same on every run (mailing.Source derives them).
+//
+// An operator that stops answering is paused (see
+// MailingOptions.BreakerThreshold) while the others go on. A FaR that
+// stops answering is asked again with growing waits until the context
+// ends. The run ends when the input is exhausted and every message is
+// final or given up for this run; the report counts what happened, and the
+// journal holds each message's record (mailing.Journal List).
+//
+// The error is about the run itself — the context ended, the journal failed
+// — not about messages, which the report and the journal account for.
+func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], opts MailingOptions) (*MailingReport, error) {
+	if opts.Name == "" {
+		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
+	}
+	opts.defaults()
+	j := opts.Journal
+	if j == nil {
+		mem := mailing.NewMemory(mailing.WithClock(s.now))
+		defer mem.Close()
+		j = mem
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r := &run{
+		s: s, j: j, o: opts, ctx: ctx, cancel: cancel,
+		global:  limiter(opts.Rate),
+		lanes:   map[message.OrgNumber]*lane{},
+		lookupQ: make(chan *job, opts.LookupBatch),
+		paperQ:  make(chan *job, 2*opts.PaperParallel),
+		stats:   newStats(s.now()),
+	}
+	return r.execute(msgs)
+}
+
+// run is one SendAll call.
+type run struct {
+	s      *Sender
+	j      mailing.Journal
+	o      MailingOptions
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	global *rate.Limiter
+
+	mu      sync.Mutex
+	lanes   map[message.OrgNumber]*lane
+	addrs   map[message.OrgNumber]far.Operator // operators' addresses seen this run
+	lookupQ chan *job
+	paperQ  chan *job
+
+	jobs    sync.WaitGroup // messages not yet settled for this run
+	workers sync.WaitGroup // goroutines
+	stats   *stats
+}
+
+// job is one message on its way.
+type job struct {
+	m     *message.Message
+	entry mailing.Entry // what the journal holds; zero for a new message
+	op    *far.Operator // where a digital delivery goes
+	why   PaperReason   // why it goes by paper
+	// resending is set for a message the journal says may have arrived:
+	// it goes to jb.op again, never by FaR's choice.
+	resending bool
+	// resends counts sends again in this run after no answer.
+	resends int
+	// declined is the operator's answer when it declined: the paper
+	// letter that follows keeps it as evidence.
+	declined *receipt.Receipt
+}
+
+func limiter(perSecond float64) *rate.Limiter {
+	if perSecond <= 0 {
+		return rate.NewLimiter(rate.Inf, 0)
+	}
+	burst := int(perSecond / 10)
+	if burst < 1 {
+		burst = 1
+	}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+func (r *run) execute(msgs iter.Seq[*message.Message]) (*MailingReport, error) {
+	stopProgress := r.startProgress()
+	r.workers.Add(1)
+	go r.lookupStage()
+	for range r.o.PaperParallel {
+		r.workers.Add(1)
+		go r.paperWorker()
+	}
+	r.produce(msgs)
+	close(r.lookupQ)
+	r.jobs.Wait()
+	r.mu.Lock()
+	for _, l := range r.lanes {
+		close(l.q)
+	}
+	r.mu.Unlock()
+	close(r.paperQ)
+	r.workers.Wait()
+	stopProgress()
+
+	rep := &MailingReport{Progress: r.stats.snapshot(r.s.now(), r.o.Total), Started: r.stats.started, Ended: r.s.now()}
+	rep.Failed = rep.ByState[mailing.Failed]
+	rep.Unknown = rep.ByState[mailing.Unknown]
+	if cause := context.Cause(r.ctx); cause != nil {
+		return rep, fmt.Errorf("mm: mailing %s stopped: %w", r.o.Name, cause)
+	}
+	return rep, nil
+}
+
+// produce reads the input, checks each message against the journal, and
+// routes it.
+func (r *run) produce(msgs iter.Seq[*message.Message]) {
+	for m := range msgs {
+		if r.ctx.Err() != nil {
+			return
+		}
+		r.stats.seen()
+		if m == nil {
+			r.stats.unjournaled()
+			continue
+		}
+		m.SetDefaults()
+		if err := m.Validate(); err != nil {
+			r.refuse(m, err)
+			continue
+		}
+		e, err := r.j.Get(r.ctx, r.o.Name, m.ID)
+		switch {
+		case errors.Is(err, mailing.ErrNotFound):
+			e = mailing.Entry{}
+		case err != nil:
+			r.abort(fmt.Errorf("journal: %w", err))
+			return
+		case e.Recipient != m.Recipient:
+			r.stats.unjournaled()
+			r.s.logMsg("message ID reused for another recipient: skipped", m)
+			continue
+		}
+		if e.State != "" && e.State.Resume() == mailing.ResumeSkip {
+			r.stats.skip()
+			continue
+		}
+		jb := &job{m: m, entry: e}
+		r.begin()
+		switch {
+		case e.State != "" && e.State.Resume() == mailing.ResumeResend:
+			r.resend(jb)
+		case r.s.cfg.policy(m.Class) == PaperOnly:
+			jb.why = PaperClassPolicy
+			r.toPaper(jb)
+		default:
+			r.toLookup(jb)
+		}
+	}
+}
+
+// begin and end bracket a job's time in this run.
+func (r *run) begin() { r.jobs.Add(1); r.stats.flight(1) }
+func (r *run) end()   { r.stats.flight(-1); r.jobs.Done() }
+
+func (r *run) toLookup(jb *job) {
+	select {
+	case r.lookupQ <- jb:
+	case <-r.ctx.Done():
+		r.end()
+	}
+}
+
+// resend routes a message that may or may not have arrived back to the
+// channel and operator it was sent on.
+func (r *run) resend(jb *job) {
+	e := jb.entry
+	switch e.Channel {
+	case "paper":
+		jb.why = PaperReason(e.PaperReason)
+		r.toPaper(jb)
+	default:
+		// The operator's address is not journalled: FaR is asked again,
+		// and the resend goes to the same operator at its current address.
+		jb.op = &far.Operator{ID: e.Operator.ID, Name: e.Operator.Name}
+		jb.resending = true
+		r.toLookup(jb)
+	}
+}
+
+// refuse records a message that breaks the rules: it is never sent.
+func (r *run) refuse(m *message.Message, cause error) {
+	if !m.Recipient.Valid() {
+		r.stats.unjournaled()
+		r.s.logMsg("invalid message without a valid recipient: not journalled", m)
+		return
+	}
+	r.begin()
+	r.settle(&job{m: m}, mailing.Entry{State: mailing.Failed, Error: cause.Error()})
+}
+
+// abort stops the run for a reason that concerns the whole run.
+func (r *run) abort(err error) {
+	r.cancel(err)
+}

@@ -1,0 +1,181 @@
+package mm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/receipt"
+	"golang.org/x/time/rate"
+)
+
+// lane is one operator's queue: its own workers, pace and breaker, so that
+// a slow or failing operator holds up only its own recipients.
+type lane struct {
+	name    string
+	q       chan *job
+	limit   *rate.Limiter
+	breaker breaker
+}
+
+// laneFor returns the lane of an operator, starting it on first use.
+func (r *run) laneFor(op *far.Operator) *lane {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.lanes[op.ID]; ok {
+		return l
+	}
+	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
+	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.s.now}
+	r.lanes[op.ID] = l
+	for range r.o.PerOperator {
+		r.workers.Add(1)
+		go r.laneWorker(l)
+	}
+	return l
+}
+
+func (l *lane) push(r *run, jb *job) {
+	select {
+	case l.q <- jb:
+	case <-r.ctx.Done():
+		r.end()
+	}
+}
+
+func (r *run) laneWorker(l *lane) {
+	defer r.workers.Done()
+	for jb := range l.q {
+		r.deliver(l, jb)
+	}
+}
+
+// deliver sends one message to its operator: recorded as sending before the
+// request leaves, then as what the answer says.
+func (r *run) deliver(l *lane, jb *job) {
+	if r.ctx.Err() != nil || !l.breaker.wait(r.ctx, r.stats, l.name) ||
+		r.global.Wait(r.ctx) != nil || l.limit.Wait(r.ctx) != nil {
+		r.end() // not sent: the journal keeps its earlier state for the next run
+		return
+	}
+	before := mailing.Entry{State: mailing.Sending, Channel: channelOf(jb), Operator: operatorOf(jb), Attempts: jb.entry.Attempts + 1}
+	if jb.entry.State == mailing.Sending || jb.entry.State == mailing.Unknown {
+		// A request may already have landed: a resend is recorded as
+		// unknown, one attempt more.
+		before.State, before.Error = mailing.Unknown, "sent again after a request that got no answer"
+	}
+	if !r.record(jb, before) {
+		return
+	}
+	r.stats.sent()
+	rc, err := r.s.digital(r.ctx, jb.m, jb.op)
+	switch {
+	case err == nil && rc.State == receipt.StateDelivered:
+		l.breaker.success()
+		r.settle(jb, mailing.Entry{State: mailing.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
+	case err == nil && rc.State == receipt.StateDeclined:
+		l.breaker.success()
+		jb.declined, jb.why = rc, PaperOperatorDeclined
+		r.toPaper(jb)
+	case errors.Is(err, ErrMaybeDelivered):
+		l.breaker.failure()
+		if !r.record(jb, mailing.Entry{State: mailing.Unknown, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: rc}) {
+			return
+		}
+		r.again(l, jb)
+	default:
+		l.breaker.success() // the operator answered, or nothing left: it is not the operator's health
+		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+	}
+}
+
+// again sends an unanswered message once more after a wait, or leaves it
+// unknown for the next run.
+func (r *run) again(l *lane, jb *job) {
+	if jb.resends >= r.o.ResendUnknown || r.ctx.Err() != nil {
+		r.stats.settled(mailing.Unknown, "", "")
+		r.end()
+		return
+	}
+	wait := r.o.ResendWait << jb.resends
+	jb.resends++
+	go func() {
+		if !sleepCtx(r.ctx, wait) {
+			r.stats.settled(mailing.Unknown, "", "")
+			r.end()
+			return
+		}
+		l.push(r, jb)
+	}()
+}
+
+// paperWorker hands messages to paper mail.
+func (r *run) paperWorker() {
+	defer r.workers.Done()
+	for jb := range r.paperQ {
+		r.paperOne(jb)
+	}
+}
+
+func (r *run) paperOne(jb *job) {
+	if r.ctx.Err() != nil || r.global.Wait(r.ctx) != nil {
+		r.end()
+		return
+	}
+	final := mailing.Paper
+	if jb.declined != nil {
+		final = mailing.DeclinedThenPaper
+	}
+	if err := r.s.paperAllowed(jb.m, jb.why); err != nil {
+		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
+		return
+	}
+	before := mailing.Entry{State: mailing.Sending, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
+	if (jb.entry.State == mailing.Unknown || jb.entry.State == mailing.Sending) && jb.entry.Channel == receipt.Paper {
+		// A crash while paper mail was handed over: hand it again, which
+		// the paper hook must take as the same letter (PaperDirectory does).
+		before.State, before.Error = mailing.Unknown, "paper mail handed again after a crash"
+	}
+	if !r.record(jb, before) {
+		return
+	}
+	r.stats.sent()
+	rc, err := r.s.paper(r.ctx, jb.m, jb.why, jb.declined)
+	if err != nil {
+		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		return
+	}
+	r.settle(jb, mailing.Entry{State: final, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Receipt: rc})
+}
+
+// record writes an intermediate state of jb; false when the run must stop.
+func (r *run) record(jb *job, e mailing.Entry) bool {
+	e.Mailing, e.MessageID, e.Recipient = r.o.Name, jb.m.ID, jb.m.Recipient
+	if e.Attempts < jb.entry.Attempts {
+		e.Attempts = jb.entry.Attempts
+	}
+	if err := r.j.Record(r.ctx, e); err != nil {
+		r.abort(fmt.Errorf("journal: message %s: %w", jb.m.ID, err))
+		r.end()
+		return false
+	}
+	jb.entry = e
+	return true
+}
+
+// settle records jb's final state for this run and ends it.
+func (r *run) settle(jb *job, e mailing.Entry) {
+	if !r.record(jb, e) {
+		return
+	}
+	r.stats.settled(e.State, e.Channel, PaperReason(e.PaperReason))
+	r.end()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "unknown failure"
+	}
+	return err.Error()
+}
