@@ -2,7 +2,7 @@ package far
 
 import (
 	"encoding/xml"
-	"strings"
+	"fmt"
 
 	"github.com/avsandare/mm/internal/canon"
 	"github.com/avsandare/mm/message"
@@ -54,63 +54,78 @@ func appendAuthorityRequest(dst []byte, op string) []byte {
 	return w.Buf
 }
 
-type sendersResponseXML struct {
-	Return []struct {
-		ID   string `xml:"http://minameddelanden.gov.se/schema/Sender Id"`
-		Name string `xml:"http://minameddelanden.gov.se/schema/Sender Name"`
-	} `xml:"http://minameddelanden.gov.se/schema/Authority return"`
+// orgNumber reads an element holding an organisation number.
+func (w *walker) orgNumber(what string, n int, name string) (message.OrgNumber, error) {
+	b, err := w.text(name)
+	if err != nil {
+		return "", err
+	}
+	org, err := message.ParseOrgNumber(string(b))
+	if err != nil {
+		return "", fmt.Errorf("%s %d: %s %q is not an organisation number", what, n, name, b)
+	}
+	return org, nil
 }
 
-type dispatchersResponseXML struct {
-	Return []struct {
-		ID      string   `xml:"http://minameddelanden.gov.se/schema/Dispatcher Id"`
-		Name    string   `xml:"http://minameddelanden.gov.se/schema/Dispatcher Name"`
-		Senders []string `xml:"http://minameddelanden.gov.se/schema/Dispatcher Senders"`
-	} `xml:"http://minameddelanden.gov.se/schema/Authority return"`
-}
-
-func decodeSenders(d *xml.Decoder, start xml.StartElement) ([]RegisteredSender, error) {
-	if start.Name.Space != nsAuthority || start.Name.Local != "getSendersResponse" {
-		return nil, malformed("want getSendersResponse in %s, got %s in %s", nsAuthority, start.Name.Local, start.Name.Space)
-	}
-	var resp sendersResponseXML
-	if err := d.DecodeElement(&resp, &start); err != nil {
-		return nil, malformed("getSendersResponse: %v", err)
-	}
-	out := make([]RegisteredSender, 0, len(resp.Return))
-	for i, r := range resp.Return {
-		id, err := message.ParseOrgNumber(r.ID)
-		if err != nil {
-			return nil, malformed("sender %d: Id %q is not an organisation number", i+1, r.ID)
-		}
-		out = append(out, RegisteredSender{ID: id, Name: strings.TrimSpace(r.Name)})
-	}
-	return out, nil
-}
-
-func decodeDispatchers(d *xml.Decoder, start xml.StartElement) ([]Dispatcher, error) {
-	if start.Name.Space != nsAuthority || start.Name.Local != "getDispatchersResponse" {
-		return nil, malformed("want getDispatchersResponse in %s, got %s in %s", nsAuthority, start.Name.Local, start.Name.Space)
-	}
-	var resp dispatchersResponseXML
-	if err := d.DecodeElement(&resp, &start); err != nil {
-		return nil, malformed("getDispatchersResponse: %v", err)
-	}
-	out := make([]Dispatcher, 0, len(resp.Return))
-	for i, r := range resp.Return {
-		id, err := message.ParseOrgNumber(r.ID)
-		if err != nil {
-			return nil, malformed("dispatcher %d: Id %q is not an organisation number", i+1, r.ID)
-		}
-		disp := Dispatcher{ID: id, Name: strings.TrimSpace(r.Name)}
-		for _, s := range r.Senders {
-			org, err := message.ParseOrgNumber(s)
-			if err != nil {
-				return nil, malformed("dispatcher %d: sender %q is not an organisation number", i+1, s)
+// items reads the return elements of an Authority answer named want, each
+// holding the fields of one T in namespace ns, which field reads; what
+// names an item in errors, and every item must have an Id.
+func items[T any](w *walker, start xml.StartElement, want, ns, what string, field func(item *T, n int, se xml.StartElement) error, id func(*T) message.OrgNumber) ([]T, error) {
+	var out []T
+	err := w.returns(start, nsAuthority, want, func(n int) error {
+		var item T
+		err := w.children("return", func(se xml.StartElement) error {
+			if se.Name.Space != ns {
+				return w.skip(se.Name.Local)
 			}
-			disp.Senders = append(disp.Senders, org)
+			return field(&item, n, se)
+		})
+		if err == nil && id(&item) == "" {
+			err = fmt.Errorf("%s %d has no Id", what, n)
 		}
-		out = append(out, disp)
+		out = append(out, item)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+func decodeSenders(w *walker, start xml.StartElement) ([]RegisteredSender, error) {
+	return items(w, start, "getSendersResponse", message.NSSender, "sender", func(s *RegisteredSender, n int, se xml.StartElement) (err error) {
+		switch se.Name.Local {
+		case "Id":
+			s.ID, err = w.orgNumber("sender", n, "Id")
+		case "Name":
+			s.Name, err = w.string("Name")
+		default:
+			err = w.skip(se.Name.Local)
+		}
+		return err
+	}, func(s *RegisteredSender) message.OrgNumber { return s.ID })
+}
+
+func decodeDispatchers(w *walker, start xml.StartElement) ([]Dispatcher, error) {
+	return items(w, start, "getDispatchersResponse", message.NSDispatcher, "dispatcher", func(d *Dispatcher, n int, se xml.StartElement) (err error) {
+		switch se.Name.Local {
+		case "Id":
+			d.ID, err = w.orgNumber("dispatcher", n, "Id")
+		case "Name":
+			d.Name, err = w.string("Name")
+		case "Senders":
+			var org message.OrgNumber
+			org, err = w.orgNumber("dispatcher", n, "sender")
+			d.Senders = append(d.Senders, org)
+		default:
+			err = w.skip(se.Name.Local)
+		}
+		return err
+	}, func(d *Dispatcher) message.OrgNumber { return d.ID })
+}
+
+// string reads an element's text as a string.
+func (w *walker) string(name string) (string, error) {
+	b, err := w.text(name)
+	return string(b), err
 }

@@ -2,6 +2,7 @@ package far
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,28 +42,33 @@ var (
 type Config struct {
 	Endpoints Endpoints
 	// HTTPClient sends the calls; it must present the sender's (or
-	// intermediary's) organisation certificate (soap.NewHTTPClient makes
+	// intermediary's) organisation certificate (mm.NewHTTPClient makes
 	// one from a certificate and the roots to trust). Required.
 	HTTPClient *http.Client
 	// Parallel is how many calls run at once when a lookup spans more than
-	// MaxPerCall recipients (default 4).
+	// one batch (default 4).
 	Parallel int
 	// BatchSize is how many recipients go in one call (default and
 	// maximum MaxPerCall).
 	BatchSize int
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
-	// failures (see soap.Config); zero values take its defaults.
+	// failures: how many after the first attempt (default 3; negative for
+	// none), and the bounds of the backoff between attempts (default 1 s
+	// and 30 s). A 503's Retry-After longer than RetryWaitMax is not
+	// waited for: the call fails.
 	MaxRetries   int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// CacheTTL, when positive, keeps isReachable answers for that long.
-	// Off by default: a recipient may turn a sender away, or get a
-	// mailbox, at any moment, and a cached answer sends the message the
-	// old way until it expires. Worth it only for repeated lookups of the
-	// same recipients within minutes.
+	// CacheTTL, when positive, keeps isReachable answers for that long,
+	// per sender and recipient; failures are never kept. Off by default:
+	// a recipient may turn a sender away, or get a mailbox, at any
+	// moment, and a cached answer sends the message the old way until it
+	// expires. Worth it only for repeated lookups of the same recipients
+	// within minutes.
 	CacheTTL time.Duration
-	// Logger receives retries and failures; nil is silent. Identities are
-	// logged masked.
+	// Logger receives the transport's retries and attempts; nil is
+	// silent. Failures are returned, not logged, and identities are never
+	// logged whole.
 	Logger *slog.Logger
 }
 
@@ -80,10 +86,10 @@ type Client struct {
 	batch    int
 	ttl      time.Duration
 	now      func() time.Time
-	log      *slog.Logger
 
-	mu    sync.Mutex
-	cache map[cacheKey]cached
+	mu      sync.Mutex
+	cache   map[cacheKey]cached
+	sweepAt int // cache size at which expired answers are dropped
 }
 
 type cacheKey struct {
@@ -113,6 +119,12 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if cfg.BatchSize > MaxPerCall || cfg.BatchSize < 0 {
 		return nil, fmt.Errorf("%w: BatchSize %d is outside 1 to %d", ErrConfig, cfg.BatchSize, MaxPerCall)
 	}
+	if cfg.Parallel < 0 {
+		return nil, fmt.Errorf("%w: Parallel %d is negative", ErrConfig, cfg.Parallel)
+	}
+	if cfg.CacheTTL < 0 {
+		return nil, fmt.Errorf("%w: CacheTTL %s is negative", ErrConfig, cfg.CacheTTL)
+	}
 	sc, err := soap.New(soap.Config{
 		HTTPClient: cfg.HTTPClient, MaxRetries: cfg.MaxRetries,
 		RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger,
@@ -122,9 +134,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		eps: cfg.Endpoints, soap: sc, parallel: cfg.Parallel, batch: cfg.BatchSize,
-		ttl: cfg.CacheTTL, now: time.Now, log: cfg.Logger,
+		ttl: cfg.CacheTTL, now: time.Now,
 	}
-	if c.parallel <= 0 {
+	if c.parallel == 0 {
 		c.parallel = 4
 	}
 	if c.batch == 0 {
@@ -135,6 +147,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	if c.ttl > 0 {
 		c.cache = map[cacheKey]cached{}
+		c.sweepAt = minSweep
 	}
 	return c, nil
 }
@@ -143,192 +156,176 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 // sender. Identities are asked once however often they appear, in calls of
 // at most BatchSize run Parallel at a time; the answers come back in the
 // order asked, one per id given. Every id must be a valid wire-form
-// RecipientID (see message.ParseRecipientID).
+// RecipientID (see message.ParseRecipientID). Answers may share one
+// *Operator: treat it as read-only.
 func (c *Client) IsReachable(ctx context.Context, sender message.OrgNumber, ids ...message.RecipientID) ([]Reachability, error) {
 	if !sender.Valid() {
-		return nil, fmt.Errorf("far: sender %q is not an organisation number", string(sender))
+		// Masked: a personal identity number given by mistake must not
+		// reach the error whole.
+		return nil, fmt.Errorf("far: sender %q is not an organisation number", message.RecipientID(sender).Masked())
 	}
-	unique, err := uniqueIDs(ids)
+	unique, pos, err := uniqueIDs(ids)
 	if err != nil {
 		return nil, err
 	}
-	answers := make(map[message.RecipientID]Reachability, len(unique))
-	var ask []message.RecipientID
+	res := make([]Reachability, len(unique))
+	ask, dst := unique, res
+	var from []int // where each asked id's answer goes in res, with a cache
 	if c.cache != nil {
-		now := c.now()
-		c.mu.Lock()
-		for _, id := range unique {
-			if e, ok := c.cache[cacheKey{sender, id}]; ok && now.Before(e.expires) {
-				answers[id] = e.r
-			} else {
-				ask = append(ask, id)
+		ask, from = c.cached(sender, unique, res)
+		dst = make([]Reachability, len(ask))
+	}
+	err = c.inBatches(ctx, len(ask), func(ctx context.Context, lo, hi int) error {
+		return c.isReachable(ctx, sender, ask[lo:hi], dst[lo:hi])
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c.cache != nil {
+		c.remember(sender, ask, dst)
+		for k, i := range from {
+			res[i] = dst[k]
+		}
+	}
+	return spread(res, pos), nil
+}
+
+// isReachable makes one call and decodes its answer into out.
+func (c *Client) isReachable(ctx context.Context, sender message.OrgNumber, batch []message.RecipientID, out []Reachability) error {
+	body, err := c.call(ctx, c.eps.Recipient, appendIsReachable(make([]byte, 0, 128+28*len(batch)), sender, batch))
+	if err == nil {
+		err = readAnswer(body, func(w *walker, start xml.StartElement) error {
+			return decodeIsReachable(w, start, batch, out)
+		})
+	}
+	if err != nil {
+		return failed("isReachable", err)
+	}
+	return nil
+}
+
+// cached fills res with the answers still fresh in the cache and returns
+// the ids to ask FaR about, with the position in res of each.
+func (c *Client) cached(sender message.OrgNumber, unique []message.RecipientID, res []Reachability) ([]message.RecipientID, []int) {
+	var ask []message.RecipientID
+	var from []int
+	now := c.now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, id := range unique {
+		if e, ok := c.cache[cacheKey{sender, id}]; ok && now.Before(e.expires) {
+			res[i] = e.r
+		} else {
+			ask = append(ask, id)
+			from = append(from, i)
+		}
+	}
+	return ask, from
+}
+
+// remember keeps fresh answers in the cache, and drops expired ones so
+// that it does not grow without bound.
+func (c *Client) remember(sender message.OrgNumber, ids []message.RecipientID, got []Reachability) {
+	now := c.now()
+	expires := now.Add(c.ttl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.cache) >= c.sweepAt {
+		for k, e := range c.cache {
+			if !now.Before(e.expires) {
+				delete(c.cache, k)
 			}
 		}
-		c.mu.Unlock()
-	} else {
-		ask = unique
+		c.sweepAt = max(2*len(c.cache), minSweep)
 	}
-	var mu sync.Mutex
-	err = c.inBatches(ctx, ask, func(ctx context.Context, batch []message.RecipientID) error {
-		got, err := c.isReachable(ctx, sender, batch)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range got {
-			answers[r.Recipient] = r
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for k, id := range ids {
+		c.cache[cacheKey{sender, id}] = cached{got[k], expires}
 	}
-	if c.cache != nil {
-		expires := c.now().Add(c.ttl)
-		c.mu.Lock()
-		for _, id := range ask {
-			c.cache[cacheKey{sender, id}] = cached{answers[id], expires}
-		}
-		c.mu.Unlock()
-	}
-	out := make([]Reachability, len(ids))
-	for i, id := range ids {
-		out[i] = answers[id]
-	}
-	return out, nil
 }
 
-// isReachable makes one call and checks that FaR answered for exactly the
-// recipients asked.
-func (c *Client) isReachable(ctx context.Context, sender message.OrgNumber, batch []message.RecipientID) ([]Reachability, error) {
-	body := appendIsReachable(make([]byte, 0, 128+28*len(batch)), sender, batch)
-	resp, err := c.call(ctx, c.eps.Recipient, body)
-	if err != nil {
-		return nil, fmt.Errorf("far: isReachable: %w", err)
-	}
-	p, err := soap.ReadResponse(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("far: isReachable: %w", err)
-	}
-	got, err := decodeIsReachable(p.Decoder, p.Start)
-	if err == nil {
-		err = p.End()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("far: isReachable: %w", err)
-	}
-	accounts := make([]Account, len(got))
-	for i := range got {
-		accounts[i] = got[i].Account
-	}
-	if err := answeredExactly(batch, accounts); err != nil {
-		return nil, fmt.Errorf("far: isReachable: %w", err)
-	}
-	return got, nil
-}
+// minSweep is the cache size below which expired answers are left alone.
+const minSweep = 1024
 
 // IsRegistered asks whether each recipient has an account, whatever the
-// sender; answers in the order asked.
+// sender; answers in the order asked, as IsReachable. It is never cached.
 func (c *Client) IsRegistered(ctx context.Context, ids ...message.RecipientID) ([]Account, error) {
-	unique, err := uniqueIDs(ids)
+	unique, pos, err := uniqueIDs(ids)
 	if err != nil {
 		return nil, err
 	}
-	answers := make(map[message.RecipientID]Account, len(unique))
-	var mu sync.Mutex
-	err = c.inBatches(ctx, unique, func(ctx context.Context, batch []message.RecipientID) error {
-		resp, err := c.call(ctx, c.eps.Recipient, appendIsRegistered(nil, batch))
-		if err != nil {
-			return fmt.Errorf("far: isRegistered: %w", err)
-		}
-		p, err := soap.ReadResponse(resp.Body)
-		if err != nil {
-			return fmt.Errorf("far: isRegistered: %w", err)
-		}
-		got, err := decodeIsRegistered(p.Decoder, p.Start)
+	res := make([]Account, len(unique))
+	err = c.inBatches(ctx, len(unique), func(ctx context.Context, lo, hi int) error {
+		batch := unique[lo:hi]
+		body, err := c.call(ctx, c.eps.Recipient, appendIsRegistered(make([]byte, 0, 128+28*len(batch)), batch))
 		if err == nil {
-			err = p.End()
-		}
-		if err == nil {
-			err = answeredExactly(batch, got)
+			err = readAnswer(body, func(w *walker, start xml.StartElement) error {
+				return decodeIsRegistered(w, start, batch, res[lo:hi])
+			})
 		}
 		if err != nil {
-			return fmt.Errorf("far: isRegistered: %w", err)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, a := range got {
-			answers[a.Recipient] = a
+			return failed("isRegistered", err)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Account, len(ids))
-	for i, id := range ids {
-		out[i] = answers[id]
-	}
-	return out, nil
+	return spread(res, pos), nil
 }
 
 // Senders lists the senders connected to FaR (Authority getSenders).
 func (c *Client) Senders(ctx context.Context) ([]RegisteredSender, error) {
-	p, err := c.authority(ctx, "getSenders")
-	if err != nil {
-		return nil, err
-	}
-	out, err := decodeSenders(p.Decoder, p.Start)
-	if err == nil {
-		err = p.End()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("far: getSenders: %w", err)
-	}
-	return out, nil
+	return authority(ctx, c, "getSenders", decodeSenders)
 }
 
 // Dispatchers lists the intermediaries connected to FaR and the senders each
 // may sign for (Authority getDispatchers).
 func (c *Client) Dispatchers(ctx context.Context) ([]Dispatcher, error) {
-	p, err := c.authority(ctx, "getDispatchers")
-	if err != nil {
-		return nil, err
+	return authority(ctx, c, "getDispatchers", decodeDispatchers)
+}
+
+// authority calls an Authority operation and decodes its answer.
+func authority[T any](ctx context.Context, c *Client, op string, decode func(*walker, xml.StartElement) ([]T, error)) ([]T, error) {
+	if c.eps.Authority == "" {
+		return nil, fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
 	}
-	out, err := decodeDispatchers(p.Decoder, p.Start)
+	body, err := c.call(ctx, c.eps.Authority, appendAuthorityRequest(nil, op))
+	var out []T
 	if err == nil {
-		err = p.End()
+		err = readAnswer(body, func(w *walker, start xml.StartElement) (err error) {
+			out, err = decode(w, start)
+			return err
+		})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("far: getDispatchers: %w", err)
+		return nil, failed(op, err)
 	}
 	return out, nil
 }
 
-func (c *Client) authority(ctx context.Context, op string) (*soap.Payload, error) {
-	if c.eps.Authority == "" {
-		return nil, fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
-	}
-	resp, err := c.call(ctx, c.eps.Authority, appendAuthorityRequest(nil, op))
+// call posts a request element and returns the answer's envelope.
+func (c *Client) call(ctx context.Context, url string, body []byte) ([]byte, error) {
+	resp, err := c.soap.Call(ctx, url, soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body))
 	if err != nil {
-		return nil, fmt.Errorf("far: %s: %w", op, err)
+		return nil, err
 	}
-	p, err := soap.ReadResponse(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("far: %s: %w", op, err)
-	}
-	return p, nil
+	return resp.Body, nil
 }
 
-func (c *Client) call(ctx context.Context, url string, body []byte) (*soap.Response, error) {
-	return c.soap.Call(ctx, url, soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body))
+// failed wraps the error of operation op. An answer the SOAP layer found
+// malformed is a malformed answer from FaR too, so that callers can test
+// for ErrMalformedAnswer whichever layer noticed.
+func failed(op string, err error) error {
+	if errors.Is(err, soap.ErrMalformed) && !errors.Is(err, ErrMalformedAnswer) {
+		return fmt.Errorf("far: %s: %w: %w", op, ErrMalformedAnswer, err)
+	}
+	return fmt.Errorf("far: %s: %w", op, err)
 }
 
-// inBatches runs fn over ids in batches, at most c.parallel at a time. The
-// first error cancels the rest.
-func (c *Client) inBatches(ctx context.Context, ids []message.RecipientID, fn func(context.Context, []message.RecipientID) error) error {
-	if len(ids) == 0 {
+// inBatches runs fn over [0, n) in ranges of at most c.batch, at most
+// c.parallel at a time. The first error cancels the rest.
+func (c *Client) inBatches(ctx context.Context, n int, fn func(ctx context.Context, lo, hi int) error) error {
+	if n == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -337,21 +334,23 @@ func (c *Client) inBatches(ctx context.Context, ids []message.RecipientID, fn fu
 	var wg sync.WaitGroup
 	var once sync.Once
 	var first error
-	for start := 0; start < len(ids); start += c.batch {
-		batch := ids[start:min(start+c.batch, len(ids))]
+	for lo := 0; lo < n; lo += c.batch {
+		hi := min(lo+c.batch, n)
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			once.Do(func() { first = ctx.Err() })
 		}
-		if ctx.Err() != nil {
+		// Checked whichever case select chose: a batch not started must
+		// fail the lookup, or its recipients would come back unanswered.
+		if err := ctx.Err(); err != nil {
+			once.Do(func() { first = err })
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := fn(ctx, batch); err != nil {
+			if err := fn(ctx, lo, hi); err != nil {
 				once.Do(func() { first = err })
 				cancel()
 			}
@@ -361,38 +360,50 @@ func (c *Client) inBatches(ctx context.Context, ids []message.RecipientID, fn fu
 	return first
 }
 
-// uniqueIDs checks every id and returns them without repeats, in first-seen
-// order.
-func uniqueIDs(ids []message.RecipientID) ([]message.RecipientID, error) {
-	seen := make(map[message.RecipientID]bool, len(ids))
-	out := make([]message.RecipientID, 0, len(ids))
+// uniqueIDs checks every id and returns them without repeats, in
+// first-seen order, with the position in that list of each id given; pos
+// is nil when there are no repeats.
+func uniqueIDs(ids []message.RecipientID) (unique []message.RecipientID, pos []int, err error) {
+	seen := make(map[message.RecipientID]int, len(ids))
 	for i, id := range ids {
 		if !id.Valid() {
-			return nil, fmt.Errorf("far: recipient %d (%s) is not a valid identity in wire form: %w", i+1, id.Masked(), message.ErrInvalidID)
+			return nil, nil, fmt.Errorf("far: recipient %d (%s) is not a valid identity in wire form: %w", i+1, id.Masked(), message.ErrInvalidID)
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+		k, dup := seen[id]
+		if !dup {
+			k = len(seen)
+			seen[id] = k
+		}
+		if dup && pos == nil {
+			pos = make([]int, i, len(ids))
+			for j := range i {
+				pos[j] = j // everything before the first repeat was new
+			}
+		}
+		if pos != nil {
+			pos = append(pos, k)
 		}
 	}
-	return out, nil
+	if pos == nil {
+		return ids, nil, nil
+	}
+	unique = make([]message.RecipientID, len(seen))
+	for id, k := range seen {
+		unique[k] = id
+	}
+	return unique, pos, nil
 }
 
-// answeredExactly checks that FaR answered once for each id asked and for
-// nobody else.
-func answeredExactly(asked []message.RecipientID, got []Account) error {
-	want := make(map[message.RecipientID]bool, len(asked))
-	for _, id := range asked {
-		want[id] = true
+// spread gives each position of the input its answer: res holds one
+// answer per unique id, pos the unique id of each position (nil when there
+// were no repeats).
+func spread[T any](res []T, pos []int) []T {
+	if pos == nil {
+		return res
 	}
-	for _, a := range got {
-		if !want[a.Recipient] {
-			return malformed("answer for %s, who was not asked about or was answered twice", a.Recipient.Masked())
-		}
-		delete(want, a.Recipient)
+	out := make([]T, len(pos))
+	for i, k := range pos {
+		out[i] = res[k]
 	}
-	for id := range want {
-		return malformed("no answer for %s", id.Masked())
-	}
-	return nil
+	return out
 }

@@ -43,6 +43,8 @@ type Account struct {
 	// Pending is true while an account registration is not complete.
 	Pending bool
 	// Operator is the recipient's mailbox operator; nil without an account.
+	// The answers of one lookup share one Operator per operator: treat it
+	// as read-only.
 	Operator *Operator
 	// LastRegistration is when the account was last registered (zero if
 	// FaR did not say).

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
+)
+
+func init() {
+	register("lookup", "ask FaR whether recipients can get digital mail, and where", runLookup)
+}
+
+const lookupSynopsis = `[connection flags] [--json] [--show-ids] [--ids FILE] [ID... | -]
+
+Looks recipients up in FaR (isReachable) for the sender and prints, for each,
+where a message would go: digitally to an operator, or on paper and why.
+Identities come as arguments, from --ids FILE and, for "-", from standard
+input, one per line in any usual form (YYMMDD-NNNN, YYYYMMDD-NNNN,
+YYYYMMDDNNNN, coordination numbers alike, NNNNNN-NNNN for organisations);
+blank lines and lines starting with # are skipped. Any line that is not an identity stops the command before FaR is
+asked, with the line's number.
+
+--far takes FaR's base URL, from which …/Recipient/v3 and …/Authority are
+derived, or the Recipient v3 URL itself. --sender defaults to the
+organisation number in the certificate; an intermediary names the sender it
+asks for.
+
+Exit status: 0 when every lookup succeeded, whatever the answers; 1 when FaR
+could not be asked or answered wrongly; 2 for a wrong command line or input.`
+
+func runLookup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("lookup", lookupSynopsis, stderr)
+	var conn connFlags
+	conn.register(fs)
+	idsFile := fs.String("ids", "", "a file of identities, one per line")
+	asJSON := fs.Bool("json", false, "print the answers as JSON")
+	showIDs := fs.Bool("show-ids", false, "print personal identity numbers whole (default: the last four digits masked)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	ids, bad := readLookupIDs(fs.Args(), *idsFile, stdin)
+	for _, b := range bad {
+		fmt.Fprintln(stderr, "mm lookup:", b)
+	}
+	if len(bad) > 0 {
+		fmt.Fprintln(stderr, "mm lookup: nothing was looked up")
+		return exitUsage
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(stderr, "mm lookup: no identities: give them as arguments, with --ids FILE, or - for standard input")
+		return exitUsage
+	}
+	client, sender, err := lookupClient(&conn)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm lookup:", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	got, err := client.IsReachable(ctx, sender, ids...)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm lookup:", err)
+		return exitFailed
+	}
+	show := func(id message.RecipientID) string {
+		if *showIDs {
+			return id.Number()
+		}
+		return id.Masked()
+	}
+	if *asJSON {
+		return printLookupJSON(stdout, stderr, got, show)
+	}
+	digital := 0
+	for _, r := range got {
+		d := r.Decide()
+		if d.Digital {
+			digital++
+			fmt.Fprintf(stdout, "%-12s  digital  %s (%s)  %s\n", show(r.Recipient), d.Operator.Name, d.Operator.ID, d.Operator.ServiceAddress)
+		} else {
+			fmt.Fprintf(stdout, "%-12s  paper    %s\n", show(r.Recipient), d.Reason)
+		}
+	}
+	fmt.Fprintf(stderr, "mm lookup: %d looked up for sender %s: %d digital, %d paper\n", len(got), sender, digital, len(got)-digital)
+	return exitOK
+}
+
+// readLookupIDs gathers the identities of the arguments ("-" reads
+// stdin) and of file, in that order, and describes every one it cannot
+// read. A description never shows the line itself: it may be a personal
+// identity number with a typo.
+func readLookupIDs(args []string, file string, stdin io.Reader) ([]message.RecipientID, []string) {
+	var ids []message.RecipientID
+	var bad []string
+	add := func(s, where string) {
+		s = strings.TrimSpace(s)
+		if s == "" || strings.HasPrefix(s, "#") {
+			return
+		}
+		id, err := message.ParseRecipientID(s)
+		if err != nil {
+			bad = append(bad, where+": "+err.Error())
+			return
+		}
+		ids = append(ids, id)
+	}
+	lines := func(r io.Reader, name string) {
+		sc := bufio.NewScanner(r)
+		for n := 1; sc.Scan(); n++ {
+			add(sc.Text(), name+":"+strconv.Itoa(n))
+		}
+		if err := sc.Err(); err != nil {
+			bad = append(bad, name+": "+err.Error())
+		}
+	}
+	for k, a := range args {
+		if a == "-" {
+			lines(stdin, "stdin")
+		} else {
+			add(a, "argument "+strconv.Itoa(k+1))
+		}
+	}
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			bad = append(bad, "--ids: "+err.Error())
+		} else {
+			lines(f, file)
+			_ = f.Close()
+		}
+	}
+	return ids, bad
+}
+
+// lookupClient makes a FaR client from the connection flags, and returns
+// the sender to ask for.
+func lookupClient(conn *connFlags) (*far.Client, message.OrgNumber, error) {
+	eps, err := conn.endpoints()
+	if err != nil {
+		return nil, "", err
+	}
+	signer, err := conn.signer()
+	if err != nil {
+		return nil, "", err
+	}
+	sender, err := conn.senderOf(signer)
+	if err != nil {
+		return nil, "", err
+	}
+	roots, err := conn.roots()
+	if err != nil {
+		return nil, "", err
+	}
+	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: signer.TLSCertificate(), Roots: roots})
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := far.New(far.Config{Endpoints: eps, HTTPClient: hc})
+	if err != nil {
+		return nil, "", err
+	}
+	return c, sender.ID, nil
+}
+
+type lookupJSON struct {
+	Recipient      string        `json:"recipient"`
+	Digital        bool          `json:"digital"`
+	Operator       *operatorJSON `json:"operator,omitempty"`
+	Reason         string        `json:"reason,omitempty"`
+	ReasonText     string        `json:"reason_text,omitempty"`
+	AccountType    string        `json:"account_type"`
+	Pending        bool          `json:"pending"`
+	SenderAccepted bool          `json:"sender_accepted"`
+}
+
+type operatorJSON struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	ServiceAddress string `json:"service_address"`
+	UIAddress      string `json:"ui_address,omitempty"`
+}
+
+func printLookupJSON(stdout, stderr io.Writer, got []far.Reachability, show func(message.RecipientID) string) int {
+	out := make([]lookupJSON, len(got))
+	for k, r := range got {
+		d := r.Decide()
+		j := lookupJSON{Recipient: show(r.Recipient), Digital: d.Digital, AccountType: string(r.Type), Pending: r.Pending, SenderAccepted: r.SenderAccepted}
+		if r.Operator != nil {
+			j.Operator = &operatorJSON{string(r.Operator.ID), r.Operator.Name, r.Operator.ServiceAddress, r.Operator.UIAddress}
+		}
+		if !d.Digital {
+			j.Reason, j.ReasonText = string(d.Reason), d.Reason.String()
+		}
+		out[k] = j
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintln(stderr, "mm lookup:", err)
+		return exitTrouble
+	}
+	return exitOK
+}
