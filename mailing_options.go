@@ -101,6 +101,9 @@ type Progress struct {
 	ByReason  map[PaperReason]int
 	// Paused lists operators whose breaker is open.
 	Paused []string
+	// TakenOver counts messages another instance took over (Drain): this
+	// one's lease had expired.
+	TakenOver int
 	// Elapsed is the run's time so far, Rate its messages per second,
 	// ETA the estimated time left (zero without MailingOptions.Total).
 	Elapsed time.Duration

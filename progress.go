@@ -20,6 +20,7 @@ type stats struct {
 	skipped   int
 	inFlight  int
 	sends     int
+	leases    int // entries another worker took over
 	byState   map[mailing.State]int
 	byChannel map[receipt.Channel]int
 	byReason  map[PaperReason]int
@@ -44,6 +45,13 @@ func (s *stats) skip()        { s.with(func() { s.skipped++ }) }
 func (s *stats) flight(d int) { s.with(func() { s.inFlight += d }) }
 func (s *stats) sent()        { s.with(func() { s.sends++ }) }
 func (s *stats) unjournaled() { s.with(func() { s.done++; s.byState[mailing.Failed]++ }) }
+func (s *stats) lost()        { s.with(func() { s.leases++ }) }
+
+func (s *stats) inFlightNow() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inFlight
+}
 func (s *stats) paused(op string, on bool) {
 	s.with(func() {
 		if on {
@@ -75,7 +83,7 @@ func (s *stats) snapshot(now time.Time, total int) Progress {
 	p := Progress{
 		Seen: s.seenN, Done: s.done, Skipped: s.skipped, InFlight: s.inFlight,
 		ByState: maps.Clone(s.byState), ByChannel: maps.Clone(s.byChannel), ByReason: maps.Clone(s.byReason),
-		Elapsed: now.Sub(s.started),
+		Elapsed: now.Sub(s.started), TakenOver: s.leases,
 	}
 	for op := range s.pausedOps {
 		p.Paused = append(p.Paused, op)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"sync"
+	"time"
 
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/mailing"
@@ -39,24 +40,29 @@ func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], o
 	if opts.Name == "" {
 		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
 	}
-	opts.defaults()
-	j := opts.Journal
-	if j == nil {
+	if opts.Journal == nil {
 		mem := mailing.NewMemory(mailing.WithClock(s.now))
 		defer mem.Close()
-		j = mem
+		opts.Journal = mem
 	}
+	r, ctx := s.newRun(ctx, opts)
+	defer r.cancel(nil)
+	_ = ctx
+	return r.execute(func() { r.produce(msgs) })
+}
+
+func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context.Context) {
+	opts.defaults()
 	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	r := &run{
-		s: s, j: j, o: opts, ctx: ctx, cancel: cancel,
+		s: s, j: opts.Journal, o: opts, ctx: ctx, cancel: cancel,
 		global:  limiter(opts.Rate),
 		lanes:   map[message.OrgNumber]*lane{},
 		lookupQ: make(chan *job, opts.LookupBatch),
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
 		stats:   newStats(s.now()),
 	}
-	return r.execute(msgs)
+	return r, ctx
 }
 
 // run is one SendAll call.
@@ -77,6 +83,12 @@ type run struct {
 	jobs    sync.WaitGroup // messages not yet settled for this run
 	workers sync.WaitGroup // goroutines
 	stats   *stats
+
+	// worker and lease are set in queue mode (Drain): every record renews
+	// the worker's lease on its entry.
+	worker string
+	lease  time.Duration
+	active map[string]bool // message IDs this instance has in flight
 }
 
 // job is one message on its way.
@@ -106,7 +118,9 @@ func limiter(perSecond float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
-func (r *run) execute(msgs iter.Seq[*message.Message]) (*MailingReport, error) {
+// execute runs the pipeline, fed by produce, until every message is
+// settled for this run.
+func (r *run) execute(produce func()) (*MailingReport, error) {
 	stopProgress := r.startProgress()
 	r.workers.Add(1)
 	go r.lookupStage()
@@ -114,7 +128,7 @@ func (r *run) execute(msgs iter.Seq[*message.Message]) (*MailingReport, error) {
 		r.workers.Add(1)
 		go r.paperWorker()
 	}
-	r.produce(msgs)
+	produce()
 	close(r.lookupQ)
 	r.jobs.Wait()
 	r.mu.Lock()
@@ -168,29 +182,42 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 			r.stats.skip()
 			continue
 		}
-		jb := &job{m: m, entry: e}
-		r.begin()
-		switch {
-		case e.State != "" && e.State.Resume() == mailing.ResumeResend:
-			r.resend(jb)
-		case r.s.cfg.policy(m.Class) == PaperOnly:
-			jb.why = PaperClassPolicy
-			r.toPaper(jb)
-		default:
-			r.toLookup(jb)
-		}
+		r.dispatch(&job{m: m, entry: e})
+	}
+}
+
+// dispatch starts a message on the way its journal entry calls for.
+func (r *run) dispatch(jb *job) {
+	r.begin()
+	switch {
+	case jb.entry.State != "" && jb.entry.State.Resume() == mailing.ResumeResend:
+		r.resend(jb)
+	case r.s.cfg.policy(jb.m.Class) == PaperOnly:
+		jb.why = PaperClassPolicy
+		r.toPaper(jb)
+	default:
+		r.toLookup(jb)
 	}
 }
 
 // begin and end bracket a job's time in this run.
 func (r *run) begin() { r.jobs.Add(1); r.stats.flight(1) }
-func (r *run) end()   { r.stats.flight(-1); r.jobs.Done() }
+
+func (r *run) end(jb *job) {
+	if r.worker != "" {
+		r.mu.Lock()
+		delete(r.active, jb.m.ID)
+		r.mu.Unlock()
+	}
+	r.stats.flight(-1)
+	r.jobs.Done()
+}
 
 func (r *run) toLookup(jb *job) {
 	select {
 	case r.lookupQ <- jb:
 	case <-r.ctx.Done():
-		r.end()
+		r.end(jb)
 	}
 }
 

@@ -40,7 +40,7 @@ func (l *lane) push(r *run, jb *job) {
 	select {
 	case l.q <- jb:
 	case <-r.ctx.Done():
-		r.end()
+		r.end(jb)
 	}
 }
 
@@ -56,7 +56,7 @@ func (r *run) laneWorker(l *lane) {
 func (r *run) deliver(l *lane, jb *job) {
 	if r.ctx.Err() != nil || !l.breaker.wait(r.ctx, r.stats, l.name) ||
 		r.global.Wait(r.ctx) != nil || l.limit.Wait(r.ctx) != nil {
-		r.end() // not sent: the journal keeps its earlier state for the next run
+		r.end(jb) // not sent: the journal keeps its earlier state for the next run
 		return
 	}
 	before := mailing.Entry{State: mailing.Sending, Channel: channelOf(jb), Operator: operatorOf(jb), Attempts: jb.entry.Attempts + 1}
@@ -95,7 +95,7 @@ func (r *run) deliver(l *lane, jb *job) {
 func (r *run) again(l *lane, jb *job) {
 	if jb.resends >= r.o.ResendUnknown || r.ctx.Err() != nil {
 		r.stats.settled(mailing.Unknown, "", "")
-		r.end()
+		r.end(jb)
 		return
 	}
 	wait := r.o.ResendWait << jb.resends
@@ -103,7 +103,7 @@ func (r *run) again(l *lane, jb *job) {
 	go func() {
 		if !sleepCtx(r.ctx, wait) {
 			r.stats.settled(mailing.Unknown, "", "")
-			r.end()
+			r.end(jb)
 			return
 		}
 		l.push(r, jb)
@@ -120,7 +120,7 @@ func (r *run) paperWorker() {
 
 func (r *run) paperOne(jb *job) {
 	if r.ctx.Err() != nil || r.global.Wait(r.ctx) != nil {
-		r.end()
+		r.end(jb)
 		return
 	}
 	final := mailing.Paper
@@ -149,19 +149,51 @@ func (r *run) paperOne(jb *job) {
 	r.settle(jb, mailing.Entry{State: final, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Receipt: rc})
 }
 
-// record writes an intermediate state of jb; false when the run must stop.
+// record writes a state of jb; false when jb must go no further. In queue
+// mode it renews the worker's lease; an entry another worker has taken over
+// (its lease expired) is dropped here, not an error: that worker sends it.
 func (r *run) record(jb *job, e mailing.Entry) bool {
 	e.Mailing, e.MessageID, e.Recipient = r.o.Name, jb.m.ID, jb.m.Recipient
 	if e.Attempts < jb.entry.Attempts {
 		e.Attempts = jb.entry.Attempts
 	}
+	r.stamp(&e)
 	if err := r.j.Record(r.ctx, e); err != nil {
+		if r.takenOver(jb, err) {
+			r.stats.lost()
+			r.end(jb)
+			return false
+		}
 		r.abort(fmt.Errorf("journal: message %s: %w", jb.m.ID, err))
-		r.end()
+		r.end(jb)
 		return false
 	}
 	jb.entry = e
 	return true
+}
+
+// takenOver reports whether a refused record means another instance has the
+// message now (queue mode): its lease is live, or it settled the message
+// after this instance's lease ran out.
+func (r *run) takenOver(jb *job, err error) bool {
+	if r.worker == "" {
+		return false
+	}
+	if errors.Is(err, mailing.ErrLeaseLost) {
+		return true
+	}
+	if !errors.Is(err, mailing.ErrTransition) {
+		return false
+	}
+	cur, gerr := r.j.Get(r.ctx, r.o.Name, jb.m.ID)
+	return gerr == nil && (cur.State.Terminal() || (cur.Lease.Worker != r.worker && cur.Lease.Live(r.s.now())))
+}
+
+// stamp renews the worker's lease on e in queue mode.
+func (r *run) stamp(e *mailing.Entry) {
+	if r.worker != "" {
+		e.Lease = mailing.Lease{Worker: r.worker, Until: r.s.now().Add(r.lease)}
+	}
 }
 
 // settle records jb's final state for this run and ends it.
@@ -170,7 +202,7 @@ func (r *run) settle(jb *job, e mailing.Entry) {
 		return
 	}
 	r.stats.settled(e.State, e.Channel, PaperReason(e.PaperReason))
-	r.end()
+	r.end(jb)
 }
 
 func errText(err error) string {

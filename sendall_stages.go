@@ -2,6 +2,7 @@ package mm
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/avsandare/mm/far"
@@ -109,10 +110,15 @@ func (r *run) lookup(batch []*job) {
 			Mailing: r.o.Name, MessageID: jb.m.ID, Recipient: jb.m.Recipient, State: mailing.LookedUp,
 			Attempts: jb.entry.Attempts, Channel: channelOf(jb), Operator: operatorOf(jb), PaperReason: string(jb.why),
 		}
+		r.stamp(&jb.entry)
 		records = append(records, jb.entry)
 	}
 	if len(records) > 0 {
 		if err := r.j.Record(r.ctx, records...); err != nil {
+			if r.worker != "" && (errors.Is(err, mailing.ErrLeaseLost) || errors.Is(err, mailing.ErrTransition)) {
+				r.recordEach(batch, records)
+				return
+			}
 			r.abort(err)
 			r.drop(batch)
 			return
@@ -123,7 +129,31 @@ func (r *run) lookup(batch []*job) {
 			// The operator that may hold the message cannot be reached
 			// now; the journal keeps it unknown for the next run.
 			r.stats.settled(mailing.Unknown, "", "")
-			r.end()
+			r.end(jb)
+			continue
+		}
+		r.route(jb)
+	}
+}
+
+// recordEach records a batch's lookups one by one after the batch was
+// refused because another worker took some of them over: those are
+// dropped, the rest go on.
+func (r *run) recordEach(batch []*job, records []mailing.Entry) {
+	k := 0
+	for _, jb := range batch {
+		if jb.resending {
+			r.route(jb)
+			continue
+		}
+		e := records[k]
+		k++
+		if err := r.j.Record(r.ctx, e); err != nil {
+			if !r.takenOver(jb, err) {
+				r.abort(err)
+			}
+			r.stats.lost()
+			r.end(jb)
 			continue
 		}
 		r.route(jb)
@@ -133,8 +163,8 @@ func (r *run) lookup(batch []*job) {
 // drop gives up a batch for this run: nothing was sent, and the journal
 // still says queued or looked up, so the next run takes them again.
 func (r *run) drop(batch []*job) {
-	for range batch {
-		r.end()
+	for _, jb := range batch {
+		r.end(jb)
 	}
 }
 
@@ -150,7 +180,7 @@ func (r *run) toPaper(jb *job) {
 	select {
 	case r.paperQ <- jb:
 	case <-r.ctx.Done():
-		r.end()
+		r.end(jb)
 	}
 }
 
