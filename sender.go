@@ -89,8 +89,8 @@ func (s *Sender) mayActFor(org, sender message.OrgNumber) bool {
 // when nothing took it, ErrLookup when FaR could not be asked,
 // ErrMaybeDelivered when a delivery may have landed (never followed by
 // paper: send again later with the same ID), a *message.ValidationError
-// for invalid input, and a *soap.Fault (errors.As) when the operator
-// refused the message. When an attempt was made, the receipt of what is
+// for invalid input, and a *Fault (errors.As) when the operator refused
+// the message. When an attempt was made, the receipt of what is
 // known comes back with the error.
 func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt, error) {
 	if m == nil {

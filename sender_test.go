@@ -233,9 +233,10 @@ func TestOperatorRefusal(t *testing.T) {
 	s.infra.Inject(fakeinfra.OperatorFault("kivra", soap.CodeUnsupportedMIMEType))
 	r, err := s.sender.Send(context.Background(), newMessage(alice))
 	assert.ErrorIs(t, err, mm.ErrNotSent)
-	var f *soap.Fault
+	var f *mm.Fault // the public name of the fault users branch on
 	require.True(t, errors.As(err, &f))
-	assert.Equal(t, soap.CodeUnsupportedMIMEType, f.Code)
+	assert.Equal(t, mm.CodeUnsupportedMIMEType, f.Code)
+	assert.False(t, f.Retryable())
 	assert.Equal(t, receipt.StateFailed, r.State)
 	list, _ := s.paper.List()
 	assert.Empty(t, list, "a refusal is not papered: the input must change")
