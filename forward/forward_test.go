@@ -201,3 +201,37 @@ func TestOperatorDownUntilDeadline(t *testing.T) {
 	assert.Greater(t, infra.Requests(fakeinfra.OperatorEndpoint("kivra")), 1, "it retried")
 	assert.Greater(t, fe.Receipt.Attempts, 1)
 }
+
+// A delivery signed in another system — here by xmlsec1, pretty-printed —
+// is verified, sealed and delivered unchanged: its own signature still
+// holds at the operator.
+func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name)
+	require.NoError(t, err)
+	key, err := leaf.KeyPEM()
+	require.NoError(t, err)
+	unsigned, err := delivery(infra, alice).MarshalSignedDelivery()
+	require.NoError(t, err)
+	pretty := bytes.ReplaceAll(unsigned, []byte("><"), []byte(">\n  <"))
+	tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N +
+		`"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms><Transform Algorithm="` + sign.AlgEnveloped +
+		`"/><Transform Algorithm="` + sign.AlgExcC14N + `"/></Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 +
+		`"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
+	i := bytes.LastIndex(pretty, []byte("</SignedDelivery>"))
+	doc := append(append(append([]byte{}, pretty[:i]...), tmpl...), pretty[i:]...)
+	foreign := conformance.Xmlsec1Sign(t, doc, key, leaf.ChainPEM())
+	require.Contains(t, string(foreign), "\n  <Delivery>")
+
+	c := newClient(t, infra)
+	proof, err := c.DeliverSecure(context.Background(), operator(t, infra, "kivra"), foreign)
+	require.NoError(t, err)
+	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
+	box := infra.Mailbox(alice)
+	require.Len(t, box, 1)
+	assert.Equal(t, "Beslut om bygglov", box[0].Message.Subject)
+	_, inner := wireToSealed(t, proof.Request)
+	assert.NoError(t, conformance.Xmlsec1Verify(t, inner, infra.CAPEM()), "the sender's own signature, as forwarded, still verifies in xmlsec1")
+}

@@ -1,9 +1,11 @@
 package sign
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,4 +166,36 @@ func TestSignerRefusesForeignSender(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, intermediaryOrg, lvl.Signer.OrgNumber)
 	_ = message.Sender{}
+}
+
+// opaqueKey is a crypto.Signer that is not a key type of the standard
+// library, as an HSM or a cloud KMS hands out: the private key never leaves
+// it, and every signature is a call.
+type opaqueKey struct {
+	inner crypto.Signer
+	calls int
+}
+
+func (k *opaqueKey) Public() crypto.PublicKey { return k.inner.Public() }
+func (k *opaqueKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byte, error) {
+	k.calls++
+	return k.inner.Sign(r, digest, o)
+}
+
+func TestSignerWithAnOpaqueKey(t *testing.T) {
+	t.Parallel()
+	c := testCreds(t)
+	for name, base := range map[string]*Signer{"rsa": c.sender, "ecdsa": c.ecdsaSg} {
+		key := &opaqueKey{inner: base.key}
+		s, err := NewSigner(key, base.Chain())
+		require.NoError(t, err, name)
+		signed, err := s.SignDelivery(testDelivery())
+		require.NoError(t, err, name)
+		sealed, err := s.Seal(signed, verifyAt)
+		require.NoError(t, err, name)
+		v, err := Verify(sealed, opts(c))
+		require.NoError(t, err, name)
+		assert.Len(t, v.Levels, 2, name)
+		assert.Equal(t, 2, key.calls, "%s: one signature each for the delivery and the seal", name)
+	}
 }
