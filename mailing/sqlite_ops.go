@@ -86,9 +86,7 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item,
 		return LoadStats{}, err
 	}
 	defer release()
-	var st LoadStats
-	batch := make([]Item, 0, loadBatch)
-	flush := func() error {
+	return LoadBatches(items, loadBatch, func(batch []Item) (LoadStats, error) {
 		var bst LoadStats
 		err := j.w.do(ctx, func(ctx context.Context, stmts *sqliteStmts) error {
 			bst = LoadStats{}
@@ -119,27 +117,8 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item,
 			}
 			return nil
 		})
-		if err == nil {
-			st.Added += bst.Added
-			st.Present += bst.Present
-		}
-		batch = batch[:0]
-		return err
-	}
-	for it, err := range items {
-		if err != nil {
-			return st, err
-		}
-		if batch = append(batch, it); len(batch) == loadBatch {
-			if err := flush(); err != nil {
-				return st, err
-			}
-		}
-	}
-	if len(batch) > 0 {
-		return st, flush()
-	}
-	return st, nil
+		return bst, err
+	})
 }
 
 // Claim implements Journal.
@@ -221,25 +200,18 @@ func (j *SQLite) Counts(ctx context.Context, mailing string) (Counts, error) {
 // listing never holds a snapshot that keeps the WAL from being
 // checkpointed.
 func (j *SQLite) List(ctx context.Context, mailing string, f Filter) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		query, args := listQuery(mailing, f)
-		for after := int64(0); ; {
-			page, err := j.listPage(ctx, query, append(args, after))
-			if err != nil {
-				yield(Entry{}, err)
-				return
-			}
-			for _, r := range page {
-				if !yield(r.Entry, nil) {
-					return
-				}
-			}
-			if len(page) < listPage {
-				return
-			}
-			after = page[len(page)-1].seq
+	query, args := listQuery(mailing, f)
+	return ListPages(listPage, func(after int64) ([]Entry, int64, error) {
+		page, err := j.listPage(ctx, query, append(args[:len(args):len(args)], after))
+		if err != nil || len(page) == 0 {
+			return nil, 0, err
 		}
-	}
+		entries := make([]Entry, len(page))
+		for i := range page {
+			entries[i] = page[i].Entry
+		}
+		return entries, page[len(page)-1].seq, nil
+	})
 }
 
 // listQuery builds the page query for f; its last argument, added per

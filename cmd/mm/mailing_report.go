@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/avsandare/mm/mailing"
+)
+
+// reportStates turns --state into the groups of states to list, in the
+// order given: "paper" is every message that went by paper, including
+// those an operator declined first; any state word selects that state.
+func reportStates(list string) ([][]mailing.State, error) {
+	var groups [][]mailing.State
+	for _, word := range strings.Split(list, ",") {
+		word = strings.TrimSpace(word)
+		switch st := mailing.State(word); {
+		case word == "paper":
+			groups = append(groups, []mailing.State{mailing.Paper, mailing.DeclinedThenPaper})
+		case st.Valid():
+			groups = append(groups, []mailing.State{st})
+		default:
+			return nil, fmt.Errorf("--state %q: want paper or a state (%s)", word, stateWords())
+		}
+	}
+	return groups, nil
+}
+
+func stateWords() string {
+	words := make([]string, len(mailing.States))
+	for i, s := range mailing.States {
+		words[i] = string(s)
+	}
+	return strings.Join(words, ", ")
+}
+
+// reportLine is one message of a report, and its JSON form (one object a
+// line).
+type reportLine struct {
+	State       mailing.State `json:"state"`
+	MessageID   string        `json:"message_id"`
+	Recipient   string        `json:"recipient"`
+	Channel     string        `json:"channel,omitempty"`
+	Operator    string        `json:"operator,omitempty"`
+	PaperReason string        `json:"paper_reason,omitempty"`
+	Error       string        `json:"error,omitempty"`
+	Attempts    int           `json:"attempts"`
+	Updated     time.Time     `json:"updated"`
+}
+
+func newReportLine(e mailing.Entry, showIDs bool) reportLine {
+	r := reportLine{State: e.State, MessageID: e.MessageID, Recipient: e.Recipient.Masked(), Channel: string(e.Channel),
+		Operator: string(e.Operator.ID), PaperReason: e.PaperReason, Error: e.Error, Attempts: e.Attempts, Updated: e.Updated}
+	if showIDs {
+		r.Recipient = e.Recipient.Number()
+	}
+	return r
+}
+
+// detail is the report's last column: why the message stands where it
+// does.
+func (r reportLine) detail() string {
+	var parts []string
+	for _, p := range []string{r.PaperReason, r.Error} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if r.State == mailing.Unknown || r.State == mailing.Sending {
+		via := r.Channel
+		if r.Operator != "" {
+			via += " to " + r.Operator
+		}
+		parts = append(parts, fmt.Sprintf("(attempts %d, %s)", r.Attempts, via))
+	}
+	return strings.Join(parts, " ")
+}
+
+// writeReport lists the mailing's messages in the groups of states, and
+// returns how many it listed.
+func writeReport(ctx context.Context, w io.Writer, j mailing.Journal, name string, groups [][]mailing.State, showIDs, asJSON bool) (int, error) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	enc := json.NewEncoder(w)
+	if !asJSON {
+		fmt.Fprintln(tw, "STATE\tMESSAGE\tRECIPIENT\tDETAIL")
+	}
+	n := 0
+	for _, states := range groups {
+		for e, err := range j.List(ctx, name, mailing.Filter{States: states}) {
+			if err != nil {
+				return n, err
+			}
+			r := newReportLine(e, showIDs)
+			n++
+			if asJSON {
+				if err := enc.Encode(r); err != nil {
+					return n, err
+				}
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.State, r.MessageID, r.Recipient, r.detail())
+		}
+	}
+	if asJSON {
+		return n, nil
+	}
+	fmt.Fprintf(tw, "%d message(s)\n", n)
+	return n, tw.Flush()
+}
+
+func runMailingReport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("mailing report", "--journal DSN|FILE --mailing NAME [--state paper,failed,unknown] [--show-ids] [--json]", stderr)
+	var f journalFlags
+	f.register(fs)
+	stateList := fs.String("state", "paper,failed,unknown", "the states to list, comma-separated: paper (with declined-then-paper), failed, unknown, or any other state")
+	showIDs := fs.Bool("show-ids", false, "print recipients' full identity numbers (default: masked, 19530323****)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	groups, err := reportStates(*stateList)
+	if err != nil {
+		fmt.Fprintln(stderr, "mm mailing report:", err)
+		return exitUsage
+	}
+	return f.run(fs, stderr, func(ctx context.Context, j mailing.Journal) error {
+		if _, err := counts(ctx, j, f.mailing); err != nil {
+			return err
+		}
+		_, err := writeReport(ctx, stdout, j, f.mailing, groups, *showIDs, f.asJSON)
+		return err
+	})
+}

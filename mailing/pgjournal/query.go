@@ -1,0 +1,135 @@
+package pgjournal
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+)
+
+const countEntries = `SELECT state, channel, operator_id, count(*) FROM ` + entriesTable + `
+	WHERE mailing = $1 GROUP BY 1, 2, 3`
+
+// Counts implements mailing.Journal.
+func (j *Journal) Counts(ctx context.Context, mailingName string) (mailing.Counts, error) {
+	release, err := j.use()
+	if err != nil {
+		return mailing.Counts{}, err
+	}
+	defer release()
+	rows, err := j.pool.Query(ctx, countEntries, mailingName)
+	if err != nil {
+		return mailing.Counts{}, dbError(err)
+	}
+	defer rows.Close()
+	c := mailing.NewCounts()
+	for rows.Next() {
+		var state, ch, op string
+		var n int
+		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
+			return mailing.Counts{}, dbError(err)
+		}
+		c.Add(mailing.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
+	}
+	if err := rows.Err(); err != nil {
+		return mailing.Counts{}, dbError(err)
+	}
+	return c, nil
+}
+
+// listPage is how many entries one page of List reads.
+const listPage = 500
+
+// listEntries reads one page of a listing: the entries after seq $2 that
+// match the filter ($3 states, empty for any; $4 channel and $5 operator,
+// empty for any), $6 of them at most. Keyset paging on the primary key (mailing, seq): every
+// page is a short query of its own, whatever the mailing's size.
+const listEntries = `SELECT ` + entryColumns + ` FROM ` + entriesTable + `
+	WHERE mailing = $1 AND seq > $2
+		AND (cardinality($3::text[]) = 0 OR state = ANY($3))
+		AND ($4 = '' OR channel = $4)
+		AND ($5 = '' OR operator_id = $5)
+	ORDER BY seq LIMIT $6`
+
+// List implements mailing.Journal.
+func (j *Journal) List(ctx context.Context, mailingName string, f mailing.Filter) iter.Seq2[mailing.Entry, error] {
+	states := make([]string, len(f.States))
+	for i, s := range f.States {
+		states[i] = string(s)
+	}
+	return mailing.ListPages(listPage, func(after int64) ([]mailing.Entry, int64, error) {
+		return j.listPage(ctx, mailingName, after, states, f)
+	})
+}
+
+// listPage reads the page after seq after: its entries, and the seq of
+// the last.
+func (j *Journal) listPage(ctx context.Context, mailingName string, after int64, states []string, f mailing.Filter) ([]mailing.Entry, int64, error) {
+	release, err := j.use()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
+	rows, err := j.pool.Query(ctx, listEntries, mailingName, after, states, string(f.Channel), string(f.Operator), listPage)
+	if err != nil {
+		return nil, 0, dbError(err)
+	}
+	page, err := collect(rows, false)
+	if err != nil {
+		return nil, 0, dbError(err)
+	}
+	if len(page) == 0 {
+		return nil, 0, nil
+	}
+	return entries(page), page[len(page)-1].seq, nil
+}
+
+// activityNow reads the time Activity is for, and counts the entries
+// settled in the window before it.
+const activityNow = `WITH c AS (SELECT coalesce($2::bigint, ` + dbNow + `) AS now)
+	SELECT c.now, (SELECT count(*) FROM ` + entriesTable + `
+		WHERE mailing = $1 AND state NOT IN ` + openStates + ` AND updated >= c.now - $3)
+	FROM c`
+
+// activityWorkers sums up the live leases at $2. Leased entries are open
+// ones, so the partial index serves it.
+const activityWorkers = `SELECT lease_worker, count(*), max(lease_until) FROM ` + entriesTable + `
+	WHERE mailing = $1 AND state IN ` + openStates + ` AND lease_worker <> '' AND lease_until > $2
+	GROUP BY lease_worker ORDER BY lease_worker COLLATE "C"`
+
+// Activity implements mailing.ActivityReader, on the clock the leases
+// run on: the server's, or the one WithClock gave.
+func (j *Journal) Activity(ctx context.Context, mailingName string, window time.Duration) (mailing.Activity, error) {
+	release, err := j.use()
+	if err != nil {
+		return mailing.Activity{}, err
+	}
+	defer release()
+	a := mailing.Activity{Window: window}
+	var now int64
+	if err := j.pool.QueryRow(ctx, activityNow, mailingName, j.clockArg(), window.Nanoseconds()).Scan(&now, &a.Settled); err != nil {
+		return mailing.Activity{}, dbError(err)
+	}
+	a.At = unixTime(now)
+	rows, err := j.pool.Query(ctx, activityWorkers, mailingName, now)
+	if err != nil {
+		return mailing.Activity{}, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w mailing.WorkerLeases
+		var until int64
+		if err := rows.Scan(&w.Worker, &w.Entries, &until); err != nil {
+			return mailing.Activity{}, dbError(err)
+		}
+		w.Until = unixTime(until)
+		a.Workers = append(a.Workers, w)
+	}
+	if err := rows.Err(); err != nil {
+		return mailing.Activity{}, dbError(err)
+	}
+	return a, nil
+}
