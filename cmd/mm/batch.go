@@ -14,6 +14,7 @@ import (
 
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/message"
 )
 
@@ -23,6 +24,8 @@ type batchFlags struct {
 	rate, operatorRate    float64
 	perOperator           int
 	resume                bool
+	worker                string
+	lease                 time.Duration
 }
 
 // runBatch sends every message of a JSONL source with SendAll: all lines
@@ -65,6 +68,26 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mm send: the journal already holds mailing %s (%d messages): add --resume to continue it\n", src.Mailing(), counts.Total)
 		return exitUsage
 	}
+	total, _ := src.Validate(ctx)
+	bar := newProgressBar(stdout, isTerminal(stdout))
+	opts := sdk.MailingOptions{
+		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
+		Progress: bar.update, Total: total,
+	}
+	if journals.IsPostgres(b.journal) {
+		// A shared journal: load the mailing (idempotently: every instance
+		// may, and only the first adds anything), then drain it with the
+		// other instances.
+		st, err := j.Load(ctx, src.Mailing(), src.Items(ctx))
+		if err != nil {
+			fmt.Fprintln(stderr, "mm send: loading the mailing into the journal:", err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", src.Mailing(), st.Added, st.Present)
+		rep, err := sender.Drain(ctx, src.Decode, sdk.DrainOptions{MailingOptions: opts, Worker: b.worker, Lease: b.lease})
+		bar.finish()
+		return finishBatch(stdout, stderr, src.Mailing(), rep, err, nil)
+	}
 
 	var srcErr error
 	msgs := func(yield func(*message.Message) bool) {
@@ -78,15 +101,16 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	total, _ := src.Validate(ctx)
-	bar := newProgressBar(stdout, isTerminal(stdout))
-	rep, err := sender.SendAll(ctx, iter.Seq[*message.Message](msgs), sdk.MailingOptions{
-		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
-		Progress: bar.update, Total: total,
-	})
+	rep, err := sender.SendAll(ctx, iter.Seq[*message.Message](msgs), opts)
 	bar.finish()
+	return finishBatch(stdout, stderr, src.Mailing(), rep, err, srcErr)
+}
+
+// finishBatch prints the summary and turns the outcome into the exit status:
+// non-zero when anything failed or is unknown.
+func finishBatch(stdout, stderr io.Writer, name string, rep *sdk.MailingReport, err, srcErr error) int {
 	if rep != nil {
-		printSummary(stdout, src.Mailing(), rep)
+		printSummary(stdout, name, rep)
 	}
 	switch {
 	case srcErr != nil:
@@ -105,16 +129,14 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// openJournal opens the journal a --journal names: an SQLite file. An
-// empty name keeps the journal in memory (no resume).
-func openJournal(_ context.Context, dsn string) (mailing.Journal, error) {
-	if dsn == "" {
+// openJournal opens the journal a --journal names: a PostgreSQL URL (a
+// journal several instances share) or an SQLite file. An empty name keeps
+// the journal in memory (no resume).
+func openJournal(ctx context.Context, addr string) (mailing.Journal, error) {
+	if addr == "" {
 		return mailing.NewMemory(), nil
 	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, errors.New("PostgreSQL journals are not built in yet")
-	}
-	return mailing.OpenSQLite(dsn)
+	return journals.Open(ctx, addr)
 }
 
 func printSummary(w io.Writer, name string, rep *sdk.MailingReport) {

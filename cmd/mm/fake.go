@@ -19,7 +19,7 @@ func init() {
 	register("fake", "run the fake infrastructure as a server, for tests in any language", runFake)
 }
 
-const fakeServeFlags = "[--config FILE] [--dir DIR] [--password PW] [--listen HOST:PORT] [--json]"
+const fakeServeFlags = "[--dump FILE] [--config FILE] [--dir DIR] [--password PW] [--listen HOST:PORT] [--json]"
 
 // runFake serves until SIGINT or SIGTERM.
 func runFake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -41,6 +41,7 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	password := fs.String("password", "", "password of the PKCS#12 files (default: a random one, printed)")
 	listen := fs.String("listen", "", "host:port for FaR, the operators taking the ports after it; host localhost, 127.0.0.1 or ::1 (default: random loopback ports)")
 	asJSON := fs.Bool("json", false, "print the endpoints and files as JSON")
+	dump := fs.String("dump", "", "on stopping, write what the operators stored (message IDs, operators) and the repeats they refused, as JSON, to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
 	}
@@ -105,8 +106,38 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fmt.Fprintln(stderr, "mm fake serve: serving; stop with Ctrl-C (SIGINT) or SIGTERM")
 	<-ctx.Done()
 	infra.Close()
+	if *dump != "" {
+		if err := writeDump(*dump, infra); err != nil {
+			fmt.Fprintln(stderr, "mm fake serve: --dump:", err)
+			return exitTrouble
+		}
+	}
 	fmt.Fprintln(stderr, "mm fake serve: stopped")
 	return exitOK
+}
+
+// fakeDump is what --dump writes: the operators' records, for tests in
+// other processes and languages to check against their own.
+type fakeDump struct {
+	Stored     []fakeStored `json:"stored"`
+	Duplicates int          `json:"duplicates"`
+}
+
+type fakeStored struct {
+	MessageID string `json:"message_id"`
+	Operator  string `json:"operator"`
+}
+
+func writeDump(path string, infra *fakeinfra.Infra) error {
+	d := fakeDump{Duplicates: infra.Duplicates()}
+	for _, m := range infra.Deliveries() {
+		d.Stored = append(d.Stored, fakeStored{MessageID: m.Message.ID, Operator: m.Operator})
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
 }
 
 // fakeOut is what the command prints: where the services listen and where

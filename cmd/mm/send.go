@@ -94,12 +94,14 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "build, sign and seal only: contact nothing, write the request to --out")
 	fs.BoolVar(&f.fake, "fake", false, "send through an in-process fake infrastructure with demo recipients")
 	fs.StringVar(&f.batch.source, "batch", "", "send every message of a JSONL file (see package mailing for the format)")
-	fs.StringVar(&f.batch.journal, "journal", "", "with --batch: the journal file that makes the mailing resumable (SQLite)")
+	fs.StringVar(&f.batch.journal, "journal", "", "with --batch: the journal that makes the mailing resumable: an SQLite file, or a postgres:// URL that several instances share")
 	fs.StringVar(&f.batch.name, "mailing", "", "with --batch: the mailing's name (default: the file's name)")
 	fs.BoolVar(&f.batch.resume, "resume", false, "with --batch: continue a mailing the journal already holds")
 	fs.Float64Var(&f.batch.rate, "rate", 0, "with --batch: the most messages per second overall (0: no limit)")
 	fs.Float64Var(&f.batch.operatorRate, "operator-rate", 0, "with --batch: the most messages per second to one operator")
 	fs.IntVar(&f.batch.perOperator, "per-operator", 0, "with --batch: deliveries in flight per operator (default 4)")
+	fs.StringVar(&f.batch.worker, "worker", "", "with --batch and a PostgreSQL journal: this instance's name in leases (default host-pid)")
+	fs.DurationVar(&f.batch.lease, "lease", 0, "with --batch and a PostgreSQL journal: how long a claimed message stays this instance's without a word (default 2m)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
