@@ -103,8 +103,11 @@
 // it survives kill -9 and a power cut. Concurrent Records from one process
 // share a transaction and its fsync (group commit), each under its own
 // savepoint; several processes may share the file. NewMemory is the same
-// journal in memory, for tests. Package journaltest is the conformance
-// suite both pass.
+// journal in memory, for tests. Package pgjournal keeps it in PostgreSQL,
+// shared by instances on several machines, and package journals opens
+// either by address (a postgres:// URL or a file path). Package
+// journaltest is the conformance suite all of them pass; CheckRecord (the
+// state machine), Store, LoadBatches and ListPages are what they share.
 //
 // Two ways of working: streaming (iterate the source, Get and Record per
 // message), and queue (Load the source once, then workers Claim batches
