@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/avsandare/mm/internal/xmlseq"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -24,32 +25,37 @@ import (
 // ReceiptRequest, the sender's Attention, foreign OfficialMatter content) are
 // refused rather than dropped.
 func ParseSignedDelivery(data []byte) (*Delivery, error) {
-	r := newReader(data)
-	if err := r.start(NSMessageV3, "SignedDelivery"); err != nil {
+	r := reader{xmlseq.New(inMemory(data))}
+	d, err := r.signedDelivery()
+	return d, wireError(err)
+}
+
+func (r reader) signedDelivery() (*Delivery, error) {
+	if err := r.Start(NSMessageV3, "SignedDelivery"); err != nil {
 		return nil, err
 	}
 	d, err := r.delivery()
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := r.opt(NSDSig, "Signature"); err != nil {
+	if ok, err := r.Opt(NSDSig, "Signature"); err != nil {
 		return nil, err
 	} else if ok {
-		if err := r.skip(); err != nil {
+		if err := r.Skip(); err != nil {
 			return nil, err
 		}
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return nil, err
 	}
-	return d, r.eof()
+	return d, r.EOF()
 }
 
-func (r *reader) delivery() (*Delivery, error) {
-	if err := r.start(NSMessageV3, "Delivery"); err != nil {
+func (r reader) delivery() (*Delivery, error) {
+	if err := r.Start(NSMessageV3, "Delivery"); err != nil {
 		return nil, err
 	}
-	if err := r.start(NSMessageV3, "Header"); err != nil {
+	if err := r.Start(NSMessageV3, "Header"); err != nil {
 		return nil, err
 	}
 	var d Delivery
@@ -57,270 +63,276 @@ func (r *reader) delivery() (*Delivery, error) {
 	if err := r.deliveryHeader(NSMessageV2, &d.Sender, &h); err != nil {
 		return nil, err
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return nil, err
 	}
-	for first := true; first || r.is(NSMessageV3, "Message"); first = false {
+	for first := true; first || r.Is(NSMessageV3, "Message"); first = false {
 		m := &Message{Recipient: h.Recipient, Reference: h.Reference, CorrelationID: h.CorrelationID, Attention: h.Attention}
 		if err := r.secureMessage(m); err != nil {
 			return nil, err
 		}
 		d.Messages = append(d.Messages, m)
 	}
-	return &d, r.end()
+	return &d, r.End()
 }
 
-func (r *reader) deliveryHeader(ns string, s *Sender, m *Message) error {
-	if err := r.start(ns, "Sender"); err != nil {
+func (r reader) deliveryHeader(ns string, s *Sender, m *Message) error {
+	if err := r.Start(ns, "Sender"); err != nil {
 		return err
 	}
-	id, err := r.leaf(NSSender, "Id")
+	id, err := r.Leaf(NSSender, "Id")
 	if err != nil {
 		return err
 	}
 	s.ID = OrgNumber(id)
-	if s.Name, err = r.leaf(NSSender, "Name"); err != nil {
+	if s.Name, err = r.Leaf(NSSender, "Name"); err != nil {
 		return err
 	}
-	if r.is(NSSender, "Attention") {
-		return r.errf("the sender's Attention is not supported")
+	if r.Is(NSSender, "Attention") {
+		return r.Errorf("the sender's Attention is not supported")
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return err
 	}
-	rid, err := r.leaf(ns, "Recipient")
+	rid, err := r.Leaf(ns, "Recipient")
 	if err != nil {
 		return err
 	}
 	m.Recipient = RecipientID(rid)
-	if r.is(ns, "Recipient") {
-		return r.errf("one recipient per delivery: the SDK sends each recipient its own")
+	if r.Is(ns, "Recipient") {
+		return r.Errorf("one recipient per delivery: the SDK sends each recipient its own")
 	}
-	if m.Reference, err = r.optLeaf(ns, "Reference"); err != nil {
+	if m.Reference, err = r.OptLeaf(ns, "Reference"); err != nil {
 		return err
 	}
-	if m.CorrelationID, err = r.optLeaf(ns, "CorrelationId"); err != nil {
+	if m.CorrelationID, err = r.OptLeaf(ns, "CorrelationId"); err != nil {
 		return err
 	}
-	m.Attention, err = r.optLeaf(ns, "Attention")
+	m.Attention, err = r.OptLeaf(ns, "Attention")
 	return err
 }
 
-func (r *reader) secureMessage(m *Message) error {
-	if err := r.start(NSMessageV3, "Message"); err != nil {
+func (r reader) secureMessage(m *Message) error {
+	if err := r.Start(NSMessageV3, "Message"); err != nil {
 		return err
 	}
-	if err := r.start(NSMessageV3, "Header"); err != nil {
+	if err := r.Start(NSMessageV3, "Header"); err != nil {
 		return err
 	}
 	if err := r.messageHeader(m); err != nil {
 		return err
 	}
-	if err := r.start(NSMessageV3, "Body"); err != nil {
+	if err := r.Start(NSMessageV3, "Body"); err != nil {
 		return err
 	}
 	if err := r.messageBody(m); err != nil {
 		return err
 	}
-	for r.is(NSMessageV3, "Attachment") {
+	for r.Is(NSMessageV3, "Attachment") {
 		if err := r.attachment(m); err != nil {
 			return err
 		}
 	}
-	return r.end()
+	return r.End()
 }
 
 // messageHeader reads the children of a Message/v3 MessageHeader, and its
 // end.
-func (r *reader) messageHeader(m *Message) error {
+func (r reader) messageHeader(m *Message) error {
 	const ns = NSMessageV3
 	var err error
-	if m.ID, err = r.leaf(ns, "Id"); err != nil {
+	if m.ID, err = r.Leaf(ns, "Id"); err != nil {
 		return err
 	}
-	if m.Subject, err = r.leaf(ns, "Subject"); err != nil {
+	if m.Subject, err = r.Leaf(ns, "Subject"); err != nil {
 		return err
 	}
-	if err := r.start(ns, "Supportinfo"); err != nil {
+	if err := r.Start(ns, "Supportinfo"); err != nil {
 		return err
 	}
-	if m.Support.Text, err = r.leaf(ns, "Text"); err != nil {
+	if m.Support.Text, err = r.Leaf(ns, "Text"); err != nil {
 		return err
 	}
-	if m.Support.URL, err = r.optLeaf(ns, "URL"); err != nil {
+	if m.Support.URL, err = r.OptLeaf(ns, "URL"); err != nil {
 		return err
 	}
-	if m.Support.Phone, err = r.optLeaf(ns, "PhoneNumber"); err != nil {
+	if m.Support.Phone, err = r.OptLeaf(ns, "PhoneNumber"); err != nil {
 		return err
 	}
-	if m.Support.Email, err = r.optLeaf(ns, "EmailAdress"); err != nil {
+	if m.Support.Email, err = r.OptLeaf(ns, "EmailAdress"); err != nil {
 		return err
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return err
 	}
-	if ok, err := r.opt(ns, "OfficialMatter"); err != nil {
+	if ok, err := r.Opt(ns, "OfficialMatter"); err != nil {
 		return err
 	} else if ok {
 		if m.OfficialMatter, err = r.officialMatter(); err != nil {
 			return err
 		}
 	}
-	for r.is(ns, "Metadata") {
-		if err := r.start(ns, "Metadata"); err != nil {
+	for r.Is(ns, "Metadata") {
+		if err := r.Start(ns, "Metadata"); err != nil {
 			return err
 		}
 		var md Metadata
-		if md.Tag, err = r.leaf(NSMessage, "Tag"); err != nil {
+		if md.Tag, err = r.Leaf(NSMessage, "Tag"); err != nil {
 			return err
 		}
-		if md.Value, err = r.leaf(NSMessage, "Value"); err != nil {
+		if md.Value, err = r.Leaf(NSMessage, "Value"); err != nil {
 			return err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return err
 		}
 		m.Metadata = append(m.Metadata, md)
 	}
-	if m.Language, err = r.leaf(ns, "Language"); err != nil {
+	if m.Language, err = r.Leaf(ns, "Language"); err != nil {
 		return err
 	}
-	if r.is(ns, "Reply") || r.is(ns, "ReceiptRequest") {
-		return r.errf("Reply and ReceiptRequest are unused by the infrastructure and not supported")
+	if r.Is(ns, "Reply") || r.Is(ns, "ReceiptRequest") {
+		return r.Errorf("Reply and ReceiptRequest are unused by the infrastructure and not supported")
 	}
-	return r.end()
+	return r.End()
 }
 
 // officialMatter reads OfficialMatter's content (the element is started)
 // and its end. The extension may come as the Message/v3 element or, through
 // the schema's xs:any, as the global OfficialMatter/v3 element.
-func (r *reader) officialMatter() (*OfficialMatter, error) {
-	if ok, err := r.opt(NSMessageV3, "OfficialMatterExtension"); err != nil {
+func (r reader) officialMatter() (*OfficialMatter, error) {
+	if ok, err := r.Opt(NSMessageV3, "OfficialMatterExtension"); err != nil {
 		return nil, err
 	} else if !ok {
-		if err := r.start(NSOfficialMatterV3, "OfficialMatterExtension"); err != nil {
+		if err := r.Start(NSOfficialMatterV3, "OfficialMatterExtension"); err != nil {
 			return nil, err
 		}
 	}
 	const ns = NSOfficialMatterV3
 	om := &OfficialMatter{}
-	ts, err := r.leaf(ns, "Timestamp")
+	ts, err := r.Leaf(ns, "Timestamp")
 	if err != nil {
 		return nil, err
 	}
 	if om.Timestamp, err = parseDate(ts); err != nil {
-		return nil, r.errf("Timestamp: %v", err)
+		return nil, r.Errorf("Timestamp: %v", err)
 	}
-	if ok, err := r.opt(ns, "Identity"); err != nil {
+	if ok, err := r.Opt(ns, "Identity"); err != nil {
 		return nil, err
 	} else if ok {
-		if om.EventID, err = r.optLeaf(ns, "EventId"); err != nil {
+		if om.EventID, err = r.OptLeaf(ns, "EventId"); err != nil {
 			return nil, err
 		}
-		if om.OfficialMatterID, err = r.optLeaf(ns, "OfficialMatterId"); err != nil {
+		if om.OfficialMatterID, err = r.OptLeaf(ns, "OfficialMatterId"); err != nil {
 			return nil, err
 		}
-		if om.PrecedingEventID, err = r.optLeaf(ns, "PrecedingEventId"); err != nil {
+		if om.PrecedingEventID, err = r.OptLeaf(ns, "PrecedingEventId"); err != nil {
 			return nil, err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
 	}
-	if om.MatterSubject, err = r.optLeaf(ns, "MatterSubject"); err != nil {
+	if om.MatterSubject, err = r.OptLeaf(ns, "MatterSubject"); err != nil {
 		return nil, err
 	}
-	if om.EventType, err = r.optLeaf(ns, "EventType"); err != nil {
+	if om.EventType, err = r.OptLeaf(ns, "EventType"); err != nil {
 		return nil, err
 	}
-	status, err := r.optLeaf(ns, "MatterStatus")
+	status, err := r.OptLeaf(ns, "MatterStatus")
 	if err != nil {
 		return nil, err
 	}
 	om.MatterStatus = MatterStatus(status)
-	if err := r.end(); err != nil { // OfficialMatterExtension
+	if err := r.End(); err != nil { // OfficialMatterExtension
 		return nil, err
 	}
-	return om, r.end() // OfficialMatter
+	return om, r.End() // OfficialMatter
 }
 
 // messageBody reads the children of a MessageBody (the element is started)
 // and its end.
-func (r *reader) messageBody(m *Message) error {
+func (r reader) messageBody(m *Message) error {
 	var err error
-	if m.Body.ContentType, err = r.leaf(NSMessage, "ContentType"); err != nil {
+	if m.Body.ContentType, err = r.Leaf(NSMessage, "ContentType"); err != nil {
 		return err
 	}
-	b64, err := r.leafBytes(NSMessage, "Body")
+	b64, err := r.LeafBytes(NSMessage, "Body")
 	if err != nil {
 		return err
 	}
 	body, err := decodeBase64(b64)
 	if err != nil {
-		return r.errf("Body: %v", err)
+		return r.Errorf("Body: %v", err)
 	}
 	if !utf8.Valid(body) {
-		return r.errf("Body: the text is not UTF-8")
+		return r.Errorf("Body: the text is not UTF-8")
 	}
 	m.Body.Text = string(body)
-	return r.end()
+	return r.End()
 }
 
-func (r *reader) attachment(m *Message) error {
-	if err := r.start(NSMessageV3, "Attachment"); err != nil {
+func (r reader) attachment(m *Message) error {
+	if err := r.Start(NSMessageV3, "Attachment"); err != nil {
 		return err
 	}
 	var a Attachment
 	var err error
-	if a.ContentType, err = r.leaf(NSMessage, "ContentType"); err != nil {
+	if a.ContentType, err = r.Leaf(NSMessage, "ContentType"); err != nil {
 		return err
 	}
-	b64, err := r.leafBytes(NSMessage, "Body")
+	b64, err := r.LeafBytes(NSMessage, "Body")
 	if err != nil {
 		return err
 	}
 	if a.Data, err = decodeBase64(b64); err != nil {
-		return r.errf("attachment Body: %v", err)
+		return r.Errorf("attachment Body: %v", err)
 	}
-	sum, err := r.leaf(NSMessage, "Checksum")
+	sum, err := r.Leaf(NSMessage, "Checksum")
 	if err != nil {
 		return err
 	}
 	if want := md5.Sum(a.Data); !strings.EqualFold(strings.TrimSpace(sum), hex.EncodeToString(want[:])) {
-		return r.errf("attachment Checksum does not match the MD5 of its content")
+		return r.Errorf("attachment Checksum does not match the MD5 of its content")
 	}
-	if a.Filename, err = r.leaf(NSMessage, "Filename"); err != nil {
+	if a.Filename, err = r.Leaf(NSMessage, "Filename"); err != nil {
 		return err
 	}
 	m.Attachments = append(m.Attachments, a)
-	return r.end()
+	return r.End()
 }
 
 // ParseNotification reads a standalone NotificationDelivery document, as
 // MarshalNotification writes it (prefixes allowed). Its message gets class 1.
 func ParseNotification(data []byte) (*Notification, error) {
-	r := newReader(data)
-	if err := r.start(NSNotificationV3, NotificationRoot); err != nil {
+	r := reader{xmlseq.New(inMemory(data))}
+	n, err := r.notificationDocument()
+	return n, wireError(err)
+}
+
+func (r reader) notificationDocument() (*Notification, error) {
+	if err := r.Start(NSNotificationV3, NotificationRoot); err != nil {
 		return nil, err
 	}
 	n, err := r.notification()
 	if err != nil {
 		return nil, err
 	}
-	return n, r.eof()
+	return n, r.EOF()
 }
 
 // DecodeNotification reads the children of start, a NotificationDelivery
 // element met by d (such as Service/v3 notify/notify in a SOAP body), and
 // its end.
 func DecodeNotification(d *xml.Decoder, start xml.StartElement) (*Notification, error) {
-	r := &reader{d: d, path: []string{start.Name.Local}}
-	// encoding/xml's CharData is valid only until the next Token: copy.
-	return r.notification()
+	// encoding/xml's CharData is valid only until the next Token: not Stable.
+	r := reader{xmlseq.New(d, xmlseq.Options{Within: []string{start.Name.Local}})}
+	n, err := r.notification()
+	return n, wireError(err)
 }
 
-func (r *reader) notification() (*Notification, error) {
-	if err := r.start(NSNotificationV3, "Header"); err != nil {
+func (r reader) notification() (*Notification, error) {
+	if err := r.Start(NSNotificationV3, "Header"); err != nil {
 		return nil, err
 	}
 	n := &Notification{Message: &Message{Class: securityclass.Class1}}
@@ -328,74 +340,74 @@ func (r *reader) notification() (*Notification, error) {
 	if err := r.deliveryHeader(NSMessage, &n.Sender, m); err != nil {
 		return nil, err
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return nil, err
 	}
-	if err := r.start(NSNotificationV3, "Message"); err != nil {
+	if err := r.Start(NSNotificationV3, "Message"); err != nil {
 		return nil, err
 	}
-	if err := r.start(NSNotificationV3, "header"); err != nil {
+	if err := r.Start(NSNotificationV3, "header"); err != nil {
 		return nil, err
 	}
 	if err := r.messageHeader(m); err != nil {
 		return nil, err
 	}
-	if err := r.start(NSNotificationV3, "body"); err != nil {
+	if err := r.Start(NSNotificationV3, "body"); err != nil {
 		return nil, err
 	}
 	if err := r.messageBody(m); err != nil {
 		return nil, err
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return nil, err
 	}
 	const ns2 = NSNotificationV2
-	if ok, err := r.opt(NSNotificationV3, "EmailMessage"); err != nil {
+	if ok, err := r.Opt(NSNotificationV3, "EmailMessage"); err != nil {
 		return nil, err
 	} else if ok {
 		e := &EmailNotice{}
-		if err := r.start(ns2, "header"); err != nil {
+		if err := r.Start(ns2, "header"); err != nil {
 			return nil, err
 		}
-		if e.From, err = r.leaf(ns2, "From"); err != nil {
+		if e.From, err = r.Leaf(ns2, "From"); err != nil {
 			return nil, err
 		}
-		if e.Subject, err = r.leaf(ns2, "Subject"); err != nil {
+		if e.Subject, err = r.Leaf(ns2, "Subject"); err != nil {
 			return nil, err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
-		if e.Text, err = r.leaf(ns2, "text"); err != nil {
+		if e.Text, err = r.Leaf(ns2, "text"); err != nil {
 			return nil, err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
 		m.Email = e
 	}
-	if ok, err := r.opt(NSNotificationV3, "SmsMessage"); err != nil {
+	if ok, err := r.Opt(NSNotificationV3, "SmsMessage"); err != nil {
 		return nil, err
 	} else if ok {
 		s := &SMSNotice{}
-		if err := r.start(ns2, "header"); err != nil {
+		if err := r.Start(ns2, "header"); err != nil {
 			return nil, err
 		}
-		if s.From, err = r.leaf(ns2, "From"); err != nil {
+		if s.From, err = r.Leaf(ns2, "From"); err != nil {
 			return nil, err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
-		if s.Text, err = r.leaf(ns2, "text"); err != nil {
+		if s.Text, err = r.Leaf(ns2, "text"); err != nil {
 			return nil, err
 		}
-		if err := r.end(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
 		m.SMS = s
 	}
-	return n, r.end()
+	return n, r.End()
 }
 
 // decodeBase64 decodes xs:base64Binary, which may hold whitespace.

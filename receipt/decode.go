@@ -22,20 +22,25 @@ const (
 // so d is left after the element. Namespace prefixes do not matter; the
 // order and namespaces the schema prescribes do. Errors wrap ErrMalformed.
 func DecodeDeliverSecureResponse(d *xml.Decoder, start xml.StartElement) (*DeliveryResult, error) {
+	res, err := decodeDeliverSecureResponse(d, start)
+	return res, parseError(err)
+}
+
+func decodeDeliverSecureResponse(d *xml.Decoder, start xml.StartElement) (*DeliveryResult, error) {
 	r, err := begin(d, start, "deliverSecureResponse")
 	if err != nil {
 		return nil, err
 	}
 	var res DeliveryResult
-	if res.TransID, err = r.leaf(nsSvc, "TransId"); err != nil {
+	if res.TransID, err = r.Leaf(nsSvc, "TransId"); err != nil {
 		return nil, err
 	}
-	for first := true; first || r.is(nsSvc, "Status"); first = false {
+	for first := true; first || r.Is(nsSvc, "Status"); first = false {
 		if len(res.Statuses) == maxStatuses {
-			return nil, r.fail("more than %d statuses", maxStatuses)
+			return nil, r.Errorf("more than %d statuses", maxStatuses)
 		}
 		var st DeliveryStatus
-		if err := r.open(nsSvc, "Status"); err != nil {
+		if err := r.Start(nsSvc, "Status"); err != nil {
 			return nil, err
 		}
 		id, err := r.recipientID(nsSvc)
@@ -46,7 +51,7 @@ func DecodeDeliverSecureResponse(d *xml.Decoder, start xml.StartElement) (*Deliv
 		if st.Delivered, err = r.boolean(nsSvc, "Delivered"); err != nil {
 			return nil, err
 		}
-		if err := r.close(); err != nil {
+		if err := r.End(); err != nil {
 			return nil, err
 		}
 		res.Statuses = append(res.Statuses, st)
@@ -57,17 +62,22 @@ func DecodeDeliverSecureResponse(d *xml.Decoder, start xml.StartElement) (*Deliv
 // DecodeNotifyResponse reads a notifyResponse element from d, which has just
 // returned its start tag as start; see [DecodeDeliverSecureResponse].
 func DecodeNotifyResponse(d *xml.Decoder, start xml.StartElement) (*NotifyResult, error) {
+	res, err := decodeNotifyResponse(d, start)
+	return res, parseError(err)
+}
+
+func decodeNotifyResponse(d *xml.Decoder, start xml.StartElement) (*NotifyResult, error) {
 	r, err := begin(d, start, "notifyResponse")
 	if err != nil {
 		return nil, err
 	}
 	var res NotifyResult
-	if res.TransID, err = r.leaf(nsNf3, "TransId"); err != nil {
+	if res.TransID, err = r.Leaf(nsNf3, "TransId"); err != nil {
 		return nil, err
 	}
-	for first := true; first || r.is(nsNf3, "Status"); first = false {
+	for first := true; first || r.Is(nsNf3, "Status"); first = false {
 		if len(res.Statuses) == maxStatuses {
-			return nil, r.fail("more than %d statuses", maxStatuses)
+			return nil, r.Errorf("more than %d statuses", maxStatuses)
 		}
 		st, err := r.notifyStatus()
 		if err != nil {
@@ -78,9 +88,9 @@ func DecodeNotifyResponse(d *xml.Decoder, start xml.StartElement) (*NotifyResult
 	return &res, finish(r)
 }
 
-func (r *xreader) notifyStatus() (NotifyStatus, error) {
+func (r xreader) notifyStatus() (NotifyStatus, error) {
 	var st NotifyStatus
-	if err := r.open(nsNf3, "Status"); err != nil {
+	if err := r.Start(nsNf3, "Status"); err != nil {
 		return st, err
 	}
 	id, err := r.recipientID(nsNf3)
@@ -88,46 +98,46 @@ func (r *xreader) notifyStatus() (NotifyStatus, error) {
 		return st, err
 	}
 	st.RecipientID = message.RecipientID(id)
-	if err := r.open(nsNf3, "DeliveryStatus"); err != nil {
+	if err := r.Start(nsNf3, "DeliveryStatus"); err != nil {
 		return st, err
 	}
 	if st.Delivered, err = r.boolean(nsNf3, "DeliveredFlag"); err != nil {
 		return st, err
 	}
-	for r.is(nsNf3, "NotifiedByChannel") {
+	for r.Is(nsNf3, "NotifiedByChannel") {
 		if len(st.NotifiedBy) == 2 {
-			return st, r.fail("more than two NotifiedByChannel")
+			return st, r.Errorf("more than two NotifiedByChannel")
 		}
-		ch, err := r.leaf(nsNf3, "NotifiedByChannel")
+		ch, err := r.Leaf(nsNf3, "NotifiedByChannel")
 		if err != nil {
 			return st, err
 		}
 		if ch != NotifiedSMS && ch != NotifiedEMail {
-			return st, r.failIn("NotifiedByChannel", "want SMS or EMail, got %q", short(ch))
+			return st, r.ChildErrorf("NotifiedByChannel", "want SMS or EMail, got %q", short(ch))
 		}
 		st.NotifiedBy = append(st.NotifiedBy, ch)
 	}
-	if err := r.close(); err != nil { // DeliveryStatus
+	if err := r.End(); err != nil { // DeliveryStatus
 		return st, err
 	}
-	return st, r.close() // Status
+	return st, r.End() // Status
 }
 
 // begin checks the payload's start tag and opens its return element.
-func begin(d *xml.Decoder, start xml.StartElement, local string) (*xreader, error) {
-	r := &xreader{d: d, path: []string{start.Name.Local}}
+func begin(d *xml.Decoder, start xml.StartElement, local string) (xreader, error) {
+	r := newXReader(d, start.Name.Local)
 	if start.Name.Space != nsSvc3 || start.Name.Local != local {
-		return nil, r.fail("want element %s in namespace %s", local, nsSvc3)
+		return xreader{}, r.Errorf("want element %s in namespace %s", local, nsSvc3)
 	}
-	return r, r.open(nsSvc3, "return")
+	return r, r.Start(nsSvc3, "return")
 }
 
 // finish closes the return element and the payload.
-func finish(r *xreader) error {
-	if err := r.close(); err != nil {
+func finish(r xreader) error {
+	if err := r.End(); err != nil {
 		return err
 	}
-	return r.close()
+	return r.End()
 }
 
 // ParseDeliverSecureResponse reads a deliverSecureResponse element given as
@@ -145,18 +155,14 @@ func ParseNotifyResponse(payload []byte) (*NotifyResult, error) {
 func parseBare[T any](payload []byte, decode func(*xml.Decoder, xml.StartElement) (T, error)) (T, error) {
 	var zero T
 	d := xml.NewDecoder(bytes.NewReader(payload))
-	r := &xreader{d: d}
-	t, err := r.next()
+	r := newXReader(d)
+	start, err := r.Next()
 	if err != nil {
-		return zero, err
-	}
-	start, ok := t.(xml.StartElement)
-	if !ok {
-		return zero, r.fail("want a start tag")
+		return zero, parseError(err)
 	}
 	v, err := decode(d, start)
 	if err != nil {
 		return zero, err
 	}
-	return v, r.eof()
+	return v, parseError(r.EOF())
 }

@@ -1,47 +1,34 @@
 package receipt
 
 import (
-	"bytes"
 	"encoding/xml"
+	"errors"
 	"strings"
 
+	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 )
 
-// soapPayload reads a SOAP 1.1 envelope up to the first element of its
-// Body and returns the decoder, positioned after that element's start tag,
-// with the tag. A proof keeps whole HTTP bodies, so this package reads
-// envelopes itself rather than depend on the transport layer.
+// soapPayload reads a SOAP 1.1 answer envelope with package soap up to the
+// first element of its Body, and returns the decoder, positioned after that
+// element's start tag, with the tag. A fault is refused: a proof keeps an
+// answer only to read the operator's result from it.
 func soapPayload(doc []byte) (*xml.Decoder, xml.StartElement, error) {
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	r := &xreader{d: d}
-	if err := r.open(message.NSSOAP, "Envelope"); err != nil {
-		return nil, xml.StartElement{}, err
-	}
-	if r.is(message.NSSOAP, "Header") {
-		if err := r.open(message.NSSOAP, "Header"); err != nil {
-			return nil, xml.StartElement{}, err
-		}
-		if err := d.Skip(); err != nil {
-			return nil, xml.StartElement{}, r.fail("%v", err)
-		}
-		r.path = r.path[:len(r.path)-1]
-	}
-	if err := r.open(message.NSSOAP, "Body"); err != nil {
-		return nil, xml.StartElement{}, err
-	}
-	t, err := r.next()
+	p, err := soap.ReadResponse(doc)
 	if err != nil {
-		return nil, xml.StartElement{}, err
+		return nil, xml.StartElement{}, envelopeError(err)
 	}
-	se, ok := t.(xml.StartElement)
-	if !ok {
-		return nil, xml.StartElement{}, r.fail("empty body")
+	return p.Decoder, p.Start, nil
+}
+
+// envelopeError gives package soap's refusal of an envelope this package's
+// form, a *ParseError. A fault's own words come from the server and may
+// hold personal data: they are left out.
+func envelopeError(err error) error {
+	if _, ok := errors.AsType[*soap.Fault](err); ok {
+		return &ParseError{Path: "/Envelope/Body", Reason: "the body is a SOAP fault"}
 	}
-	if se.Name.Space == message.NSSOAP && se.Name.Local == "Fault" {
-		return nil, xml.StartElement{}, r.fail("the body is a SOAP fault")
-	}
-	return d, se, nil
+	return &ParseError{Path: "/", Reason: strings.TrimPrefix(err.Error(), soap.ErrMalformed.Error()+": ")}
 }
 
 // requestFacts is what a proof checks in the request it keeps.
@@ -99,10 +86,11 @@ func requestPaths() map[string]role {
 // request envelope. It checks structure only as far as it reads; the
 // signatures are package sign's to verify.
 func scanRequest(doc []byte) (*requestFacts, error) {
-	d, start, err := soapPayload(doc)
+	p, err := soap.ReadRequest(doc)
 	if err != nil {
-		return nil, err
+		return nil, envelopeError(err)
 	}
+	d, start := p.Decoder, p.Start
 	if start.Name.Space != nsSvc3 || (start.Name.Local != "deliverSecure" && start.Name.Local != "notify") {
 		return nil, &ParseError{Path: "/Envelope/Body/" + start.Name.Local, Reason: "want deliverSecure or notify in namespace " + nsSvc3}
 	}

@@ -3,7 +3,44 @@ package canon
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 )
+
+// escape writes s as canonical XML writes text, or with attr an attribute
+// value. One switch serves both because each index stops only at its own
+// special bytes: text never at '"', tab or line feed, a value never at '>'.
+func (w *Writer) escape(s string, attr bool) {
+	for {
+		var i int
+		if attr {
+			i = strings.IndexAny(s, "&<\"\t\n\r")
+		} else {
+			i = indexText(s)
+		}
+		if i < 0 {
+			w.raw(s)
+			return
+		}
+		w.raw(s[:i])
+		switch s[i] {
+		case '&':
+			w.raw("&amp;")
+		case '<':
+			w.raw("&lt;")
+		case '>':
+			w.raw("&gt;")
+		case '"':
+			w.raw("&quot;")
+		case '\t':
+			w.raw("&#x9;")
+		case '\n':
+			w.raw("&#xA;")
+		case '\r':
+			w.raw("&#xD;")
+		}
+		s = s[i+1:]
+	}
+}
 
 // Text's special bytes, each repeated in every byte of a word.
 const (

@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
-	"strings"
 )
 
 // Writer writes XML directly in its canonical form (exclusive XML
@@ -63,32 +62,9 @@ func (w *Writer) OpenAttrs(local, ns string, attrs ...string) {
 	w.ns = append(w.ns, ns)
 }
 
-// attrValue escapes an attribute value as canonical XML does.
-func (w *Writer) attrValue(s string) {
-	for {
-		i := strings.IndexAny(s, "&<\"\t\n\r")
-		if i < 0 {
-			w.raw(s)
-			return
-		}
-		w.raw(s[:i])
-		switch s[i] {
-		case '&':
-			w.raw("&amp;")
-		case '<':
-			w.raw("&lt;")
-		case '"':
-			w.raw("&quot;")
-		case '\t':
-			w.raw("&#x9;")
-		case '\n':
-			w.raw("&#xA;")
-		case '\r':
-			w.raw("&#xD;")
-		}
-		s = s[i+1:]
-	}
-}
+// attrValue escapes an attribute value as canonical XML does (&, <, ", tab,
+// line feed and carriage return).
+func (w *Writer) attrValue(s string) { w.escape(s, true) }
 
 // Raw writes bytes that already are canonical XML, such as a signed
 // fragment.
@@ -109,27 +85,7 @@ func (w *Writer) Close(local string) {
 
 // Text writes character data escaped as canonical XML does (&, <, > and
 // carriage return).
-func (w *Writer) Text(s string) {
-	for {
-		i := indexText(s)
-		if i < 0 {
-			w.raw(s)
-			return
-		}
-		w.raw(s[:i])
-		switch s[i] {
-		case '&':
-			w.raw("&amp;")
-		case '<':
-			w.raw("&lt;")
-		case '>':
-			w.raw("&gt;")
-		case '\r':
-			w.raw("&#xD;")
-		}
-		s = s[i+1:]
-	}
-}
+func (w *Writer) Text(s string) { w.escape(s, false) }
 
 // Leaf writes an element holding only text.
 func (w *Writer) Leaf(local, ns, text string) {

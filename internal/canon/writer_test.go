@@ -1,6 +1,7 @@
 package canon
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,6 +33,35 @@ func TestWriterNamespacesAndEscaping(t *testing.T) {
 	assert.Equal(t, len(want), w.Len())
 }
 
+// TestEscapeByContext checks every byte either context escapes, in both:
+// text and attribute values share one switch, and each must still leave
+// the other's specials alone.
+func TestEscapeByContext(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, text, attr string
+	}{
+		{"&", "&amp;", "&amp;"},
+		{"<", "&lt;", "&lt;"},
+		{">", "&gt;", ">"},
+		{`"`, `"`, "&quot;"},
+		{"'", "'", "'"},
+		{"\t", "\t", "&#x9;"},
+		{"\n", "\n", "&#xA;"},
+		{"\r", "&#xD;", "&#xD;"},
+		{"plain åäö", "plain åäö", "plain åäö"},
+		{"a>b\"c\td&e", "a&gt;b\"c\td&amp;e", "a>b&quot;c&#x9;d&amp;e"},
+	}
+	for _, tt := range tests {
+		w := New(nil, "")
+		w.Text(tt.in)
+		assert.Equal(t, tt.text, string(w.Buf), "text %q", tt.in)
+		w = New(nil, "")
+		w.attrValue(tt.in)
+		assert.Equal(t, tt.attr, string(w.Buf), "attribute %q", tt.in)
+	}
+}
+
 func TestCountingMatchesWriting(t *testing.T) {
 	t.Parallel()
 	write := func(w *Writer) {
@@ -50,4 +80,33 @@ func TestCountingMatchesWriting(t *testing.T) {
 	write(counter)
 	assert.Equal(t, len(real.Buf), counter.Len())
 	assert.Empty(t, counter.Buf)
+}
+
+// BenchmarkTextEscaped writes text as an HTML body gives it: a special byte
+// every few bytes, so that the escaping, not the scan, is what is measured.
+func BenchmarkTextEscaped(b *testing.B) {
+	s := strings.Repeat(`<p class="x">Ditt bygglov &amp; beslut</p>`+"\r\n", 20_000)
+	w := New(make([]byte, 0, 2*len(s)), "")
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		w.Buf = w.Buf[:0]
+		w.Text(s)
+	}
+}
+
+// BenchmarkAttrValue escapes attribute values as a Reference's URI or an
+// Algorithm carries them, with the odd special byte.
+func BenchmarkAttrValue(b *testing.B) {
+	vals := []string{"http://www.w3.org/2001/10/xml-exc-c14n#", `#id-1 & "quoted"` + "\t<x>\n", "urn:oid:1.2.752.201.3.1"}
+	w := New(make([]byte, 0, 1<<16), "")
+	b.ReportAllocs()
+	for b.Loop() {
+		w.Buf = w.Buf[:0]
+		for range 100 {
+			for _, v := range vals {
+				w.attrValue(v)
+			}
+		}
+	}
 }

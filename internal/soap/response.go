@@ -105,7 +105,7 @@ func read(body []byte, allowFault bool) (*Payload, error) {
 		return nil, malformed("root element %s is not a SOAP envelope", describe(root.Name))
 	}
 	if root.Name.Space != NSEnvelope {
-		return nil, malformed("envelope namespace %q is not SOAP 1.1 (%s)", root.Name.Space, NSEnvelope)
+		return nil, malformed("envelope namespace %q is not SOAP 1.1: want element Envelope in namespace %s", root.Name.Space, NSEnvelope)
 	}
 	ns := nsScope{}
 	ns.push(*root)
