@@ -168,15 +168,19 @@ func TestTimeoutThenSuccessStoresOnce(t *testing.T) {
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
 	infra.Inject(fakeinfra.Timeout(fakeinfra.OperatorEndpoint("kivra")), fakeinfra.Times(1), fakeinfra.AfterStore())
 	c := newClient(t, infra, func(cfg *forward.Config) {
-		cfg.HTTPClient = httpClient(t, infra, infra.SenderSigner().TLSCertificate(), 300*time.Millisecond)
+		cfg.HTTPClient = httpClient(t, infra, infra.SenderSigner().TLSCertificate(), time.Second)
+		cfg.MaxRetries = 5
 	})
 	d := delivery(infra, alice)
 	proof, err := c.Deliver(context.Background(), operator(t, infra, "kivra"), d, infra.SenderSigner())
 	require.NoError(t, err)
 	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
-	assert.Equal(t, 2, proof.Receipt.Attempts)
+	// Two attempts on a quiet machine; a loaded one may need more, each
+	// recognised as the same message.
+	assert.GreaterOrEqual(t, proof.Receipt.Attempts, 2)
 	assert.Len(t, infra.Mailbox(alice), 1, "exactly one message stored")
-	assert.Equal(t, 1, infra.Duplicates(), "the retry was recognised")
+	assert.GreaterOrEqual(t, infra.Duplicates(), 1, "the retry was recognised as the same message")
+	assert.LessOrEqual(t, infra.Duplicates(), proof.Receipt.Attempts-1)
 	assert.Equal(t, d.Messages[0].ID, infra.Mailbox(alice)[0].Message.ID)
 }
 
@@ -188,12 +192,12 @@ func TestOperatorDownUntilDeadline(t *testing.T) {
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
 	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("kivra")), fakeinfra.For(time.Minute))
 	c := newClient(t, infra, func(cfg *forward.Config) { cfg.MaxRetries = 100 })
-	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := c.Deliver(ctx, operator(t, infra, "kivra"), delivery(infra, alice), infra.SenderSigner())
 	require.Error(t, err)
-	assert.Less(t, time.Since(start), 3*time.Second, "stops at the deadline")
+	assert.Less(t, time.Since(start), 6*time.Second, "stops at the deadline")
 	assert.ErrorIs(t, err, forward.ErrMaybeDelivered)
 	var fe *forward.Error
 	require.True(t, errors.As(err, &fe))
