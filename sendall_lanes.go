@@ -73,7 +73,7 @@ func (r *run) deliver(l *lane, jb *job) {
 	switch {
 	case err == nil && rc.State == receipt.StateDelivered:
 		l.breaker.success()
-		r.settle(jb, mailing.Entry{State: mailing.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
+		r.settleAfterSend(jb, mailing.Entry{State: mailing.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
 	case err == nil && rc.State == receipt.StateDeclined:
 		l.breaker.success()
 		jb.declined, jb.why = rc, PaperOperatorDeclined
@@ -86,7 +86,7 @@ func (r *run) deliver(l *lane, jb *job) {
 		r.again(l, jb)
 	default:
 		l.breaker.success() // the operator answered, or nothing left: it is not the operator's health
-		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		r.settleAfterSend(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 	}
 }
 
@@ -203,6 +203,17 @@ func (r *run) settle(jb *job, e mailing.Entry) {
 	}
 	r.stats.settled(e.State, e.Channel, PaperReason(e.PaperReason))
 	r.end(jb)
+}
+
+// settleAfterSend settles jb in the background, so that the worker takes
+// its next message while the final state is written. This is safe because
+// the sending state is already on disk: a crash before the final state
+// lands leaves the message sending, and the next run asks the same operator
+// again with the same message ID, which the operator answers from what it
+// stored. The run still waits for the record (the job ends only once it is
+// written), and a journal error still stops the run.
+func (r *run) settleAfterSend(jb *job, e mailing.Entry) {
+	go r.settle(jb, e)
 }
 
 func errText(err error) string {

@@ -27,7 +27,7 @@ const crashJournalEnv = "MM_TEST_MAILING_CRASH_JOURNAL"
 
 const (
 	crashMailing  = "crash"
-	crashMessages = 1200
+	crashMessages = 4000
 	crashWorkers  = 4
 )
 

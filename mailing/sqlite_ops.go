@@ -32,44 +32,65 @@ func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (Entry, err
 }
 
 // Record implements Journal. Entries of one call are one transaction.
+//
+// Every entry is read and checked before the first is written, so a
+// refused entry leaves nothing to undo, and the writer needs no savepoint
+// for the call (see writer.doPlain): two statements fewer per Record.
 func (j *SQLite) Record(ctx context.Context, entries ...Entry) error {
 	release, err := j.use()
 	if err != nil {
 		return err
 	}
 	defer release()
-	return j.w.do(ctx, func(ctx context.Context, st *sqliteStmts) error {
+	return j.w.doPlain(ctx, func(ctx context.Context, st *sqliteStmts) error {
 		now := j.opts.stamp()
-		// Entries recorded earlier in this call, by key.
-		staged := map[[2]string]*row{}
+		type pending struct {
+			seq    int64
+			entry  Entry
+			stored StoredEntry
+		}
+		// The entries of this call by key, in first-seen order; a key
+		// recorded twice is written once, in its last state.
+		var order []*pending
+		staged := map[[2]string]*pending{}
 		for _, e := range entries {
 			if err := checkKey(e.Mailing, e.MessageID); err != nil {
 				return err
 			}
 			key := [2]string{e.Mailing, e.MessageID}
-			old, ok := staged[key]
-			if !ok {
+			p, ok := staged[key]
+			var prev *Entry
+			if ok {
+				prev = &p.entry
+			} else {
 				r, found, err := getRow(ctx, st.get, e.Mailing, e.MessageID)
 				if err != nil {
-					return err
+					return writeError{err}
 				}
+				p = &pending{}
 				if found {
-					old = &r
+					p.seq, p.entry = r.seq, r.Entry
+					prev = &p.entry
 				}
-			}
-			var prev *Entry
-			var seq int64
-			if old != nil {
-				prev, seq = &old.Entry, old.seq
 			}
 			n, err := next(prev, e, now)
 			if err != nil {
 				return err
 			}
-			if seq, err = writeRow(ctx, st, seq, &n); err != nil {
+			s, err := Store(&n)
+			if err != nil {
 				return err
 			}
-			staged[key] = &row{seq: seq, Entry: n}
+			p.entry, p.stored = n, s
+			if !ok {
+				staged[key] = p
+				order = append(order, p)
+			}
+		}
+		for _, p := range order {
+			if _, err := execRow(ctx, st, p.seq, &p.stored); err != nil {
+				return writeError{err}
+			}
 		}
 		return nil
 	})

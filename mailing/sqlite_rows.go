@@ -95,10 +95,18 @@ func writeRow(ctx context.Context, st *sqliteStmts, seq int64, e *Entry) (int64,
 	if err != nil {
 		return 0, err
 	}
+	return execRow(ctx, st, seq, &s)
+}
+
+// execRow writes s, stored by Store: an insert when seq is 0, else an
+// update of the row at seq. It is one statement, so a failure leaves
+// nothing of it behind.
+func execRow(ctx context.Context, st *sqliteStmts, seq int64, s *StoredEntry) (int64, error) {
 	var rc any // the table is STRICT: its TEXT column takes a string or NULL
 	if s.Receipt != nil {
 		rc = string(s.Receipt)
 	}
+	var err error
 	if seq == 0 {
 		var res sql.Result
 		res, err = st.insert.ExecContext(ctx, s.Mailing, s.MessageID, s.Recipient, s.State, s.Channel, s.OperatorID,

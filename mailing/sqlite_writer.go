@@ -3,6 +3,7 @@ package mailing
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -15,7 +16,20 @@ type writeReq struct {
 	ctx  context.Context
 	fn   writeFunc
 	done chan error
+	// plain runs fn without a savepoint: fn promises that when it fails
+	// it has written nothing, unless its error is a writeError, which
+	// fails the whole group.
+	plain bool
 }
+
+// writeError is what a plain request's fn returns when a statement failed:
+// SQLite may have rolled the whole transaction back on such an error (a
+// full disk, an I/O error), so the group is given up and every caller in
+// it told that nothing was written.
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
 
 // writer owns the journal's one writing connection and commits what
 // callers hand it in groups (group commit): a transaction takes in every
@@ -69,10 +83,21 @@ func startWriter(ctx context.Context, conn *sql.Conn, st *sqliteStmts) (*writer,
 // whatever ctx says, so that its answer is exact: nil means on disk, an
 // error means nothing of fn was written.
 func (w *writer) do(ctx context.Context, fn writeFunc) error {
+	return w.send(ctx, fn, false)
+}
+
+// doPlain is do for an fn that checks everything before it writes, and
+// whose only failures after its first write are writeErrors: it runs
+// without a savepoint of its own.
+func (w *writer) doPlain(ctx context.Context, fn writeFunc) error {
+	return w.send(ctx, fn, true)
+}
+
+func (w *writer) send(ctx context.Context, fn writeFunc, plain bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1), plain: plain}
 	w.reqs <- r
 	return <-r.done
 }
@@ -114,7 +139,12 @@ func (w *writer) commit(first *writeReq) ([]*writeReq, []error) {
 	for i := 0; i < len(group); i++ {
 		r := group[i]
 		results = append(results, r.ctx.Err())
-		if results[i] == nil {
+		if results[i] == nil && r.plain {
+			var we writeError
+			if results[i] = r.fn(ctx, w.st); errors.As(results[i], &we) {
+				return fail("write", we.err)
+			}
+		} else if results[i] == nil {
 			if _, err := w.tx.savepoint.ExecContext(ctx); err != nil {
 				return fail("savepoint", err)
 			}
