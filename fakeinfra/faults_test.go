@@ -61,7 +61,9 @@ func TestEachFaultKindFires(t *testing.T) {
 
 	to := infra.Inject(fakeinfra.Timeout(fakeinfra.EndpointRecipient), fakeinfra.Times(1))
 	short := *c
-	short.Timeout = 200 * time.Millisecond
+	// Long enough that a loaded machine still gets the request to the
+	// fake (else the fault stays armed and strikes the next call).
+	short.Timeout = time.Second
 	_, _, err = attempt(&short, url, env)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Timeout")

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,7 +58,7 @@ func retryable(err error) bool {
 	if tlsRefusal(err) {
 		return false
 	}
-	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+	if timedOut(err) {
 		return true
 	}
 	if dns, ok := errors.AsType[*net.DNSError](err); ok {
@@ -67,8 +68,25 @@ func retryable(err error) bool {
 		syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE,
 		syscall.ETIMEDOUT, syscall.EHOSTUNREACH, syscall.ENETUNREACH,
 		io.EOF, io.ErrUnexpectedEOF, // the server closed the connection before answering
+		net.ErrClosed, // the connection was torn down under a call in flight (after a reset)
 	} {
 		if errors.Is(err, transient) {
+			return true
+		}
+	}
+	return false
+}
+
+// timedOut reports whether any error in err's chain is a timeout. Asking
+// only the first net.Error is not enough: net/http wraps a read that timed
+// out on a broken connection as *url.Error → *fmt.wrapError → *net.OpError,
+// and url.Error's Timeout looks at its direct cause only, which says no.
+func timedOut(err error) bool {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if t, ok := e.(interface{ Timeout() bool }); ok && t.Timeout() {
 			return true
 		}
 	}

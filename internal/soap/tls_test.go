@@ -3,8 +3,11 @@ package soap
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -143,6 +146,14 @@ func TestReadTimeout(t *testing.T) {
 	}
 }
 
+// timeoutErr is an error that says it is a timeout, as net/http's own
+// "Client.Timeout exceeded" does.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "timeout exceeded" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
 func TestRetryableErrors(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -157,6 +168,14 @@ func TestRetryableErrors(t *testing.T) {
 		{"peer's tls alert", &net.OpError{Op: "remote error", Err: errors.New("tls: bad certificate")}, false},
 		{"dns not found", &net.DNSError{Err: "no such host", IsNotFound: true}, false},
 		{"dns timeout", &net.DNSError{Err: "timeout", IsTimeout: true}, true},
+		// What net/http returns when a read times out on a connection it
+		// then calls broken: url.Error's own Timeout says no.
+		{"read timeout on a broken connection", &url.Error{Op: "Post", URL: "https://127.0.0.1/service/v3",
+			Err: fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w",
+				&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded})}, true},
+		{"connection closed under the call", &url.Error{Op: "Post", URL: "https://127.0.0.1/service/v3",
+			Err: &net.OpError{Op: "set", Net: "tcp", Err: net.ErrClosed}}, true},
+		{"client timeout", &url.Error{Op: "Post", URL: "https://127.0.0.1/", Err: timeoutErr{}}, true},
 		{"anything else", errors.New("something odd"), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
