@@ -12,6 +12,7 @@ import (
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
@@ -21,23 +22,13 @@ import (
 
 // Test personal numbers: no real people.
 const (
-	alice = "195303231855"
-	bob   = "198101052382"
-	carl  = "199001012385"
-	dora  = "200001012384"
+	alice = testmsg.Alice
+	bob   = testmsg.Bob
+	carl  = testmsg.Carl
+	dora  = testmsg.Dora
 )
 
-func newMessage(to string) *message.Message {
-	return &message.Message{
-		Recipient: message.RecipientID(to),
-		Subject:   "Beslut om bygglov",
-		Body:      message.Body{ContentType: message.ContentTypePlain, Text: "Ditt bygglov är beviljat."},
-		Support:   message.SupportInfo{Text: "Frågor? Ring 08-123 45 67."},
-		Attachments: []message.Attachment{
-			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
-		},
-	}
-}
+func newMessage(to string) *message.Message { return testmsg.New(to) }
 
 func class1(to string) *message.Message {
 	m := newMessage(to)

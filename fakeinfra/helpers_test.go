@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/require"
@@ -15,23 +16,12 @@ import (
 
 // Test identities: test personal numbers, no real people.
 const (
-	alice = "195303231855"
-	bob   = "198101052382"
-	carl  = "199001012385"
+	alice = testmsg.Alice
+	bob   = testmsg.Bob
+	carl  = testmsg.Carl
 )
 
-func testMessage(to string) *message.Message {
-	m := &message.Message{
-		Recipient: message.RecipientID(to),
-		Subject:   "Beslut om bygglov",
-		Body:      message.Body{ContentType: message.ContentTypePlain, Text: "Ditt bygglov är beviljat."},
-		Support:   message.SupportInfo{Text: "Frågor? Ring 08-123 45 67."},
-		Attachments: []message.Attachment{
-			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
-		},
-	}
-	return m.SetDefaults()
-}
+func testMessage(to string) *message.Message { return testmsg.New(to).SetDefaults() }
 
 // sealedRequest signs and seals m as the fake's sender and returns the SOAP
 // request an operator receives.

@@ -10,30 +10,20 @@ import (
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/require"
 )
 
 // Test personal numbers: no real people.
 const (
-	alice = "195303231855"
-	bob   = "198101052382"
-	carl  = "199001012385"
-	dora  = "200001012384"
+	alice = testmsg.Alice
+	bob   = testmsg.Bob
+	carl  = testmsg.Carl
+	dora  = testmsg.Dora
 )
 
-func newMessage(to string) *message.Message {
-	m := &message.Message{
-		Recipient: message.RecipientID(to),
-		Subject:   "Beslut om bygglov",
-		Body:      message.Body{ContentType: message.ContentTypePlain, Text: "Ditt bygglov är beviljat."},
-		Support:   message.SupportInfo{Text: "Frågor? Ring 08-123 45 67."},
-		Attachments: []message.Attachment{
-			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
-		},
-	}
-	return m.SetDefaults()
-}
+func newMessage(to string) *message.Message { return testmsg.New(to).SetDefaults() }
 
 func delivery(infra *fakeinfra.Infra, to string) *message.Delivery {
 	return message.NewDelivery(infra.Sender(), newMessage(to))
