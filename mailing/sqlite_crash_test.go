@@ -120,7 +120,8 @@ func TestSQLiteCrashHelper(t *testing.T) {
 // kill that the file is intact and that every Record that had returned is
 // there: each message is in the state last acknowledged or one after it,
 // never before. The last run resumes to the end, and everything is then
-// delivered, the interrupted messages with a second attempt.
+// delivered, each interrupted message with one attempt more for each kill
+// that caught it on the way (a resend can itself be killed).
 func TestSQLiteSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -128,6 +129,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "journal.db")
 	acked := map[int]State{}
+	kills := 0
 	for run := 0; ; run++ {
 		killAfter := time.Duration(0)
 		if run < 5 {
@@ -139,6 +141,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 			require.GreaterOrEqual(t, run, 5, "the helper finished before it could be killed five times")
 			break
 		}
+		kills++
 		require.Less(t, run, 12, "the mailing never finished")
 	}
 
@@ -151,8 +154,9 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	resent := 0
 	for e, err := range j.List(t.Context(), crashMailing, Filter{}) {
 		require.NoError(t, err)
-		assert.Contains(t, []int{1, 2}, e.Attempts, e.MessageID)
-		if e.Attempts == 2 {
+		assert.GreaterOrEqual(t, e.Attempts, 1, e.MessageID)
+		assert.LessOrEqual(t, e.Attempts, 1+kills, "%s: more resends than kills", e.MessageID)
+		if e.Attempts > 1 {
 			resent++
 		}
 	}
