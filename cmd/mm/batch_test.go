@@ -15,7 +15,6 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -201,14 +200,5 @@ func TestBatchSurvivesKill(t *testing.T) {
 	for id, k := range stored {
 		assert.Equal(t, 1, k, "%s stored %d times", id, k)
 	}
-	entries, err := os.ReadDir(paper)
-	require.NoError(t, err)
-	letters := 0
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") {
-			letters++
-		}
-	}
-	assert.Equal(t, n/5, letters, "every paper letter once")
-	_ = message.RecipientID("")
+	assert.Equal(t, n/5, paperLetters(t, paper), "every paper letter once")
 }

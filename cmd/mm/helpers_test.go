@@ -1,6 +1,13 @@
 package main
 
-import "github.com/avsandare/mm/message"
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/avsandare/mm/message"
+	"github.com/stretchr/testify/require"
+)
 
 func testDelivery() *message.Delivery {
 	m := &message.Message{
@@ -11,4 +18,19 @@ func testDelivery() *message.Delivery {
 	}
 	m.SetDefaults()
 	return message.NewDelivery(message.Sender{ID: "162021004748", Name: "Kommun A"}, m)
+}
+
+// paperLetters counts the letters PaperDirectory finished in dir: its
+// unfinished work is in hidden (dot) folders.
+func paperLetters(t *testing.T, dir string) int {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	letters := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			letters++
+		}
+	}
+	return letters
 }

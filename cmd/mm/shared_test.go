@@ -208,15 +208,7 @@ func sharedRun(t *testing.T, instances int, kill int) {
 			t.Errorf("%s stored %d times", id, c)
 		}
 	}
-	entries, err := os.ReadDir(paper)
-	require.NoError(t, err)
-	letters := 0
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") {
-			letters++
-		}
-	}
-	assert.Equal(t, n/5, letters, "every paper letter once")
+	assert.Equal(t, n/5, paperLetters(t, paper), "every paper letter once")
 	if kill < 0 {
 		assert.Equal(t, n, settled, "each message settled by one instance")
 		assert.Zero(t, duplicates, "no delivery was even repeated")
