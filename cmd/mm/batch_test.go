@@ -154,8 +154,11 @@ func TestBatchSurvivesKill(t *testing.T) {
 	src := writeSource(t, infra, n)
 	dir := t.TempDir()
 	journal, paper := filepath.Join(dir, "journal.db"), filepath.Join(dir, "paper")
-	// Paced, so that a run lasts long enough to be killed in the middle.
-	args := append([]string{"send", "--batch", src, "--journal", journal, "--paper-dir", paper, "--resume", "--rate", "500"}, conn...)
+	// Paced, so that a run lasts long enough to be killed in the middle:
+	// at 400/s the mailing takes 3.75 s of sending, more than the four
+	// kills' longest runs together (4 × 0.8 s), so the fourth always finds
+	// work left.
+	args := append([]string{"send", "--batch", src, "--journal", journal, "--paper-dir", paper, "--resume", "--rate", "400"}, conn...)
 	rng := rand.New(rand.NewPCG(7, 7))
 	kills := 0
 	for attempt := 0; ; attempt++ {
@@ -168,7 +171,7 @@ func TestBatchSurvivesKill(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		if kills < 4 {
 			select {
-			case <-time.After(time.Duration(200+rng.IntN(1500)) * time.Millisecond):
+			case <-time.After(time.Duration(200+rng.IntN(600)) * time.Millisecond):
 				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 				<-done
 				kills++
