@@ -14,7 +14,6 @@ import (
 
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/testpki"
-	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -165,7 +164,6 @@ func TestSignerRefusesForeignSender(t *testing.T) {
 	lvl, ok := v.Level(LevelSender)
 	require.True(t, ok)
 	assert.Equal(t, intermediaryOrg, lvl.Signer.OrgNumber)
-	_ = message.Sender{}
 }
 
 // opaqueKey is a crypto.Signer that is not a key type of the standard
