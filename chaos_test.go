@@ -8,29 +8,13 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/receipt"
-	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 var chaosN = flag.Int("chaos", 10_000, "messages in the chaos test")
-
-// ecdsaConfig is the fake's sender configuration with an ECDSA certificate:
-// the same protocol, cheaper cryptography, so that large tests measure the
-// mailing machinery rather than RSA.
-func ecdsaConfig(t testing.TB, infra *fakeinfra.Infra) mm.Config {
-	t.Helper()
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{KeyType: testpki.ECDSAP256})
-	require.NoError(t, err)
-	signer, err := sign.NewSigner(leaf.Key, leaf.Chain)
-	require.NoError(t, err)
-	cfg := infra.SenderConfig()
-	cfg.Signer = signer
-	return cfg
-}
 
 // The chaos test: 10,000 messages while operators fail in every way, one is
 // down for a stretch, and recipients lack mailboxes or turn the sender
@@ -56,7 +40,7 @@ func TestChaos(t *testing.T) {
 	paper, err := mm.NewPaperDirectory(t.TempDir())
 	require.NoError(t, err)
 	defer paper.Close()
-	cfg := ecdsaConfig(t, infra)
+	cfg := infra.SenderConfig()
 	cfg.Paper = paper
 	cfg.ReadTimeout = 300 * time.Millisecond
 	cfg.MaxRetries = 2

@@ -26,9 +26,7 @@ func TestConcurrentDeliveries(t *testing.T) {
 	}
 	opOf := func(k int) string { return ops[k%len(recipients)%len(ops)] }
 	client := infra.HTTPClient()
-	// An ECDSA certificate for the sender keeps the cryptography cheap, so
-	// that the test measures the fake's concurrency, also under -race.
-	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{KeyType: testpki.ECDSAP256})
+	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{})
 	require.NoError(t, err)
 	signer, err := sign.NewSigner(leaf.Key, leaf.Chain)
 	require.NoError(t, err)

@@ -233,20 +233,21 @@ func TestFaRRules(t *testing.T) {
 	assert.Equal(t, 2, infra.Requests(fakeinfra.EndpointRecipient))
 }
 
-// A message signed again — ECDSA signatures differ each time — is the same
-// delivery: the repeat gets the first answer, not fault 5007.
+// A message signed again — with the sender's renewed certificate, so the
+// bytes differ — is the same delivery: the repeat gets the first answer,
+// not fault 5007.
 func TestRepeatSignedAgainIsTheSameDelivery(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{KeyType: testpki.ECDSAP256})
+	renewed, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{})
 	require.NoError(t, err)
-	signer, err := sign.NewSigner(leaf.Key, leaf.Chain)
+	signer, err := sign.NewSigner(renewed.Key, renewed.Chain)
 	require.NoError(t, err)
 	c := infra.HTTPClient()
 	m := testMessage(alice)
-	first, again := sealedRequest(t, infra, signer, infra.Sender(), m), sealedRequest(t, infra, signer, infra.Sender(), m)
-	require.NotEqual(t, first, again, "two ECDSA signatures")
+	first, again := sealedRequest(t, infra, infra.SenderSigner(), infra.Sender(), m), sealedRequest(t, infra, signer, infra.Sender(), m)
+	require.NotEqual(t, first, again, "signed with two certificates")
 	a := delivered(t, send(t, c, infra.OperatorURL("kivra"), first))
 	b := delivered(t, send(t, c, infra.OperatorURL("kivra"), again))
 	assert.Equal(t, a.TransID, b.TransID)

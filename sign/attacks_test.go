@@ -95,13 +95,13 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), "<Delivery>", `<Delivery xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Evil">`)
 	}, ErrSignatureInvalid, "namespace-qualified"},
 	{"transform-xpath", func(t *testing.T, c *creds) []byte {
-		return replace1(t, signedDoc(t, c), `<Transform Algorithm="`+AlgExcC14N+`"></Transform>`,
-			`<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath>not(ancestor-or-self::Subject)</XPath></Transform>`)
-	}, ErrAlgorithm, "Transforms must be exactly"},
+		return replace1(t, signedDoc(t, c), `</Transforms>`,
+			`<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath>not(ancestor-or-self::Subject)</XPath></Transform></Transforms>`)
+	}, ErrAlgorithm, "Transforms must be enveloped-signature"},
 	{"transform-xslt", func(t *testing.T, c *creds) []byte {
-		return replace1(t, signedDoc(t, c), `<Transform Algorithm="`+AlgExcC14N+`"></Transform>`,
-			`<Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"></xsl:stylesheet></Transform>`)
-	}, ErrAlgorithm, "Transforms must be exactly"},
+		return replace1(t, signedDoc(t, c), `</Transforms>`,
+			`<Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"></xsl:stylesheet></Transform></Transforms>`)
+	}, ErrAlgorithm, "Transforms must be enveloped-signature"},
 	{"c14n-with-comments", func(t *testing.T, c *creds) []byte {
 		return replace1(t, signedDoc(t, c), `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`">`, `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`WithComments">`)
 	}, ErrAlgorithm, "CanonicalizationMethod"},
@@ -123,7 +123,7 @@ var attacks = []attack{
 	{"keyinfo-swapped", func(t *testing.T, c *creds) []byte {
 		// The certificate in KeyInfo replaced by one from an untrusted CA.
 		orig := signedDoc(t, c)
-		return replace1(t, orig, c.sender.certB64[0], c.untrusted.certB64[0])
+		return replace1(t, orig, c.sender.certB64, c.untrusted.certB64)
 	}, ErrUntrustedCertificate, "certificate signed by unknown authority"},
 	{"untrusted-signer", func(t *testing.T, c *creds) []byte {
 		s, err := c.untrusted.SignDelivery(testDelivery())

@@ -161,11 +161,9 @@ func readSignature(sigEl *etree.Element, allowSHA1 bool) (sig signature, err err
 	if err != nil {
 		return sig, fmt.Errorf("the Reference: %v", err)
 	}
-	transforms, text := elementChildren(refParts[0])
-	if text || len(transforms) != 2 || algorithmOf(transforms[0]) != AlgEnveloped || algorithmOf(transforms[1]) != AlgExcC14N ||
-		hasChildElements(transforms[0]) || hasChildElements(transforms[1]) || !is(transforms[0], nsDS, "Transform") || !is(transforms[1], nsDS, "Transform") {
+	if err := checkTransforms(refParts[0]); err != nil {
 		sig.sentinel = ErrAlgorithm
-		return sig, fmt.Errorf("the Transforms must be exactly enveloped-signature then exclusive C14N")
+		return sig, err
 	}
 	digest, ok := findDigest(algorithmOf(refParts[1]))
 	if !ok {
@@ -255,6 +253,25 @@ func (sig *signature) certificate(opts VerifyOptions) (*x509.Certificate, error)
 		return nil, fmt.Errorf("certificate %q: %v", SubjectName(cert), err)
 	}
 	return cert, nil
+}
+
+// checkTransforms accepts the two transform lists of SPEC §4: the single
+// enveloped-signature every reference sender writes, and enveloped-signature
+// followed by exclusive C14N, which older senders write.
+func checkTransforms(el *etree.Element) error {
+	transforms, text := elementChildren(el)
+	ok := !text && (len(transforms) == 1 || len(transforms) == 2)
+	for i, t := range transforms {
+		want := AlgEnveloped
+		if i == 1 {
+			want = AlgExcC14N
+		}
+		ok = ok && is(t, nsDS, "Transform") && algorithmOf(t) == want && !hasChildElements(t)
+	}
+	if !ok {
+		return fmt.Errorf("the Transforms must be enveloped-signature, optionally followed by exclusive C14N")
+	}
+	return nil
 }
 
 // children checks that el holds exactly the named ds elements, in order, and

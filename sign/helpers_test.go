@@ -36,7 +36,7 @@ type creds struct {
 	caPEM                       []byte
 	roots                       *x509.CertPool
 	sender, intermediary        *Signer
-	expired, untrusted, ecdsaSg *Signer
+	expired, untrusted          *Signer
 	dir                         string
 }
 
@@ -77,7 +77,7 @@ func loadCreds(dir string) (*creds, error) {
 	c.roots.AddCert(cas[0])
 	for name, dst := range map[string]**Signer{
 		"sender": &c.sender, "intermediary": &c.intermediary, "expired": &c.expired,
-		"untrusted": &c.untrusted, "ecdsa": &c.ecdsaSg,
+		"untrusted": &c.untrusted,
 	} {
 		if *dst, err = load(name); err != nil {
 			return nil, err

@@ -60,8 +60,9 @@ func OnBehalfOf(senders ...message.OrgNumber) SignOption {
 // SignDelivery validates d and returns the signed SignedDelivery document in
 // the prefix-free canonical form: the delivery is written once, digested as
 // written (no parsing, no re-canonicalisation), and the enveloped signature
-// (exclusive C14N, RSA-SHA256, SHA-256, KeyInfo with X509SubjectName and
-// X509Certificate) is placed as the root's last child.
+// (exclusive C14N, RSA-SHA256, SHA-256, one enveloped-signature Transform,
+// KeyInfo with X509SubjectName and the leaf X509Certificate) is placed as
+// the root's last child.
 func (s *Signer) SignDelivery(d *message.Delivery, opts ...SignOption) ([]byte, error) {
 	var cfg signConfig
 	for _, o := range opts {
@@ -126,9 +127,7 @@ func (s *Signer) finish(doc, closeTag []byte, root string) ([]byte, error) {
 	w.Open("KeyInfo", nsDS)
 	w.Open("X509Data", nsDS)
 	w.Leaf("X509SubjectName", nsDS, s.subject)
-	for _, c := range s.certB64 {
-		w.Leaf("X509Certificate", nsDS, c)
-	}
+	w.Leaf("X509Certificate", nsDS, s.certB64)
 	w.Close("X509Data")
 	w.Close("KeyInfo")
 	w.Close("Signature")
@@ -147,9 +146,9 @@ func writeSignedInfo(w *canon.Writer, sigAlg, digest string) {
 	w.Close("SignatureMethod")
 	w.OpenAttrs("Reference", nsDS, "URI", "")
 	w.Open("Transforms", nsDS)
+	// One Transform, as every reference sender writes (SPEC §4): the
+	// operators' verifier refuses any other list for URI="".
 	w.OpenAttrs("Transform", nsDS, "Algorithm", AlgEnveloped)
-	w.Close("Transform")
-	w.OpenAttrs("Transform", nsDS, "Algorithm", AlgExcC14N)
 	w.Close("Transform")
 	w.Close("Transforms")
 	w.OpenAttrs("DigestMethod", nsDS, "Algorithm", AlgSHA256)
@@ -161,9 +160,5 @@ func writeSignedInfo(w *canon.Writer, sigAlg, digest string) {
 
 // signatureSize estimates the bytes of a Signature element, to size buffers.
 func (s *Signer) signatureSize() int {
-	n := 1400 + len(s.subject)
-	for _, c := range s.certB64 {
-		n += len(c) + 40
-	}
-	return n
+	return 1400 + len(s.subject) + len(s.certB64)
 }

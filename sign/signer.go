@@ -3,7 +3,6 @@ package sign
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -12,7 +11,6 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/avsandare/mm/message"
@@ -26,15 +24,16 @@ type Signer struct {
 	chain   []*x509.Certificate
 	org     message.OrgNumber
 	subject string // RFC 4514 form of the certificate's subject
-	certB64 []string
+	certB64 string // the leaf certificate, as KeyInfo carries it
 	alg     signatureAlg
 }
 
-// NewSigner returns a Signer for key, whose certificate is chain[0]; the rest
-// of chain (intermediates) travels in KeyInfo too. RSA keys of 2048 bits or
-// more sign with RSA-SHA256, the profile's algorithm; ECDSA P-256 keys sign
-// with ECDSA-SHA256, which the XML-DSig standard defines but the
-// infrastructure's operators may not accept: use RSA in production.
+// NewSigner returns a Signer for key, whose certificate is chain[0]. Only
+// that leaf certificate travels in KeyInfo (SPEC §4: operators read exactly
+// one); the rest of chain is kept for TLS, where intermediates belong. The
+// key must be RSA of 2048 bits or more, signing with RSA-SHA256: operators
+// know only RSA (their published verifier decodes every key as RSA), so a
+// delivery signed with any other key could be checked by none of them.
 //
 // The organisation number is read from the certificate subject's
 // serialNumber (16NNNNNNNNNN, or the 10-digit form, normalised).
@@ -54,12 +53,9 @@ func NewSigner(key crypto.Signer, chain []*x509.Certificate) (*Signer, error) {
 		}
 		s.alg, _ = findSignatureAlg(AlgRSASHA256)
 	case *ecdsa.PublicKey:
-		if k.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("%w: ECDSA key on %s, want P-256", ErrKey, k.Curve.Params().Name)
-		}
-		s.alg, _ = findSignatureAlg(AlgECDSASHA256)
+		return nil, fmt.Errorf("%w: ECDSA key: Mina meddelanden signatures must be RSA (rsa-sha256), operators cannot check any other", ErrKey)
 	default:
-		return nil, fmt.Errorf("%w: unsupported key type %T", ErrKey, key.Public())
+		return nil, fmt.Errorf("%w: %T key: Mina meddelanden signatures must be RSA (rsa-sha256)", ErrKey, key.Public())
 	}
 	org, err := OrgNumberOf(cert)
 	if err != nil {
@@ -67,9 +63,7 @@ func NewSigner(key crypto.Signer, chain []*x509.Certificate) (*Signer, error) {
 	}
 	s.org = org
 	s.subject = SubjectName(cert)
-	for _, c := range chain {
-		s.certB64 = append(s.certB64, base64.StdEncoding.EncodeToString(c.Raw))
-	}
+	s.certB64 = base64.StdEncoding.EncodeToString(cert.Raw)
 	return s, nil
 }
 
@@ -149,21 +143,5 @@ func (s *Signer) signValue(signedInfo []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	if !s.alg.ecdsa {
-		return sig, nil
-	}
-	return ecdsaRaw(sig, s.key.Public().(*ecdsa.PublicKey))
-}
-
-// ecdsaRaw turns an ASN.1 ECDSA signature into XML-DSig's r||s form.
-func ecdsaRaw(der []byte, pub *ecdsa.PublicKey) ([]byte, error) {
-	var rs struct{ R, S *big.Int }
-	if _, err := asn1.Unmarshal(der, &rs); err != nil {
-		return nil, fmt.Errorf("sign: ECDSA signature: %w", err)
-	}
-	n := (pub.Curve.Params().BitSize + 7) / 8
-	out := make([]byte, 2*n)
-	rs.R.FillBytes(out[:n])
-	rs.S.FillBytes(out[n:])
-	return out, nil
+	return sig, nil
 }

@@ -25,7 +25,6 @@ func TestNewSignerReadsOrgNumber(t *testing.T) {
 	assert.Equal(t, intermediaryOrg, c.intermediary.OrgNumber())
 	assert.Equal(t, "CN=Kommun A+SERIALNUMBER=162021004748,O=Kommun A,C=SE", c.sender.subject)
 	assert.Equal(t, AlgRSASHA256, c.sender.Algorithm())
-	assert.Equal(t, AlgECDSASHA256, c.ecdsaSg.Algorithm())
 	require.NoError(t, c.sender.CheckOrg(senderOrg))
 	assert.ErrorIs(t, c.sender.CheckOrg(intermediaryOrg), ErrSignerMismatch)
 	tc := c.sender.TLSCertificate()
@@ -183,7 +182,7 @@ func (k *opaqueKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byt
 func TestSignerWithAnOpaqueKey(t *testing.T) {
 	t.Parallel()
 	c := testCreds(t)
-	for name, base := range map[string]*Signer{"rsa": c.sender, "ecdsa": c.ecdsaSg} {
+	for name, base := range map[string]*Signer{"rsa": c.sender} {
 		key := &opaqueKey{inner: base.key}
 		s, err := NewSigner(key, base.Chain())
 		require.NoError(t, err, name)

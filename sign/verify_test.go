@@ -23,7 +23,8 @@ func TestSignedDeliveryShape(t *testing.T) {
 	assert.True(t, strings.HasPrefix(s, `<SignedDelivery xmlns="`+nsV3+`"><Delivery>`))
 	assert.True(t, strings.HasSuffix(s, `</KeyInfo></Signature></SignedDelivery>`), "signature is the root's last child")
 	assert.Equal(t, 1, strings.Count(s, "<Signature "))
-	assert.Contains(t, s, `<Reference URI=""><Transforms><Transform Algorithm="`+AlgEnveloped+`"></Transform><Transform Algorithm="`+AlgExcC14N+`"></Transform></Transforms>`)
+	assert.Contains(t, s, `<Reference URI=""><Transforms><Transform Algorithm="`+AlgEnveloped+`"></Transform></Transforms>`, "exactly one Transform")
+	assert.Equal(t, 1, strings.Count(s, "<X509Certificate>"), "the leaf certificate only")
 	assert.Contains(t, s, `<X509SubjectName>CN=Kommun A+SERIALNUMBER=162021004748,O=Kommun A,C=SE</X509SubjectName><X509Certificate>`)
 	assert.NotContains(t, s, "xmlns:", "prefix-free")
 }
@@ -148,15 +149,19 @@ func TestVerifyOptions(t *testing.T) {
 	assert.ErrorIs(t, err, ErrMalformed)
 }
 
-func TestECDSASignatures(t *testing.T) {
+// Operators check RSA signatures only (SPEC §4), so a signer with any
+// other key is refused when it is made, with the reason, not at delivery.
+func TestNonRSASignersAreRefused(t *testing.T) {
 	t.Parallel()
 	c := testCreds(t)
-	signed, err := c.ecdsaSg.SignDelivery(testDelivery())
+	certPEM, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.pem"))
 	require.NoError(t, err)
-	v, err := Verify(signed, opts(c))
+	keyPEM, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.key"))
 	require.NoError(t, err)
-	assert.Equal(t, AlgECDSASHA256, v.Levels[0].SignatureAlgorithm)
-	assert.NoError(t, conformance.Xmlsec1Verify(t, signed, c.caPEM), "xmlsec1 reads the r||s form too")
+	s, err := LoadPEM(certPEM, keyPEM)
+	assert.Nil(t, s)
+	require.ErrorIs(t, err, ErrKey)
+	assert.Contains(t, err.Error(), "must be RSA")
 }
 
 // Documents signed by xmlsec1 — an independent C implementation — in the

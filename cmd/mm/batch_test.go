@@ -20,12 +20,12 @@ import (
 )
 
 // fakeFlags starts a fake and writes what a process needs to talk to it:
-// the CA, and an (ECDSA, so cheap) certificate for the default sender.
+// the CA, and a certificate for the default sender.
 func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
 	t.Helper()
 	infra := fakeinfra.Start(t)
 	dir := t.TempDir()
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{KeyType: testpki.ECDSAP256})
+	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{})
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
