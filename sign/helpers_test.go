@@ -32,12 +32,12 @@ const (
 // (valid 2026–2046), an expired one, and a certificate from a CA nobody
 // trusts. They are test keys with no other use.
 type creds struct {
-	ca                          *x509.Certificate
-	caPEM                       []byte
-	roots                       *x509.CertPool
-	sender, intermediary        *Signer
-	expired, untrusted          *Signer
-	dir                         string
+	ca                   *x509.Certificate
+	caPEM                []byte
+	roots                *x509.CertPool
+	sender, intermediary *Signer
+	expired, untrusted   *Signer
+	dir                  string
 }
 
 var (
