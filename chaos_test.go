@@ -8,7 +8,8 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,7 +47,7 @@ func TestChaos(t *testing.T) {
 	cfg.MaxRetries = 2
 	sender, err := mm.New(cfg)
 	require.NoError(t, err)
-	j, err := mailing.OpenSQLite(t.TempDir() + "/journal.db")
+	j, err := sqlitejournal.OpenSQLite(t.TempDir() + "/journal.db")
 	require.NoError(t, err)
 	defer j.Close()
 
@@ -73,16 +74,16 @@ func TestChaos(t *testing.T) {
 	}
 	ctx := context.Background()
 	total := 0
-	for e, err := range j.List(ctx, "chaos", mailing.Filter{}) {
+	for e, err := range j.List(ctx, "chaos", journal.Filter{}) {
 		require.NoError(t, err)
 		total++
 		switch e.State {
-		case mailing.Delivered:
+		case journal.Delivered:
 			assert.Equal(t, 1, stored[e.MessageID], "%s stored once", e.MessageID)
 			assert.Zero(t, papered[e.MessageID])
 			known, delivered := infra.Known(opName(infra, e.Operator), e.MessageID)
 			assert.True(t, known && delivered, e.MessageID)
-		case mailing.Paper, mailing.DeclinedThenPaper:
+		case journal.Paper, journal.DeclinedThenPaper:
 			assert.Equal(t, 1, papered[e.MessageID], "%s papered once", e.MessageID)
 			assert.Zero(t, stored[e.MessageID])
 			assert.Equal(t, receipt.Paper, e.Channel)

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"os"
 	"time"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/message"
 )
 
 // DrainOptions add to MailingOptions what draining a shared mailing needs.
@@ -30,7 +29,7 @@ type DrainOptions struct {
 }
 
 // Drain sends a mailing that was loaded into a shared journal
-// (mailing.Journal.Load), as one of any number of instances on any number
+// (journal.Journal.Load), as one of any number of instances on any number
 // of machines: it claims messages in small batches under a lease, rebuilds
 // each from its payload with decode, and sends it as SendAll does — the
 // same journal records before and after every step, the same pacing,
@@ -120,7 +119,7 @@ func (r *run) claim(decode func([]byte) (*message.Message, error), opts DrainOpt
 			}
 			if err != nil {
 				r.begin()
-				r.settle(&job{m: &message.Message{ID: e.MessageID, Recipient: e.Recipient}, entry: e}, mailing.Entry{State: mailing.Failed, Error: err.Error()})
+				r.settle(&job{m: &message.Message{ID: e.MessageID, Recipient: e.Recipient}, entry: e}, journal.Entry{State: journal.Failed, Error: err.Error()})
 				continue
 			}
 			r.dispatch(&job{m: m, entry: e})

@@ -13,7 +13,8 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,17 +22,17 @@ import (
 
 // load puts a mailing into a shared journal; the payload is "ID recipient",
 // which decode turns back into the message.
-func load(t *testing.T, j mailing.Journal, name string, ids []message.RecipientID) {
+func load(t *testing.T, j journal.Journal, name string, ids []message.RecipientID) {
 	t.Helper()
-	items := func(yield func(mailing.Item, error) bool) {
+	items := func(yield func(journal.Item, error) bool) {
 		for k, id := range ids {
 			mid := fmt.Sprintf("%s-%06d", name, k)
-			if !yield(mailing.Item{MessageID: mid, Recipient: id, Payload: []byte(mid + " " + string(id))}, nil) {
+			if !yield(journal.Item{MessageID: mid, Recipient: id, Payload: []byte(mid + " " + string(id))}, nil) {
 				return
 			}
 		}
 	}
-	st, err := j.Load(context.Background(), name, iter.Seq2[mailing.Item, error](items))
+	st, err := j.Load(context.Background(), name, iter.Seq2[journal.Item, error](items))
 	require.NoError(t, err)
 	require.Equal(t, len(ids), st.Added+st.Present)
 }
@@ -52,7 +53,7 @@ func TestDrainSharesTheWork(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.infra, 600)
-	j, err := mailing.OpenSQLite(filepath.Join(t.TempDir(), "shared.db"))
+	j, err := sqlitejournal.OpenSQLite(filepath.Join(t.TempDir(), "shared.db"))
 	require.NoError(t, err)
 	defer j.Close()
 	load(t, j, "shared", ids)
@@ -83,7 +84,7 @@ func TestDrainSharesTheWork(t *testing.T) {
 	counts, err := j.Counts(context.Background(), "shared")
 	require.NoError(t, err)
 	assert.True(t, counts.Done())
-	assert.Equal(t, 420, counts.State[mailing.Delivered])
+	assert.Equal(t, 420, counts.State[journal.Delivered])
 	stored := map[string]int{}
 	for _, d := range s.infra.Deliveries() {
 		stored[d.Message.ID]++
@@ -99,12 +100,12 @@ func TestDrainSharesTheWork(t *testing.T) {
 // stopped in a debugger or cut off from the database does: its leases
 // expire and another instance takes its messages over.
 type hanging struct {
-	mailing.Journal
+	journal.Journal
 	left atomic.Int64
 	stop chan struct{}
 }
 
-func (h *hanging) Record(ctx context.Context, es ...mailing.Entry) error {
+func (h *hanging) Record(ctx context.Context, es ...journal.Entry) error {
 	if h.left.Add(-1) < 0 {
 		select {
 		case <-h.stop:
@@ -119,7 +120,7 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.infra, 200)
-	j := mailing.NewMemory()
+	j := journal.NewMemory()
 	load(t, j, "takeover", ids)
 
 	h := &hanging{Journal: j, stop: make(chan struct{})}

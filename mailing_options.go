@@ -3,7 +3,7 @@ package mm
 import (
 	"time"
 
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -16,7 +16,7 @@ type MailingOptions struct {
 	// external step, so that a mailing killed at any instant resumes
 	// without losing or repeating anything. Nil means an in-memory journal:
 	// no resume after the process ends.
-	Journal mailing.Journal
+	Journal journal.Journal
 	// Rate is the most messages per second sent overall, paper included;
 	// 0 means no limit. The infrastructure asks for sustainable load:
 	// announce large mailings and agree on a rate (see mailing.Plan).
@@ -96,7 +96,7 @@ type Progress struct {
 	InFlight int
 	// ByState counts this run's final states (and unknown); ByChannel the
 	// channels that carried them; ByReason the paper reasons.
-	ByState   map[mailing.State]int
+	ByState   map[journal.State]int
 	ByChannel map[receipt.Channel]int
 	ByReason  map[PaperReason]int
 	// Paused lists operators whose breaker is open.

@@ -1,13 +1,12 @@
 package mm
 
 import (
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/receipt"
 	"maps"
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/receipt"
 )
 
 // stats counts a run's progress; safe for concurrent use.
@@ -21,7 +20,7 @@ type stats struct {
 	inFlight  int
 	sends     int
 	leases    int // entries another worker took over
-	byState   map[mailing.State]int
+	byState   map[journal.State]int
 	byChannel map[receipt.Channel]int
 	byReason  map[PaperReason]int
 	pausedOps map[string]int
@@ -29,7 +28,7 @@ type stats struct {
 
 func newStats(now time.Time) *stats {
 	return &stats{
-		started: now, byState: map[mailing.State]int{}, byChannel: map[receipt.Channel]int{},
+		started: now, byState: map[journal.State]int{}, byChannel: map[receipt.Channel]int{},
 		byReason: map[PaperReason]int{}, pausedOps: map[string]int{},
 	}
 }
@@ -44,7 +43,7 @@ func (s *stats) seen()        { s.with(func() { s.seenN++ }) }
 func (s *stats) skip()        { s.with(func() { s.skipped++ }) }
 func (s *stats) flight(d int) { s.with(func() { s.inFlight += d }) }
 func (s *stats) sent()        { s.with(func() { s.sends++ }) }
-func (s *stats) unjournaled() { s.with(func() { s.done++; s.byState[mailing.Failed]++ }) }
+func (s *stats) unjournaled() { s.with(func() { s.done++; s.byState[journal.Failed]++ }) }
 func (s *stats) lost()        { s.with(func() { s.leases++ }) }
 
 func (s *stats) inFlightNow() int {
@@ -64,7 +63,7 @@ func (s *stats) paused(op string, on bool) {
 
 // settled counts a message that reached state st (final, or unknown for
 // this run) on channel ch.
-func (s *stats) settled(st mailing.State, ch receipt.Channel, why PaperReason) {
+func (s *stats) settled(st journal.State, ch receipt.Channel, why PaperReason) {
 	s.with(func() {
 		s.done++
 		s.byState[st]++

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/far"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"golang.org/x/time/rate"
@@ -32,7 +32,7 @@ import (
 // stops answering is asked again with growing waits until the context
 // ends. The run ends when the input is exhausted and every message is
 // final or given up for this run; the report counts what happened, and the
-// journal holds each message's record (mailing.Journal List).
+// journal holds each message's record (journal.Journal List).
 //
 // The error is about the run itself — the context ended, the journal failed
 // — not about messages, which the report and the journal account for.
@@ -41,7 +41,7 @@ func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], o
 		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
 	}
 	if opts.Journal == nil {
-		mem := mailing.NewMemory(mailing.WithClock(s.now))
+		mem := journal.NewMemory(journal.WithClock(s.now))
 		defer mem.Close()
 		opts.Journal = mem
 	}
@@ -68,7 +68,7 @@ func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context
 // run is one SendAll call.
 type run struct {
 	s      *Sender
-	j      mailing.Journal
+	j      journal.Journal
 	o      MailingOptions
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -94,7 +94,7 @@ type run struct {
 // job is one message on its way.
 type job struct {
 	m     *message.Message
-	entry mailing.Entry // what the journal holds; zero for a new message
+	entry journal.Entry // what the journal holds; zero for a new message
 	op    *far.Operator // where a digital delivery goes
 	why   PaperReason   // why it goes by paper
 	// resending is set for a message the journal says may have arrived:
@@ -141,8 +141,8 @@ func (r *run) execute(produce func()) (*MailingReport, error) {
 	stopProgress()
 
 	rep := &MailingReport{Progress: r.stats.snapshot(r.s.now(), r.o.Total), Started: r.stats.started, Ended: r.s.now()}
-	rep.Failed = rep.ByState[mailing.Failed]
-	rep.Unknown = rep.ByState[mailing.Unknown]
+	rep.Failed = rep.ByState[journal.Failed]
+	rep.Unknown = rep.ByState[journal.Unknown]
 	if cause := context.Cause(r.ctx); cause != nil {
 		return rep, fmt.Errorf("mm: mailing %s stopped: %w", r.o.Name, cause)
 	}
@@ -168,8 +168,8 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 		}
 		e, err := r.j.Get(r.ctx, r.o.Name, m.ID)
 		switch {
-		case errors.Is(err, mailing.ErrNotFound):
-			e = mailing.Entry{}
+		case errors.Is(err, journal.ErrNotFound):
+			e = journal.Entry{}
 		case err != nil:
 			r.abort(fmt.Errorf("journal: %w", err))
 			return
@@ -178,7 +178,7 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 			r.s.logMsg("message ID reused for another recipient: skipped", m)
 			continue
 		}
-		if e.State != "" && e.State.Resume() == mailing.ResumeSkip {
+		if e.State != "" && e.State.Resume() == journal.ResumeSkip {
 			r.stats.skip()
 			continue
 		}
@@ -190,7 +190,7 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 func (r *run) dispatch(jb *job) {
 	r.begin()
 	switch {
-	case jb.entry.State != "" && jb.entry.State.Resume() == mailing.ResumeResend:
+	case jb.entry.State != "" && jb.entry.State.Resume() == journal.ResumeResend:
 		r.resend(jb)
 	case r.s.cfg.policy(jb.m.Class) == PaperOnly:
 		jb.why = PaperClassPolicy
@@ -246,7 +246,7 @@ func (r *run) refuse(m *message.Message, cause error) {
 		return
 	}
 	r.begin()
-	r.settle(&job{m: m}, mailing.Entry{State: mailing.Failed, Error: cause.Error()})
+	r.settle(&job{m: m}, journal.Entry{State: journal.Failed, Error: cause.Error()})
 }
 
 // abort stops the run for a reason that concerns the whole run.

@@ -8,7 +8,8 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
 )
 
@@ -17,16 +18,16 @@ import (
 // with an SQLite journal and without one, to show what durability costs.
 // The sender key is RSA-2048, the only kind operators check (SPEC §4).
 func BenchmarkSendAll(b *testing.B) {
-	for _, journal := range []string{"none", "sqlite"} {
-		b.Run("key=rsa/journal="+journal, func(b *testing.B) {
-			benchSendAll(b, journal)
+	for _, kind := range []string{"none", "sqlite"} {
+		b.Run("key=rsa/journal="+kind, func(b *testing.B) {
+			benchSendAll(b, kind)
 		})
 	}
 }
 
 // benchSendAll sends b.N 1 KiB messages through SendAll, with or without a
 // SQLite journal.
-func benchSendAll(b *testing.B, journal string) {
+func benchSendAll(b *testing.B, kind string) {
 	infra := fakeinfra.Start(b)
 	for k := range 2000 {
 		if err := infra.AddRecipient(string(testPerson(k)), fakeinfra.Mailbox(infra.Operators()[k%4])); err != nil {
@@ -37,9 +38,9 @@ func benchSendAll(b *testing.B, journal string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var j mailing.Journal = discard{}
-	if journal == "sqlite" {
-		sj, err := mailing.OpenSQLite(filepath.Join(b.TempDir(), "j.db"))
+	var j journal.Journal = discard{}
+	if kind == "sqlite" {
+		sj, err := sqlitejournal.OpenSQLite(filepath.Join(b.TempDir(), "j.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -50,7 +51,7 @@ func benchSendAll(b *testing.B, journal string) {
 	msgs := func(yield func(*message.Message) bool) {
 		for k := range b.N {
 			m := newMessage(string(testPerson(k % 2000)))
-			m.ID, m.Attachments, m.Body.Text = fmt.Sprintf("b-%s-%d", journal, k), nil, text
+			m.ID, m.Attachments, m.Body.Text = fmt.Sprintf("b-%s-%d", kind, k), nil, text
 			if !yield(m) {
 				return
 			}
@@ -58,9 +59,9 @@ func benchSendAll(b *testing.B, journal string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	rep, err := s.SendAll(context.Background(), msgs, mm.MailingOptions{Name: "bench-" + journal, Journal: j, PerOperator: 8})
+	rep, err := s.SendAll(context.Background(), msgs, mm.MailingOptions{Name: "bench-" + kind, Journal: j, PerOperator: 8})
 	b.StopTimer()
-	if err != nil || rep.ByState[mailing.Delivered] != b.N {
+	if err != nil || rep.ByState[journal.Delivered] != b.N {
 		b.Fatalf("%v %v", err, rep.ByState)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")

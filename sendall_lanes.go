@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/avsandare/mm/far"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/receipt"
 	"golang.org/x/time/rate"
 )
@@ -59,11 +59,11 @@ func (r *run) deliver(l *lane, jb *job) {
 		r.end(jb) // not sent: the journal keeps its earlier state for the next run
 		return
 	}
-	before := mailing.Entry{State: mailing.Sending, Channel: channelOf(jb), Operator: operatorOf(jb), Attempts: jb.entry.Attempts + 1}
-	if jb.entry.State == mailing.Sending || jb.entry.State == mailing.Unknown {
+	before := journal.Entry{State: journal.Sending, Channel: channelOf(jb), Operator: operatorOf(jb), Attempts: jb.entry.Attempts + 1}
+	if jb.entry.State == journal.Sending || jb.entry.State == journal.Unknown {
 		// A request may already have landed: a resend is recorded as
 		// unknown, one attempt more.
-		before.State, before.Error = mailing.Unknown, "sent again after a request that got no answer"
+		before.State, before.Error = journal.Unknown, "sent again after a request that got no answer"
 	}
 	if !r.record(jb, before) {
 		return
@@ -73,20 +73,20 @@ func (r *run) deliver(l *lane, jb *job) {
 	switch {
 	case err == nil && rc.State == receipt.StateDelivered:
 		l.breaker.success()
-		r.settleAfterSend(jb, mailing.Entry{State: mailing.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
+		r.settleAfterSend(jb, journal.Entry{State: journal.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
 	case err == nil && rc.State == receipt.StateDeclined:
 		l.breaker.success()
 		jb.declined, jb.why = rc, PaperOperatorDeclined
 		r.toPaper(jb)
 	case errors.Is(err, ErrMaybeDelivered):
 		l.breaker.failure()
-		if !r.record(jb, mailing.Entry{State: mailing.Unknown, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: rc}) {
+		if !r.record(jb, journal.Entry{State: journal.Unknown, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: rc}) {
 			return
 		}
 		r.again(l, jb)
 	default:
 		l.breaker.success() // the operator answered, or nothing left: it is not the operator's health
-		r.settleAfterSend(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		r.settleAfterSend(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 	}
 }
 
@@ -94,7 +94,7 @@ func (r *run) deliver(l *lane, jb *job) {
 // unknown for the next run.
 func (r *run) again(l *lane, jb *job) {
 	if jb.resends >= r.o.ResendUnknown || r.ctx.Err() != nil {
-		r.stats.settled(mailing.Unknown, "", "")
+		r.stats.settled(journal.Unknown, "", "")
 		r.end(jb)
 		return
 	}
@@ -102,7 +102,7 @@ func (r *run) again(l *lane, jb *job) {
 	jb.resends++
 	go func() {
 		if !sleepCtx(r.ctx, wait) {
-			r.stats.settled(mailing.Unknown, "", "")
+			r.stats.settled(journal.Unknown, "", "")
 			r.end(jb)
 			return
 		}
@@ -123,19 +123,19 @@ func (r *run) paperOne(jb *job) {
 		r.end(jb)
 		return
 	}
-	final := mailing.Paper
+	final := journal.Paper
 	if jb.declined != nil {
-		final = mailing.DeclinedThenPaper
+		final = journal.DeclinedThenPaper
 	}
 	if err := r.s.paperAllowed(jb.m, jb.why); err != nil {
-		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
+		r.settle(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
 		return
 	}
-	before := mailing.Entry{State: mailing.Sending, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
-	if (jb.entry.State == mailing.Unknown || jb.entry.State == mailing.Sending) && jb.entry.Channel == receipt.Paper {
+	before := journal.Entry{State: journal.Sending, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
+	if (jb.entry.State == journal.Unknown || jb.entry.State == journal.Sending) && jb.entry.Channel == receipt.Paper {
 		// A crash while paper mail was handed over: hand it again, which
 		// the paper hook must take as the same letter (PaperDirectory does).
-		before.State, before.Error = mailing.Unknown, "paper mail handed again after a crash"
+		before.State, before.Error = journal.Unknown, "paper mail handed again after a crash"
 	}
 	if !r.record(jb, before) {
 		return
@@ -143,16 +143,16 @@ func (r *run) paperOne(jb *job) {
 	r.stats.sent()
 	rc, err := r.s.paper(r.ctx, jb.m, jb.why, jb.declined)
 	if err != nil {
-		r.settle(jb, mailing.Entry{State: mailing.Failed, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		r.settle(jb, journal.Entry{State: journal.Failed, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 		return
 	}
-	r.settle(jb, mailing.Entry{State: final, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Receipt: rc})
+	r.settle(jb, journal.Entry{State: final, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Receipt: rc})
 }
 
 // record writes a state of jb; false when jb must go no further. In queue
 // mode it renews the worker's lease; an entry another worker has taken over
 // (its lease expired) is dropped here, not an error: that worker sends it.
-func (r *run) record(jb *job, e mailing.Entry) bool {
+func (r *run) record(jb *job, e journal.Entry) bool {
 	e.Mailing, e.MessageID, e.Recipient = r.o.Name, jb.m.ID, jb.m.Recipient
 	if e.Attempts < jb.entry.Attempts {
 		e.Attempts = jb.entry.Attempts
@@ -179,10 +179,10 @@ func (r *run) takenOver(jb *job, err error) bool {
 	if r.worker == "" {
 		return false
 	}
-	if errors.Is(err, mailing.ErrLeaseLost) {
+	if errors.Is(err, journal.ErrLeaseLost) {
 		return true
 	}
-	if !errors.Is(err, mailing.ErrTransition) {
+	if !errors.Is(err, journal.ErrTransition) {
 		return false
 	}
 	cur, gerr := r.j.Get(r.ctx, r.o.Name, jb.m.ID)
@@ -190,14 +190,14 @@ func (r *run) takenOver(jb *job, err error) bool {
 }
 
 // stamp renews the worker's lease on e in queue mode.
-func (r *run) stamp(e *mailing.Entry) {
+func (r *run) stamp(e *journal.Entry) {
 	if r.worker != "" {
-		e.Lease = mailing.Lease{Worker: r.worker, Until: r.s.now().Add(r.lease)}
+		e.Lease = journal.Lease{Worker: r.worker, Until: r.s.now().Add(r.lease)}
 	}
 }
 
 // settle records jb's final state for this run and ends it.
-func (r *run) settle(jb *job, e mailing.Entry) {
+func (r *run) settle(jb *job, e journal.Entry) {
 	if !r.record(jb, e) {
 		return
 	}
@@ -212,7 +212,7 @@ func (r *run) settle(jb *job, e mailing.Entry) {
 // again with the same message ID, which the operator answers from what it
 // stored. The run still waits for the record (the job ends only once it is
 // written), and a journal error still stops the run.
-func (r *run) settleAfterSend(jb *job, e mailing.Entry) {
+func (r *run) settleAfterSend(jb *job, e journal.Entry) {
 	go r.settle(jb, e)
 }
 

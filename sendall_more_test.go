@@ -16,7 +16,7 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/securityclass"
 	"github.com/stretchr/testify/assert"
@@ -51,7 +51,7 @@ func TestSendAllPacing(t *testing.T) {
 	}
 	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "paced"), mm.MailingOptions{Name: "paced", Rate: perSecond, PerOperator: 8})
 	require.NoError(t, err)
-	require.Equal(t, n, rep.ByState[mailing.Delivered])
+	require.Equal(t, n, rep.ByState[journal.Delivered])
 	burst := 4 // MailingOptions: a tenth of the rate
 	floor := time.Duration(float64(n-burst) / perSecond * float64(time.Second))
 	assert.GreaterOrEqual(t, rep.Elapsed, floor, "the limiter allows no more than the rate")
@@ -67,12 +67,12 @@ var memoryN = flag.Int("mailing.memory", 20_000, "messages in the flat-memory te
 
 // discard is a journal that keeps nothing, so that the memory test measures
 // the pipeline alone.
-type discard struct{ mailing.Journal }
+type discard struct{ journal.Journal }
 
-func (discard) Get(context.Context, string, string) (mailing.Entry, error) {
-	return mailing.Entry{}, mailing.ErrNotFound
+func (discard) Get(context.Context, string, string) (journal.Entry, error) {
+	return journal.Entry{}, journal.ErrNotFound
 }
-func (discard) Record(context.Context, ...mailing.Entry) error { return nil }
+func (discard) Record(context.Context, ...journal.Entry) error { return nil }
 
 // The input is streamed, never collected: the heap's peak does not grow
 // with the number of messages.
@@ -122,7 +122,7 @@ func TestSendAllMemoryIsFlat(t *testing.T) {
 		close(stop)
 		<-done
 		require.NoError(t, err)
-		require.Equal(t, n, rep.ByState[mailing.Paper])
+		require.Equal(t, n, rep.ByState[journal.Paper])
 		return max.Load()
 	}
 	small := peak(*memoryN / 10)
@@ -152,7 +152,7 @@ func TestSendAllCancelThenResume(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.infra, 400)
-	j := mailing.NewMemory()
+	j := journal.NewMemory()
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	rep, err := s.sender.SendAll(ctx, mailingOf(ids, "cut"), mm.MailingOptions{
@@ -185,13 +185,13 @@ func TestSendAllCancelThenResume(t *testing.T) {
 // failing is a journal whose writes fail after a while, as a full disk
 // does.
 type failing struct {
-	mailing.Journal
+	journal.Journal
 	left atomic.Int64
 }
 
 var errDiskFull = errors.New("disk full")
 
-func (f *failing) Record(ctx context.Context, es ...mailing.Entry) error {
+func (f *failing) Record(ctx context.Context, es ...journal.Entry) error {
 	if f.left.Add(-1) < 0 {
 		return errDiskFull
 	}
@@ -204,7 +204,7 @@ func TestSendAllStopsWhenTheJournalFails(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.infra, 200)
-	j := &failing{Journal: mailing.NewMemory()}
+	j := &failing{Journal: journal.NewMemory()}
 	j.left.Store(30)
 	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "full"), mm.MailingOptions{Name: "full", Journal: j})
 	require.ErrorIs(t, err, errDiskFull)
@@ -231,20 +231,20 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 			}
 		}
 	}
-	j := mailing.NewMemory()
+	j := journal.NewMemory()
 	rep, err := s.sender.SendAll(context.Background(), msgs, mm.MailingOptions{Name: "classes", Journal: j})
 	require.NoError(t, err)
-	get := func(id string) mailing.Entry {
+	get := func(id string) journal.Entry {
 		e, err := j.Get(context.Background(), "classes", id)
 		require.NoError(t, err)
 		return e
 	}
-	assert.Equal(t, mailing.Delivered, get("c1").State)
+	assert.Equal(t, journal.Delivered, get("c1").State)
 	assert.Equal(t, "notification", string(get("c1").Channel))
-	assert.Equal(t, mailing.Failed, get("c1-nomailbox").State, "class 1 has no paper fallback here")
-	assert.Equal(t, mailing.Paper, get("c2").State)
+	assert.Equal(t, journal.Failed, get("c1-nomailbox").State, "class 1 has no paper fallback here")
+	assert.Equal(t, journal.Paper, get("c2").State)
 	assert.Equal(t, string(mm.PaperClassPolicy), get("c2").PaperReason)
-	assert.Equal(t, mailing.Failed, get("bad").State)
+	assert.Equal(t, journal.Failed, get("bad").State)
 	assert.Contains(t, get("bad").Error, "Subject: required")
 	assert.Equal(t, 2, rep.Failed)
 }

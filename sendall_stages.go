@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/far"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
@@ -91,7 +91,7 @@ func (r *run) lookup(batch []*job) {
 		}
 		wait = min(2*wait, 30*time.Second)
 	}
-	var records []mailing.Entry
+	var records []journal.Entry
 	for i, jb := range batch {
 		d := answers[i].Decide()
 		if d.Digital {
@@ -106,8 +106,8 @@ func (r *run) lookup(batch []*job) {
 		} else {
 			jb.why = PaperReason(d.Reason)
 		}
-		jb.entry = mailing.Entry{
-			Mailing: r.o.Name, MessageID: jb.m.ID, Recipient: jb.m.Recipient, State: mailing.LookedUp,
+		jb.entry = journal.Entry{
+			Mailing: r.o.Name, MessageID: jb.m.ID, Recipient: jb.m.Recipient, State: journal.LookedUp,
 			Attempts: jb.entry.Attempts, Channel: channelOf(jb), Operator: operatorOf(jb), PaperReason: string(jb.why),
 		}
 		r.stamp(&jb.entry)
@@ -115,7 +115,7 @@ func (r *run) lookup(batch []*job) {
 	}
 	if len(records) > 0 {
 		if err := r.j.Record(r.ctx, records...); err != nil {
-			if r.worker != "" && (errors.Is(err, mailing.ErrLeaseLost) || errors.Is(err, mailing.ErrTransition)) {
+			if r.worker != "" && (errors.Is(err, journal.ErrLeaseLost) || errors.Is(err, journal.ErrTransition)) {
 				r.recordEach(batch, records)
 				return
 			}
@@ -128,7 +128,7 @@ func (r *run) lookup(batch []*job) {
 		if jb.resending && jb.op == nil {
 			// The operator that may hold the message cannot be reached
 			// now; the journal keeps it unknown for the next run.
-			r.stats.settled(mailing.Unknown, "", "")
+			r.stats.settled(journal.Unknown, "", "")
 			r.end(jb)
 			continue
 		}
@@ -139,7 +139,7 @@ func (r *run) lookup(batch []*job) {
 // recordEach records a batch's lookups one by one after the batch was
 // refused because another worker took some of them over: those are
 // dropped, the rest go on.
-func (r *run) recordEach(batch []*job, records []mailing.Entry) {
+func (r *run) recordEach(batch []*job, records []journal.Entry) {
 	k := 0
 	for _, jb := range batch {
 		if jb.resending {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
@@ -71,7 +71,7 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.infra, 300)
-	j := mailing.NewMemory()
+	j := journal.NewMemory()
 	var last mm.Progress
 	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "m1"), mm.MailingOptions{
 		Name: "m1", Journal: j, Progress: func(p mm.Progress) { last = p }, Total: len(ids),
@@ -81,9 +81,9 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	assert.Equal(t, 300, rep.Done)
 	assert.Zero(t, rep.Failed)
 	assert.Zero(t, rep.Unknown)
-	assert.Equal(t, 210, rep.ByState[mailing.Delivered])
-	assert.Equal(t, 60, rep.ByState[mailing.Paper])
-	assert.Equal(t, 30, rep.ByState[mailing.DeclinedThenPaper])
+	assert.Equal(t, 210, rep.ByState[journal.Delivered])
+	assert.Equal(t, 60, rep.ByState[journal.Paper])
+	assert.Equal(t, 30, rep.ByState[journal.DeclinedThenPaper])
 	assert.Equal(t, 30, rep.ByReason[mm.PaperNoMailbox])
 	assert.Equal(t, 30, rep.ByReason[mm.PaperSenderNotAccepted])
 	assert.Equal(t, 30, rep.ByReason[mm.PaperOperatorDeclined])

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -31,23 +32,23 @@ func Example() {
 		fmt.Println(err) // every problem, by line
 		return
 	}
-	j := mailing.NewMemory() // mailing.OpenSQLite(path) to survive a crash
+	j := journal.NewMemory() // sqlitejournal.OpenSQLite(path) to survive a crash
 	defer j.Close()
 	op := receipt.Operator{ID: "165599990001", Name: "Operatör A"}
 	for m, err := range src.Messages(ctx) {
 		if err != nil {
 			panic(err)
 		}
-		if e, err := j.Get(ctx, src.Mailing(), m.ID); err == nil && e.State.Resume() == mailing.ResumeSkip {
+		if e, err := j.Get(ctx, src.Mailing(), m.ID); err == nil && e.State.Resume() == journal.ResumeSkip {
 			continue // done in an earlier run
 		}
-		e := mailing.Entry{Mailing: src.Mailing(), MessageID: m.ID, Recipient: m.Recipient,
-			State: mailing.LookedUp, Channel: receipt.Digital, Operator: op}
+		e := journal.Entry{Mailing: src.Mailing(), MessageID: m.ID, Recipient: m.Recipient,
+			State: journal.LookedUp, Channel: receipt.Digital, Operator: op}
 		_ = j.Record(ctx, e) // after the FaR lookup
-		e.State, e.Attempts = mailing.Sending, 1
+		e.State, e.Attempts = journal.Sending, 1
 		_ = j.Record(ctx, e) // before the request leaves
 		// ... deliverSecure ...
-		e.State = mailing.Delivered
+		e.State = journal.Delivered
 		_ = j.Record(ctx, e) // after the answer
 	}
 	c, _ := j.Counts(ctx, src.Mailing())

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	sdk "github.com/avsandare/mm"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/message"
 )
@@ -132,9 +132,9 @@ func finishBatch(stdout, stderr io.Writer, name string, rep *sdk.MailingReport, 
 // openJournal opens the journal a --journal names: a PostgreSQL URL (a
 // journal several instances share) or an SQLite file. An empty name keeps
 // the journal in memory (no resume).
-func openJournal(ctx context.Context, addr string) (mailing.Journal, error) {
+func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	if addr == "" {
-		return mailing.NewMemory(), nil
+		return journal.NewMemory(), nil
 	}
 	return journals.Open(ctx, addr)
 }
@@ -142,7 +142,7 @@ func openJournal(ctx context.Context, addr string) (mailing.Journal, error) {
 func printSummary(w io.Writer, name string, rep *sdk.MailingReport) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
 		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
-	for _, st := range mailing.States {
+	for _, st := range journal.States {
 		if n := rep.ByState[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %d\n", st, n)
 		}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/testpki"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -188,7 +188,7 @@ func TestBatchSurvivesKill(t *testing.T) {
 	t.Logf("killed %d times; operators recognised %d repeats", kills, infra.Duplicates())
 	assert.Equal(t, 4, kills)
 
-	j, err := mailing.OpenSQLite(journal)
+	j, err := sqlitejournal.OpenSQLite(journal)
 	require.NoError(t, err)
 	defer j.Close()
 	counts, err := j.Counts(context.Background(), "arsbesked")

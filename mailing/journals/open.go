@@ -1,7 +1,7 @@
 // Package journals opens a mailing journal by its address, as a command
 // line or a configuration file gives it: a PostgreSQL URL for a journal
 // that sender instances on several machines share (mailing/pgjournal), or
-// a file path for a SQLite journal on one machine (mailing.OpenSQLite).
+// a file path for a SQLite journal on one machine (sqlitejournal.OpenSQLite).
 //
 //	j, err := journals.Open(ctx, "postgres://mm@db.example/mailings")
 //	j, err := journals.Open(ctx, "arsbesked.journal")
@@ -14,11 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/pgjournal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"os"
 	"strings"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/pgjournal"
 )
 
 // IsPostgres reports whether addr is a PostgreSQL URL (postgres:// or
@@ -34,8 +34,8 @@ func isURL(addr string) bool { return strings.Contains(addr, "://") }
 // Open opens the journal at addr: a PostgreSQL URL opens (and creates or
 // migrates) a pgjournal; any other URL is refused; anything else is the
 // path of a SQLite file, created when missing. opts go to the journal
-// (mailing.WithClock). Close it when done.
-func Open(ctx context.Context, addr string, opts ...mailing.Option) (mailing.Journal, error) {
+// (journal.WithClock). Close it when done.
+func Open(ctx context.Context, addr string, opts ...journal.Option) (journal.Journal, error) {
 	switch {
 	case addr == "":
 		return nil, errors.New("journals: the journal address is empty")
@@ -46,13 +46,13 @@ func Open(ctx context.Context, addr string, opts ...mailing.Option) (mailing.Jou
 		scheme, _, _ := strings.Cut(addr, "://")
 		return nil, fmt.Errorf("journals: journal URL scheme %q is not postgres:// or postgresql://; a SQLite journal is a file path", scheme)
 	}
-	return mailing.OpenSQLite(addr, opts...)
+	return sqlitejournal.OpenSQLite(addr, opts...)
 }
 
 // OpenExisting is Open for tools that only read a journal: a SQLite file
 // must be there already, so that a mistyped path is an error rather than
 // a new, empty journal.
-func OpenExisting(ctx context.Context, addr string, opts ...mailing.Option) (mailing.Journal, error) {
+func OpenExisting(ctx context.Context, addr string, opts ...journal.Option) (journal.Journal, error) {
 	if addr != "" && !isURL(addr) {
 		if _, err := os.Stat(addr); err != nil {
 			return nil, fmt.Errorf("journals: %w", err)

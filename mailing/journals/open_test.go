@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/mailing/pgjournal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 )
 
 func TestIsPostgres(t *testing.T) {
@@ -35,7 +35,7 @@ func TestOpenByAddress(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arsbesked.journal")
 	j, err := journals.Open(t.Context(), path)
 	require.NoError(t, err)
-	assert.IsType(t, &mailing.SQLite{}, j)
+	assert.IsType(t, &sqlitejournal.SQLite{}, j)
 	require.NoError(t, j.Close())
 	_, err = os.Stat(path)
 	assert.NoError(t, err, "the SQLite file was created")
@@ -64,7 +64,7 @@ func TestOpenExisting(t *testing.T) {
 	assert.Contains(t, err.Error(), `scheme "mysql"`)
 
 	path := filepath.Join(t.TempDir(), "arsbesked.journal")
-	j, err := mailing.OpenSQLite(path)
+	j, err := sqlitejournal.OpenSQLite(path)
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
 	again, err := journals.OpenExisting(t.Context(), path)

@@ -3,10 +3,9 @@ package pgjournal
 import (
 	"cmp"
 	"context"
+	"github.com/avsandare/mm/mailing/journal"
 	"slices"
 	"time"
-
-	"github.com/avsandare/mm/mailing"
 )
 
 // claimEntries leases up to $3 open entries of mailing $1 to worker $2
@@ -28,9 +27,9 @@ const claimEntries = `WITH c AS MATERIALIZED (SELECT coalesce($5::bigint, ` + db
 	WHERE mailing = $1 AND seq = picked_seq
 	RETURNING ` + withPayload
 
-// Claim implements mailing.Journal.
-func (j *Journal) Claim(ctx context.Context, mailingName, worker string, n int, lease time.Duration) ([]mailing.Entry, error) {
-	if err := mailing.CheckClaim(mailingName, worker, n, lease); err != nil {
+// Claim implements journal.Journal.
+func (j *Journal) Claim(ctx context.Context, mailingName, worker string, n int, lease time.Duration) ([]journal.Entry, error) {
+	if err := journal.CheckClaim(mailingName, worker, n, lease); err != nil {
 		return nil, err
 	}
 	release, err := j.use()

@@ -1,10 +1,10 @@
-// Package pgjournal is a mailing.Journal in PostgreSQL, for a mailing
+// Package pgjournal is a journal.Journal in PostgreSQL, for a mailing
 // that sender instances on several machines drain together: each instance
 // opens the same database, Load puts the mailing in once, and every
 // instance's workers Claim batches under leases and Record their progress.
 // It passes the conformance suite of mailing/journaltest, so it behaves
 // as the SQLite journal does: the same state machine and field rules
-// (mailing.CheckRecord, the same code), idempotent Load, leases that never
+// (journal.CheckRecord, the same code), idempotent Load, leases that never
 // overlap, and every call durable when it returns.
 //
 //	j, err := pgjournal.Open(ctx, "postgres://mm@db.example/mailings?pool_max_conns=16")
@@ -24,7 +24,7 @@
 //
 //	mm_journal_schema   version integer PRIMARY KEY, applied timestamptz
 //	mm_journal_entries  seq bigint identity, mailing, message_id, recipient,
-//	                    state (CHECK: one of mailing.States), channel,
+//	                    state (CHECK: one of journal.States), channel,
 //	                    operator_id, operator_name, paper_reason, error,
 //	                    attempts, receipt jsonb, payload bytea,
 //	                    lease_worker, lease_until, created, updated
@@ -37,7 +37,7 @@
 // resolution of Go's times, so that the journal gives back exactly what it
 // was given; to_timestamp(updated / 1e9) shows one. The receipt is the
 // JSON of receipt.Receipt with the recipient's full number. The table
-// holds personal data (see mailing.Entry): grant access accordingly, and
+// holds personal data (see journal.Entry): grant access accordingly, and
 // delete a mailing's rows when its records are no longer needed.
 //
 // Migrations run in one transaction under a transaction-level advisory
@@ -49,7 +49,7 @@
 //
 // Record is one transaction: it locks the rows it names with SELECT … FOR
 // UPDATE, in key order (so two Records of the same rows queue up instead
-// of deadlocking), runs mailing.CheckRecord on each against the locked
+// of deadlocking), runs journal.CheckRecord on each against the locked
 // row, and writes. It takes two round trips: BEGIN, the locks and the
 // clock; then the writes and COMMIT. A new entry that another instance
 // inserts first makes the insert fail on the unique key, and the Record
@@ -61,12 +61,12 @@
 // another Claim or a Record holds at that moment are passed over, not
 // waited for — and sets their lease. Two claims never take the same row,
 // and a worker recording an entry whose lease another has taken gets
-// mailing.ErrLeaseLost.
+// journal.ErrLeaseLost.
 //
 // Leases and timestamps run on the database server's clock
 // (clock_timestamp, read after the row locks are granted), so instances
 // whose machine clocks drift apart still agree on when a lease ends. With
-// mailing.WithClock the journal uses that clock instead, as the conformance
+// journal.WithClock the journal uses that clock instead, as the conformance
 // suite does to move time without waiting; every instance sharing a
 // journal must then use the same clock.
 //

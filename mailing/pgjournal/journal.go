@@ -7,14 +7,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/avsandare/mm/mailing"
 )
 
-// Journal is a mailing.Journal in a PostgreSQL database, shared by every
+// Journal is a journal.Journal in a PostgreSQL database, shared by every
 // sender instance that opens the same database. It is safe for concurrent
 // use.
 type Journal struct {
@@ -29,17 +28,17 @@ type Journal struct {
 }
 
 var (
-	_ mailing.Journal        = (*Journal)(nil)
-	_ mailing.ActivityReader = (*Journal)(nil)
+	_ journal.Journal        = (*Journal)(nil)
+	_ journal.ActivityReader = (*Journal)(nil)
 )
 
 // Open connects to the database dsn names — a postgres:// or
 // postgresql:// URL, or libpq key=value settings; pool settings such as
 // pool_max_conns go in it too — and creates or migrates the journal's
-// tables. The only option read is mailing.WithClock, which replaces the
+// tables. The only option read is journal.WithClock, which replaces the
 // server's clock (for tests; every instance sharing a journal must then
 // use the same clock). Close the journal when done.
-func Open(ctx context.Context, dsn string, opts ...mailing.Option) (*Journal, error) {
+func Open(ctx context.Context, dsn string, opts ...journal.Option) (*Journal, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx redacts passwords only as best it can: leave the text out.
@@ -54,7 +53,7 @@ func Open(ctx context.Context, dsn string, opts ...mailing.Option) (*Journal, er
 		pool.Close()
 		return nil, err
 	}
-	return &Journal{pool: pool, clock: mailing.ReadOptions(opts...).Now}, nil
+	return &Journal{pool: pool, clock: journal.ReadOptions(opts...).Now}, nil
 }
 
 // durableCommits makes a commit wait for its WAL to be flushed even on a
@@ -72,7 +71,7 @@ func (j *Journal) use() (release func(), err error) {
 	j.mu.RLock()
 	if j.closed {
 		j.mu.RUnlock()
-		return nil, mailing.ErrClosed
+		return nil, journal.ErrClosed
 	}
 	return j.mu.RUnlock, nil
 }
@@ -82,7 +81,7 @@ func (j *Journal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {
-		return mailing.ErrClosed
+		return journal.ErrClosed
 	}
 	j.closed = true
 	j.pool.Close()

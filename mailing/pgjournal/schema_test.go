@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // versions reads the version table.
@@ -61,7 +61,7 @@ func TestMigrateConcurrently(t *testing.T) {
 
 	// Every instance sees the one table.
 	for i, j := range journals {
-		e := mailing.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "198101052382", State: mailing.Queued}
+		e := journal.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "198101052382", State: journal.Queued}
 		require.NoError(t, j.Record(t.Context(), e))
 	}
 	c, err := journals[0].Counts(t.Context(), "m")
@@ -80,7 +80,7 @@ func TestMigrateAgain(t *testing.T) {
 		j, err := Open(ctx, dsn)
 		require.NoError(t, err, "open %d", i)
 		assert.Equal(t, wantVersions(), versions(t, j), "open %d", i)
-		e := mailing.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "199001012385", State: mailing.Queued}
+		e := journal.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "199001012385", State: journal.Queued}
 		require.NoError(t, j.Record(ctx, e))
 		c, err := j.Counts(ctx, "m")
 		require.NoError(t, err)
@@ -104,7 +104,7 @@ func TestMigrateAgain(t *testing.T) {
 func TestStateLists(t *testing.T) {
 	t.Parallel()
 	var open, all []string
-	for _, s := range mailing.States {
+	for _, s := range journal.States {
 		all = append(all, "'"+string(s)+"'")
 		if !s.Terminal() {
 			open = append(open, "'"+string(s)+"'")

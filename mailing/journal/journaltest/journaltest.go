@@ -1,5 +1,5 @@
 // Package journaltest is the conformance suite for implementations of
-// mailing.Journal, in the manner of testing/fstest.TestFS: an
+// journal.Journal, in the manner of testing/fstest.TestFS: an
 // implementation passes Run, and then behaves like every other — the same
 // state machine, the same field rules, idempotent Load, leases that never
 // overlap and expire on time, queries that agree with what was recorded,
@@ -7,8 +7,8 @@
 //
 //	func TestConformance(t *testing.T) {
 //		journaltest.Run(t, journaltest.Harness{
-//			Open: func(t *testing.T, now func() time.Time) mailing.Journal {
-//				return mailing.NewMemory(mailing.WithClock(now))
+//			Open: func(t *testing.T, now func() time.Time) journal.Journal {
+//				return journal.NewMemory(journal.WithClock(now))
 //			},
 //		})
 //	}
@@ -22,22 +22,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"github.com/stretchr/testify/require"
 )
 
 // Harness tells the suite how to make the journals it tests.
 type Harness struct {
 	// Open returns a new, empty journal that reads the time from now. The
 	// suite closes it.
-	Open func(t *testing.T, now func() time.Time) mailing.Journal
+	Open func(t *testing.T, now func() time.Time) journal.Journal
 	// Reopen, for a journal that persists, closes j and opens the same
 	// store again with the clock now. When nil the durability tests are
 	// skipped.
-	Reopen func(t *testing.T, j mailing.Journal, now func() time.Time) mailing.Journal
+	Reopen func(t *testing.T, j journal.Journal, now func() time.Time) journal.Journal
 }
 
 // Run runs the whole suite as subtests of t.
@@ -91,7 +90,7 @@ var start = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 type fixture struct {
 	t     *testing.T
 	h     Harness
-	j     mailing.Journal
+	j     journal.Journal
 	clock *Clock
 	ctx   context.Context
 }
@@ -102,7 +101,7 @@ func open(t *testing.T, h Harness) *fixture {
 	f.j = h.Open(t, f.clock.Now)
 	require.NotNil(t, f.j)
 	t.Cleanup(func() {
-		if err := f.j.Close(); err != nil && !errors.Is(err, mailing.ErrClosed) {
+		if err := f.j.Close(); err != nil && !errors.Is(err, journal.ErrClosed) {
 			t.Errorf("close journal: %v", err)
 		}
 	})
@@ -137,7 +136,7 @@ var (
 func id(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
 // get reads an entry that must exist.
-func (f *fixture) get(messageID string) mailing.Entry {
+func (f *fixture) get(messageID string) journal.Entry {
 	f.t.Helper()
 	e, err := f.j.Get(f.ctx, mailingName, messageID)
 	require.NoError(f.t, err)
@@ -145,15 +144,15 @@ func (f *fixture) get(messageID string) mailing.Entry {
 }
 
 // record records entries that must be accepted.
-func (f *fixture) record(entries ...mailing.Entry) {
+func (f *fixture) record(entries ...journal.Entry) {
 	f.t.Helper()
 	require.NoError(f.t, f.j.Record(f.ctx, entries...))
 }
 
 // list collects a listing.
-func (f *fixture) list(filter mailing.Filter) []mailing.Entry {
+func (f *fixture) list(filter journal.Filter) []journal.Entry {
 	f.t.Helper()
-	var out []mailing.Entry
+	var out []journal.Entry
 	for e, err := range f.j.List(f.ctx, mailingName, filter) {
 		require.NoError(f.t, err)
 		out = append(out, e)
@@ -162,10 +161,10 @@ func (f *fixture) list(filter mailing.Filter) []mailing.Entry {
 }
 
 // items returns n load items for test messages from first on.
-func items(first, n int) []mailing.Item {
-	out := make([]mailing.Item, n)
+func items(first, n int) []journal.Item {
+	out := make([]journal.Item, n)
 	for i := range out {
-		out[i] = mailing.Item{
+		out[i] = journal.Item{
 			MessageID: id(first + i),
 			Recipient: persons[(first+i)%len(persons)],
 			Payload:   fmt.Appendf(nil, `{"to":"%s","subject":"Beslut %d"}`, persons[(first+i)%len(persons)], first+i),
@@ -175,8 +174,8 @@ func items(first, n int) []mailing.Item {
 }
 
 // seq turns a slice into the iterator Load takes.
-func seq(its []mailing.Item) func(func(mailing.Item, error) bool) {
-	return func(yield func(mailing.Item, error) bool) {
+func seq(its []journal.Item) func(func(journal.Item, error) bool) {
+	return func(yield func(journal.Item, error) bool) {
 		for _, it := range its {
 			if !yield(it, nil) {
 				return

@@ -1,4 +1,4 @@
-package mailing_test
+package journal_test
 
 import (
 	"errors"
@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/receipt"
 )
 
 // TestStoredRoundTrip stores an entry with every field set and reads it
@@ -19,12 +18,12 @@ func TestStoredRoundTrip(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 1, time.UTC)
 	op := receipt.Operator{ID: "165599990001", Name: "Operatör A"}
-	e := mailing.Entry{Mailing: "m", MessageID: "id-1", Recipient: "195303231855", State: mailing.Delivered,
+	e := journal.Entry{Mailing: "m", MessageID: "id-1", Recipient: "195303231855", State: journal.Delivered,
 		Channel: receipt.Notification, Operator: op, Attempts: 2, Payload: []byte(`{"n":1}`),
 		Receipt: &receipt.Receipt{MessageID: "id-1", Recipient: "195303231855", Channel: receipt.Notification,
 			State: receipt.StateDelivered, Operator: op, Delivered: true, NotifiedBy: []string{receipt.NotifiedSMS}, At: at, Attempts: 2},
-		Lease: mailing.Lease{Worker: "w1", Until: at.Add(time.Minute)}, Created: at, Updated: at.Add(time.Second)}
-	s, err := mailing.Store(&e)
+		Lease: journal.Lease{Worker: "w1", Until: at.Add(time.Minute)}, Created: at, Updated: at.Add(time.Second)}
+	s, err := journal.Store(&e)
 	require.NoError(t, err)
 	assert.Contains(t, string(s.Receipt), `"recipient":"195303231855"`, "the stored receipt keeps the full number")
 	assert.Equal(t, at.UnixNano(), s.Created)
@@ -49,61 +48,61 @@ func TestStoredRoundTrip(t *testing.T) {
 		}
 		return nil
 	}
-	seq, got, err := mailing.ScanStored(scan, true)
+	seq, got, err := journal.ScanStored(scan, true)
 	require.NoError(t, err)
 	assert.Equal(t, int64(42), seq)
 	assert.Equal(t, e, got)
 
 	values = values[:len(values)-1]
 	values[11] = []byte(nil)
-	_, got, err = mailing.ScanStored(scan, false)
+	_, got, err = journal.ScanStored(scan, false)
 	require.NoError(t, err)
 	assert.Nil(t, got.Receipt)
 	assert.Nil(t, got.Payload)
 
 	values[11] = []byte(`{"channel":"carrier pigeon"}`)
-	_, _, err = mailing.ScanStored(scan, false)
+	_, _, err = journal.ScanStored(scan, false)
 	assert.ErrorContains(t, err, "mailing: message id-1: stored receipt: ")
 }
 
 func TestLoadBatches(t *testing.T) {
 	t.Parallel()
-	items := func(n int, fail error) func(func(mailing.Item, error) bool) {
-		return func(yield func(mailing.Item, error) bool) {
+	items := func(n int, fail error) func(func(journal.Item, error) bool) {
+		return func(yield func(journal.Item, error) bool) {
 			for i := range n {
-				if !yield(mailing.Item{MessageID: fmt.Sprint(i)}, nil) {
+				if !yield(journal.Item{MessageID: fmt.Sprint(i)}, nil) {
 					return
 				}
 			}
 			if fail != nil {
-				yield(mailing.Item{}, fail)
+				yield(journal.Item{}, fail)
 			}
 		}
 	}
 	var sizes []int
-	write := func(batch []mailing.Item) (mailing.LoadStats, error) {
+	write := func(batch []journal.Item) (journal.LoadStats, error) {
 		sizes = append(sizes, len(batch))
 		if batch[0].MessageID == "6" {
-			return mailing.LoadStats{Added: 1}, errors.New("disk full")
+			return journal.LoadStats{Added: 1}, errors.New("disk full")
 		}
-		return mailing.LoadStats{Added: len(batch) - 1, Present: 1}, nil
+		return journal.LoadStats{Added: len(batch) - 1, Present: 1}, nil
 	}
-	st, err := mailing.LoadBatches(items(5, nil), 3, write)
+	st, err := journal.LoadBatches(items(5, nil), 3, write)
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Added: 3, Present: 2}, st)
+	assert.Equal(t, journal.LoadStats{Added: 3, Present: 2}, st)
 	assert.Equal(t, []int{3, 2}, sizes)
 
 	sizes = nil
-	st, err = mailing.LoadBatches(items(9, nil), 3, write)
+	st, err = journal.LoadBatches(items(9, nil), 3, write)
 	assert.EqualError(t, err, "disk full")
-	assert.Equal(t, mailing.LoadStats{Added: 4, Present: 2}, st, "the failed batch counts for nothing")
+	assert.Equal(t, journal.LoadStats{Added: 4, Present: 2}, st, "the failed batch counts for nothing")
 	assert.Equal(t, []int{3, 3, 3}, sizes)
 
 	sizes = nil
 	boom := errors.New("line 3: bad JSON")
-	st, err = mailing.LoadBatches(items(4, boom), 3, write)
+	st, err = journal.LoadBatches(items(4, boom), 3, write)
 	assert.ErrorIs(t, err, boom)
-	assert.Equal(t, mailing.LoadStats{Added: 2, Present: 1}, st)
+	assert.Equal(t, journal.LoadStats{Added: 2, Present: 1}, st)
 	assert.Equal(t, []int{3}, sizes, "the batch the source broke off is not written")
 }
 
@@ -111,16 +110,16 @@ func TestListPages(t *testing.T) {
 	t.Parallel()
 	const total, size = 7, 3
 	var asked []int64
-	page := func(after int64) ([]mailing.Entry, int64, error) {
+	page := func(after int64) ([]journal.Entry, int64, error) {
 		asked = append(asked, after)
-		var out []mailing.Entry
+		var out []journal.Entry
 		for k := after + 1; k <= total && len(out) < size; k++ {
-			out = append(out, mailing.Entry{MessageID: fmt.Sprint(k)})
+			out = append(out, journal.Entry{MessageID: fmt.Sprint(k)})
 		}
 		return out, after + int64(len(out)), nil
 	}
 	var got []string
-	for e, err := range mailing.ListPages(size, page) {
+	for e, err := range journal.ListPages(size, page) {
 		require.NoError(t, err)
 		got = append(got, e.MessageID)
 	}
@@ -128,7 +127,7 @@ func TestListPages(t *testing.T) {
 	assert.Equal(t, []int64{0, 3, 6}, asked, "a short page is the last")
 
 	asked = nil
-	for e := range mailing.ListPages(size, page) {
+	for e := range journal.ListPages(size, page) {
 		if e.MessageID == "2" {
 			break
 		}
@@ -136,7 +135,7 @@ func TestListPages(t *testing.T) {
 	assert.Equal(t, []int64{0}, asked, "stopping early reads no more")
 
 	var listErr error
-	for _, err := range mailing.ListPages(size, func(int64) ([]mailing.Entry, int64, error) {
+	for _, err := range journal.ListPages(size, func(int64) ([]journal.Entry, int64, error) {
 		return nil, 0, errors.New("connection reset")
 	}) {
 		listErr = err

@@ -1,16 +1,17 @@
-package mailing
+package sqlitejournal
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // entryColumns are read by every query that returns entries, in scanEntry's
 // order; withPayload adds the payload.
 const (
-	entryColumns = `seq, ` + StoredColumns
+	entryColumns = `seq, ` + journal.StoredColumns
 	withPayload  = entryColumns + `, payload`
 )
 
@@ -63,7 +64,7 @@ func (s *sqliteStmts) close() {
 // row is an entry with its position, as read from the table.
 type row struct {
 	seq int64
-	Entry
+	journal.Entry
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -71,7 +72,7 @@ type scanner interface{ Scan(dest ...any) error }
 // scanEntry reads the columns of entryColumns, and the payload when
 // payload is true.
 func scanEntry(sc scanner, payload bool) (row, error) {
-	seq, e, err := ScanStored(sc.Scan, payload)
+	seq, e, err := journal.ScanStored(sc.Scan, payload)
 	return row{seq: seq, Entry: e}, err
 }
 
@@ -90,8 +91,8 @@ func getRow(ctx context.Context, st *sql.Stmt, mailing, id string) (r row, ok bo
 
 // writeRow inserts e, or updates the row at seq when seq is not 0, and
 // returns the row's seq.
-func writeRow(ctx context.Context, st *sqliteStmts, seq int64, e *Entry) (int64, error) {
-	s, err := Store(e)
+func writeRow(ctx context.Context, st *sqliteStmts, seq int64, e *journal.Entry) (int64, error) {
+	s, err := journal.Store(e)
 	if err != nil {
 		return 0, err
 	}
@@ -101,7 +102,7 @@ func writeRow(ctx context.Context, st *sqliteStmts, seq int64, e *Entry) (int64,
 // execRow writes s, stored by Store: an insert when seq is 0, else an
 // update of the row at seq. It is one statement, so a failure leaves
 // nothing of it behind.
-func execRow(ctx context.Context, st *sqliteStmts, seq int64, s *StoredEntry) (int64, error) {
+func execRow(ctx context.Context, st *sqliteStmts, seq int64, s *journal.StoredEntry) (int64, error) {
 	var rc any // the table is STRICT: its TEXT column takes a string or NULL
 	if s.Receipt != nil {
 		rc = string(s.Receipt)

@@ -1,4 +1,4 @@
-package mailing_test
+package journal_test
 
 import (
 	"context"
@@ -6,12 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/journal/journaltest"
+	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journaltest"
-	"github.com/avsandare/mm/message"
 )
 
 // TestReadActivityByListing works the activity out of a Memory journal's
@@ -20,20 +19,20 @@ func TestReadActivityByListing(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	clock := journaltest.NewClock(start)
-	j := mailing.NewMemory(mailing.WithClock(clock.Now))
+	j := journal.NewMemory(journal.WithClock(clock.Now))
 	ctx := t.Context()
 	persons := []message.RecipientID{"195303231855", "198101052382", "199001012385", "200001012384"}
-	items := func(yield func(mailing.Item, error) bool) {
+	items := func(yield func(journal.Item, error) bool) {
 		for i := range 12 {
-			if !yield(mailing.Item{MessageID: fmt.Sprint("id-", i), Recipient: persons[i%4]}, nil) {
+			if !yield(journal.Item{MessageID: fmt.Sprint("id-", i), Recipient: persons[i%4]}, nil) {
 				return
 			}
 		}
 	}
 	_, err := j.Load(ctx, "m", items)
 	require.NoError(t, err)
-	failed := func(e mailing.Entry) mailing.Entry {
-		e.State, e.Error = mailing.Failed, "message invalid: Subject: required"
+	failed := func(e journal.Entry) journal.Entry {
+		e.State, e.Error = journal.Failed, "message invalid: Subject: required"
 		return e
 	}
 
@@ -48,34 +47,34 @@ func TestReadActivityByListing(t *testing.T) {
 	require.NoError(t, err)
 
 	now := clock.Now()
-	a, err := mailing.ReadActivity(ctx, j, "m", time.Minute, now)
+	a, err := journal.ReadActivity(ctx, j, "m", time.Minute, now)
 	require.NoError(t, err)
-	assert.Equal(t, mailing.Activity{At: now, Window: time.Minute, Settled: 2, Workers: []mailing.WorkerLeases{
+	assert.Equal(t, journal.Activity{At: now, Window: time.Minute, Settled: 2, Workers: []journal.WorkerLeases{
 		{Worker: "alpha:2", Entries: 2, Until: now.Add(time.Minute)},
 		{Worker: "beta:3", Entries: 1, Until: now.Add(2 * time.Minute)},
 	}}, a)
 	assert.InDelta(t, 2.0/60, a.Rate(), 1e-9)
 
-	wide, err := mailing.ReadActivity(ctx, j, "m", 5*time.Minute, now)
+	wide, err := journal.ReadActivity(ctx, j, "m", 5*time.Minute, now)
 	require.NoError(t, err)
 	assert.Equal(t, 3, wide.Settled, "a wider window takes in the early one")
-	assert.Zero(t, mailing.Activity{}.Rate(), "no window, no rate")
+	assert.Zero(t, journal.Activity{}.Rate(), "no window, no rate")
 }
 
 // activityJournal is a journal that reads its own activity.
 type activityJournal struct {
-	mailing.Journal
-	a mailing.Activity
+	journal.Journal
+	a journal.Activity
 }
 
-func (j activityJournal) Activity(context.Context, string, time.Duration) (mailing.Activity, error) {
+func (j activityJournal) Activity(context.Context, string, time.Duration) (journal.Activity, error) {
 	return j.a, nil
 }
 
 func TestReadActivityAsksTheJournal(t *testing.T) {
 	t.Parallel()
-	want := mailing.Activity{Settled: 7, Window: time.Minute, Workers: []mailing.WorkerLeases{{Worker: "w", Entries: 1}}}
-	got, err := mailing.ReadActivity(t.Context(), activityJournal{mailing.NewMemory(), want}, "m", time.Minute, time.Now())
+	want := journal.Activity{Settled: 7, Window: time.Minute, Workers: []journal.WorkerLeases{{Worker: "w", Entries: 1}}}
+	got, err := journal.ReadActivity(t.Context(), activityJournal{journal.NewMemory(), want}, "m", time.Minute, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }

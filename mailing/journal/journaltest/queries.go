@@ -4,12 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mix records a mailing whose numbers are known: per block of eight
@@ -18,9 +17,9 @@ import (
 func mix(f *fixture, blocks int) int {
 	n := 0
 	for b := range blocks {
-		for _, s := range mailing.States {
+		for _, s := range journal.States {
 			ch := receipt.Digital
-			if s == mailing.Paper || s == mailing.DeclinedThenPaper {
+			if s == journal.Paper || s == journal.DeclinedThenPaper {
 				ch = receipt.Paper
 			}
 			p := path(n, s, ch)
@@ -47,8 +46,8 @@ func testQueries(t *testing.T, h Harness) {
 	c, err := f.j.Counts(f.ctx, mailingName)
 	require.NoError(t, err)
 	assert.Equal(t, n, c.Total)
-	wantStates := map[mailing.State]int{}
-	for _, s := range mailing.States {
+	wantStates := map[journal.State]int{}
+	for _, s := range journal.States {
 		wantStates[s] = blocks
 	}
 	assert.Equal(t, wantStates, c.State)
@@ -59,7 +58,7 @@ func testQueries(t *testing.T, h Harness) {
 	assert.Equal(t, map[message.OrgNumber]int{operatorA.ID: 2 * blocks, operatorB.ID: 2 * blocks}, c.Operator)
 	assert.False(t, c.Done())
 
-	all := f.list(mailing.Filter{})
+	all := f.list(journal.Filter{})
 	require.Len(t, all, n)
 	for i, e := range all {
 		assert.Equal(t, id(i), e.MessageID, "List keeps the order of first record")
@@ -68,21 +67,21 @@ func testQueries(t *testing.T, h Harness) {
 
 	tests := []struct {
 		name   string
-		filter mailing.Filter
+		filter journal.Filter
 		want   int
-		check  func(e mailing.Entry) bool
+		check  func(e journal.Entry) bool
 	}{
-		{"failed", mailing.Filter{States: []mailing.State{mailing.Failed}}, blocks,
-			func(e mailing.Entry) bool { return e.State == mailing.Failed && e.Error != "" }},
-		{"paper with reasons", mailing.Filter{States: []mailing.State{mailing.Paper, mailing.DeclinedThenPaper}}, 2 * blocks,
-			func(e mailing.Entry) bool { return e.PaperReason != "" && e.Channel == receipt.Paper }},
-		{"unknown", mailing.Filter{States: []mailing.State{mailing.Unknown}}, blocks,
-			func(e mailing.Entry) bool { return e.State == mailing.Unknown && e.Attempts == 1 }},
-		{"channel paper", mailing.Filter{Channel: receipt.Paper}, 2 * blocks,
-			func(e mailing.Entry) bool { return e.Channel == receipt.Paper }},
-		{"operator B delivered", mailing.Filter{States: []mailing.State{mailing.Delivered}, Operator: operatorB.ID}, blocks / 2,
-			func(e mailing.Entry) bool { return e.Operator == operatorB && e.Receipt != nil }},
-		{"nothing", mailing.Filter{States: []mailing.State{mailing.Delivered}, Channel: receipt.Paper}, 0, nil},
+		{"failed", journal.Filter{States: []journal.State{journal.Failed}}, blocks,
+			func(e journal.Entry) bool { return e.State == journal.Failed && e.Error != "" }},
+		{"paper with reasons", journal.Filter{States: []journal.State{journal.Paper, journal.DeclinedThenPaper}}, 2 * blocks,
+			func(e journal.Entry) bool { return e.PaperReason != "" && e.Channel == receipt.Paper }},
+		{"unknown", journal.Filter{States: []journal.State{journal.Unknown}}, blocks,
+			func(e journal.Entry) bool { return e.State == journal.Unknown && e.Attempts == 1 }},
+		{"channel paper", journal.Filter{Channel: receipt.Paper}, 2 * blocks,
+			func(e journal.Entry) bool { return e.Channel == receipt.Paper }},
+		{"operator B delivered", journal.Filter{States: []journal.State{journal.Delivered}, Operator: operatorB.ID}, blocks / 2,
+			func(e journal.Entry) bool { return e.Operator == operatorB && e.Receipt != nil }},
+		{"nothing", journal.Filter{States: []journal.State{journal.Delivered}, Channel: receipt.Paper}, 0, nil},
 	}
 	for _, tc := range tests {
 		got := f.list(tc.filter)
@@ -94,7 +93,7 @@ func testQueries(t *testing.T, h Harness) {
 
 	// Stopping early and a cancelled context.
 	count := 0
-	for range f.j.List(f.ctx, mailingName, mailing.Filter{}) {
+	for range f.j.List(f.ctx, mailingName, journal.Filter{}) {
 		count++
 		if count == 3 {
 			break
@@ -104,7 +103,7 @@ func testQueries(t *testing.T, h Harness) {
 	ctx, cancel := context.WithCancel(f.ctx)
 	cancel()
 	var listErr error
-	for _, err := range f.j.List(ctx, mailingName, mailing.Filter{}) {
+	for _, err := range f.j.List(ctx, mailingName, journal.Filter{}) {
 		if err != nil {
 			listErr = err
 			break
@@ -120,10 +119,10 @@ func testQueries(t *testing.T, h Harness) {
 	assert.Empty(t, f.listOf("no-such-mailing"))
 }
 
-func (f *fixture) listOf(name string) []mailing.Entry {
+func (f *fixture) listOf(name string) []journal.Entry {
 	f.t.Helper()
-	var out []mailing.Entry
-	for e, err := range f.j.List(f.ctx, name, mailing.Filter{}) {
+	var out []journal.Entry
+	for e, err := range f.j.List(f.ctx, name, journal.Filter{}) {
 		require.NoError(f.t, err)
 		out = append(out, e)
 	}

@@ -1,8 +1,9 @@
-package mailing
+package sqlitejournal
 
 import (
 	"context"
 	"errors"
+	"github.com/avsandare/mm/mailing/journal"
 	"sync"
 	"testing"
 	"time"
@@ -37,9 +38,9 @@ func TestSQLiteGroupKeepsCallersApart(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := 1; i <= n; i++ {
 		wg.Go(func() {
-			entries := []Entry{crashEntry(i, Queued, 0), crashEntry(i, LookedUp, 0)}
+			entries := []journal.Entry{crashEntry(i, journal.Queued, 0), crashEntry(i, journal.LookedUp, 0)}
 			if i%4 == 0 { // refused as a whole: its second message goes backwards
-				entries = append(entries, crashEntry(0, Queued, 0))
+				entries = append(entries, crashEntry(0, journal.Queued, 0))
 			}
 			errs[i] = j.Record(ctx, entries...)
 		})
@@ -56,15 +57,15 @@ func TestSQLiteGroupKeepsCallersApart(t *testing.T) {
 	for i := 1; i <= n; i++ {
 		e, err := j.Get(ctx, crashMailing, crashID(i))
 		if i%4 == 0 {
-			assert.True(t, errors.Is(errs[i], ErrTransition), "call %d: %v", i, errs[i])
-			assert.True(t, errors.Is(err, ErrNotFound), "call %d was refused, yet message %d was written: %v", i, i, e.State)
+			assert.True(t, errors.Is(errs[i], journal.ErrTransition), "call %d: %v", i, errs[i])
+			assert.True(t, errors.Is(err, journal.ErrNotFound), "call %d was refused, yet message %d was written: %v", i, i, e.State)
 			continue
 		}
 		require.NoError(t, errs[i], "call %d", i)
 		require.NoError(t, err, "message %d", i)
-		assert.Equal(t, LookedUp, e.State, "message %d", i)
+		assert.Equal(t, journal.LookedUp, e.State, "message %d", i)
 	}
 	e, err := j.Get(ctx, crashMailing, crashID(0))
 	require.NoError(t, err)
-	assert.Equal(t, Delivered, e.State, "the refused calls left message 0 as it was")
+	assert.Equal(t, journal.Delivered, e.State, "the refused calls left message 0 as it was")
 }

@@ -1,35 +1,35 @@
 package journaltest
 
 import (
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/receipt"
 )
 
 // The builders below return well-formed entries for each state, as a
 // sender records them; tests change one thing at a time.
 
-func queued(n int) mailing.Entry {
-	return mailing.Entry{Mailing: mailingName, MessageID: id(n), Recipient: persons[n%len(persons)], State: mailing.Queued}
+func queued(n int) journal.Entry {
+	return journal.Entry{Mailing: mailingName, MessageID: id(n), Recipient: persons[n%len(persons)], State: journal.Queued}
 }
 
-func digital(n int, s mailing.State) mailing.Entry {
+func digital(n int, s journal.State) journal.Entry {
 	e := queued(n)
 	e.State, e.Channel, e.Operator = s, receipt.Digital, operatorA
 	return e
 }
 
-func onPaper(n int, s mailing.State, reason string) mailing.Entry {
+func onPaper(n int, s journal.State, reason string) journal.Entry {
 	e := queued(n)
 	e.State, e.Channel, e.PaperReason = s, receipt.Paper, reason
 	return e
 }
 
-func withAttempts(e mailing.Entry, n int) mailing.Entry {
+func withAttempts(e journal.Entry, n int) journal.Entry {
 	e.Attempts = n
 	return e
 }
 
-func withError(e mailing.Entry, text string) mailing.Entry {
+func withError(e journal.Entry, text string) journal.Entry {
 	e.Error = text
 	return e
 }
@@ -45,38 +45,38 @@ func deliveredReceipt(n int) *receipt.Receipt {
 
 // path returns the records that take message n from nothing to state s. A
 // Sending or Unknown entry is on channel ch (digital or paper).
-func path(n int, s mailing.State, ch receipt.Channel) []mailing.Entry {
-	sendingOn := func() []mailing.Entry {
+func path(n int, s journal.State, ch receipt.Channel) []journal.Entry {
+	sendingOn := func() []journal.Entry {
 		if ch == receipt.Paper {
-			return []mailing.Entry{onPaper(n, mailing.LookedUp, "no-mailbox"), withAttempts(onPaper(n, mailing.Sending, "no-mailbox"), 1)}
+			return []journal.Entry{onPaper(n, journal.LookedUp, "no-mailbox"), withAttempts(onPaper(n, journal.Sending, "no-mailbox"), 1)}
 		}
-		return []mailing.Entry{digital(n, mailing.LookedUp), withAttempts(digital(n, mailing.Sending), 1)}
+		return []journal.Entry{digital(n, journal.LookedUp), withAttempts(digital(n, journal.Sending), 1)}
 	}
 	switch s {
-	case mailing.Queued:
-		return []mailing.Entry{queued(n)}
-	case mailing.LookedUp:
-		return []mailing.Entry{digital(n, mailing.LookedUp)}
-	case mailing.Sending:
+	case journal.Queued:
+		return []journal.Entry{queued(n)}
+	case journal.LookedUp:
+		return []journal.Entry{digital(n, journal.LookedUp)}
+	case journal.Sending:
 		return sendingOn()
-	case mailing.Unknown:
+	case journal.Unknown:
 		last := sendingOn()[1]
-		last.State, last.Error = mailing.Unknown, "timeout after 120s"
+		last.State, last.Error = journal.Unknown, "timeout after 120s"
 		return append(sendingOn(), last)
-	case mailing.Delivered:
-		d := withAttempts(digital(n, mailing.Delivered), 1)
+	case journal.Delivered:
+		d := withAttempts(digital(n, journal.Delivered), 1)
 		d.Receipt = deliveredReceipt(n)
-		return append(path(n, mailing.Sending, receipt.Digital), d)
-	case mailing.DeclinedThenPaper:
-		return append(path(n, mailing.Sending, receipt.Digital),
-			withAttempts(onPaper(n, mailing.Sending, "operator-declined"), 2),
-			withAttempts(onPaper(n, mailing.DeclinedThenPaper, "operator-declined"), 2))
-	case mailing.Paper:
-		return append(path(n, mailing.Sending, receipt.Paper), withAttempts(onPaper(n, mailing.Paper, "no-mailbox"), 1))
-	case mailing.Failed:
+		return append(path(n, journal.Sending, receipt.Digital), d)
+	case journal.DeclinedThenPaper:
+		return append(path(n, journal.Sending, receipt.Digital),
+			withAttempts(onPaper(n, journal.Sending, "operator-declined"), 2),
+			withAttempts(onPaper(n, journal.DeclinedThenPaper, "operator-declined"), 2))
+	case journal.Paper:
+		return append(path(n, journal.Sending, receipt.Paper), withAttempts(onPaper(n, journal.Paper, "no-mailbox"), 1))
+	case journal.Failed:
 		e := withError(queued(n), "message invalid: Subject: required")
-		e.State = mailing.Failed
-		return []mailing.Entry{e}
+		e.State = journal.Failed
+		return []journal.Entry{e}
 	}
 	panic("journaltest: no path to state " + string(s))
 }
@@ -84,33 +84,33 @@ func path(n int, s mailing.State, ch receipt.Channel) []mailing.Entry {
 // step returns a well-formed record of state to following last, the entry
 // a path ended with: the one a careful sender would write if the machine
 // allows the move.
-func step(last mailing.Entry, to mailing.State) mailing.Entry {
+func step(last journal.Entry, to journal.State) journal.Entry {
 	e := last
 	e.State, e.Error, e.Receipt = to, "", nil
-	inRequest := last.State == mailing.Sending || last.State == mailing.Unknown
+	inRequest := last.State == journal.Sending || last.State == journal.Unknown
 	switch to {
-	case mailing.Queued:
+	case journal.Queued:
 		e.Channel, e.Operator, e.PaperReason = "", receipt.Operator{}, ""
-	case mailing.LookedUp:
+	case journal.LookedUp:
 		e.Channel, e.Operator, e.PaperReason = receipt.Digital, operatorA, ""
-	case mailing.Sending:
+	case journal.Sending:
 		e.Attempts++
 		if inRequest {
 			e.Channel, e.Operator, e.PaperReason = receipt.Paper, receipt.Operator{}, "operator-declined"
 		} else {
 			e.Channel, e.Operator, e.PaperReason = receipt.Digital, operatorA, ""
 		}
-	case mailing.Delivered:
+	case journal.Delivered:
 		if !inRequest {
 			e.Channel, e.Operator = receipt.Digital, operatorA
 		}
-	case mailing.DeclinedThenPaper, mailing.Paper:
+	case journal.DeclinedThenPaper, journal.Paper:
 		if !inRequest {
 			e.Channel, e.Operator, e.PaperReason = receipt.Paper, receipt.Operator{}, "operator-declined"
 		}
-	case mailing.Failed:
+	case journal.Failed:
 		e.Error = "operator fault 5001: invalid input"
-	case mailing.Unknown:
+	case journal.Unknown:
 		e.Error = "timeout after 120s"
 		if e.Channel == "" || e.Channel == receipt.None {
 			e.Channel, e.Operator = receipt.Digital, operatorA

@@ -4,11 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/receipt"
 )
 
 // testDurability closes and reopens the store: entries, leases, order,
@@ -22,14 +21,14 @@ func testDurability(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	require.NotEmpty(t, claimed)
 
-	before := f.list(mailing.Filter{})
+	before := f.list(journal.Filter{})
 	countsBefore, err := f.j.Counts(f.ctx, mailingName)
 	require.NoError(t, err)
 	loaded := f.get(id(1000))
 
 	f.reopen()
 
-	assert.Equal(t, before, f.list(mailing.Filter{}), "every entry, every field, in order")
+	assert.Equal(t, before, f.list(journal.Filter{}), "every entry, every field, in order")
 	countsAfter, err := f.j.Counts(f.ctx, mailingName)
 	require.NoError(t, err)
 	assert.Equal(t, countsBefore, countsAfter)
@@ -47,18 +46,18 @@ func testDurability(t *testing.T, h Harness) {
 
 	// The machine still holds: a delivered entry stays delivered, and a
 	// load is still idempotent.
-	delivered := f.list(mailing.Filter{States: []mailing.State{mailing.Delivered}})
+	delivered := f.list(journal.Filter{States: []journal.State{journal.Delivered}})
 	require.NotEmpty(t, delivered)
-	assert.ErrorIs(t, f.j.Record(f.ctx, step(delivered[0], mailing.Unknown)), mailing.ErrTransition)
+	assert.ErrorIs(t, f.j.Record(f.ctx, step(delivered[0], journal.Unknown)), journal.ErrTransition)
 	st, err := f.j.Load(f.ctx, mailingName, seq(items(1000, 5)))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Present: 5}, st)
+	assert.Equal(t, journal.LoadStats{Present: 5}, st)
 
 	// And what is recorded after the reopen survives the next one.
-	p := path(5000, mailing.Paper, receipt.Paper)
+	p := path(5000, journal.Paper, receipt.Paper)
 	f.record(p...)
 	f.reopen()
-	assert.Equal(t, mailing.Paper, f.get(id(5000)).State)
+	assert.Equal(t, journal.Paper, f.get(id(5000)).State)
 	assert.Equal(t, "no-mailbox", f.get(id(5000)).PaperReason)
 }
 
@@ -69,18 +68,18 @@ func testClosed(t *testing.T, h Harness) {
 	require.NoError(t, f.j.Close())
 
 	_, err := f.j.Get(f.ctx, mailingName, id(1))
-	assert.ErrorIs(t, err, mailing.ErrClosed)
-	assert.ErrorIs(t, f.j.Record(f.ctx, queued(2)), mailing.ErrClosed)
+	assert.ErrorIs(t, err, journal.ErrClosed)
+	assert.ErrorIs(t, f.j.Record(f.ctx, queued(2)), journal.ErrClosed)
 	_, err = f.j.Load(f.ctx, mailingName, seq(items(3, 1)))
-	assert.ErrorIs(t, err, mailing.ErrClosed)
+	assert.ErrorIs(t, err, journal.ErrClosed)
 	_, err = f.j.Claim(f.ctx, mailingName, "w", 1, time.Minute)
-	assert.ErrorIs(t, err, mailing.ErrClosed)
+	assert.ErrorIs(t, err, journal.ErrClosed)
 	_, err = f.j.Counts(f.ctx, mailingName)
-	assert.ErrorIs(t, err, mailing.ErrClosed)
+	assert.ErrorIs(t, err, journal.ErrClosed)
 	var listErr error
-	for _, err := range f.j.List(f.ctx, mailingName, mailing.Filter{}) {
+	for _, err := range f.j.List(f.ctx, mailingName, journal.Filter{}) {
 		listErr = err
 	}
-	assert.ErrorIs(t, listErr, mailing.ErrClosed)
-	assert.ErrorIs(t, f.j.Close(), mailing.ErrClosed)
+	assert.ErrorIs(t, listErr, journal.ErrClosed)
+	assert.ErrorIs(t, f.j.Close(), journal.ErrClosed)
 }

@@ -1,12 +1,14 @@
-package mailing
+package sqlitejournal
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
 	"net/url"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo, so the SDK cross-compiles
 )
@@ -29,7 +31,7 @@ import (
 // The schema is versioned with PRAGMA user_version and created on first
 // open; a file written by a newer schema is refused.
 type SQLite struct {
-	opts options
+	now  func() time.Time
 	db   *sql.DB // readers; the writer holds one connection of its own
 	w    *writer
 	read *sqliteStmts
@@ -38,7 +40,7 @@ type SQLite struct {
 	closed bool
 }
 
-var _ Journal = (*SQLite)(nil)
+var _ journal.Journal = (*SQLite)(nil)
 
 // busyTimeoutMS is how long a write waits for another process's write lock.
 const busyTimeoutMS = 10000
@@ -78,13 +80,13 @@ var schema = []string{
 // OpenSQLite opens the journal in the file at path, creating it and its
 // schema when missing. The file holds personal data (see Entry): give it a
 // place and permissions fit for that. Close it when done.
-func OpenSQLite(path string, opts ...Option) (*SQLite, error) {
+func OpenSQLite(path string, opts ...journal.Option) (*SQLite, error) {
 	return openSQLite(path, "FULL", opts)
 }
 
 // openSQLite takes the synchronous mode so that the benchmark can measure
 // what FULL costs against NORMAL.
-func openSQLite(path, synchronous string, opts []Option) (*SQLite, error) {
+func openSQLite(path, synchronous string, opts []journal.Option) (*SQLite, error) {
 	if path == "" {
 		return nil, errors.New("mailing: journal path is empty")
 	}
@@ -100,7 +102,10 @@ func openSQLite(path, synchronous string, opts []Option) (*SQLite, error) {
 	// A few readers beside the writer's own connection.
 	db.SetMaxOpenConns(5)
 	db.SetMaxIdleConns(5)
-	j := &SQLite{opts: buildOptions(opts), db: db}
+	j := &SQLite{now: journal.ReadOptions(opts...).Now, db: db}
+	if j.now == nil {
+		j.now = time.Now
+	}
 	if err := j.init(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -170,12 +175,20 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// pageSize is how many entries List reads per query, so that a long
+// listing does not hold up recording.
+const pageSize = 500
+
+// stamp is the journal's clock reading as stored: UTC, nanoseconds, no
+// monotonic part, so that every implementation returns equal times.
+func (j *SQLite) stamp() time.Time { return j.now().UTC().Round(0) }
+
 // use marks a call in progress; it fails once the journal is closed.
 func (j *SQLite) use() (release func(), err error) {
 	j.mu.RLock()
 	if j.closed {
 		j.mu.RUnlock()
-		return nil, ErrClosed
+		return nil, journal.ErrClosed
 	}
 	return j.mu.RUnlock, nil
 }
@@ -185,7 +198,7 @@ func (j *SQLite) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {
-		return ErrClosed
+		return journal.ErrClosed
 	}
 	j.closed = true
 	errW := j.w.stop()

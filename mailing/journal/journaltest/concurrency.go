@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/receipt"
 )
 
 // testConcurrency runs recorders and claimers side by side (run it with
@@ -27,7 +26,7 @@ func testConcurrency(t *testing.T, h Harness) {
 			wg.Go(func() {
 				for i := range each {
 					n := w*each + i
-					for _, e := range path(n, mailing.Delivered, receipt.Digital) {
+					for _, e := range path(n, journal.Delivered, receipt.Digital) {
 						if err := f.j.Record(f.ctx, e); err != nil {
 							t.Errorf("message %d: %v", n, err)
 							return
@@ -39,26 +38,26 @@ func testConcurrency(t *testing.T, h Harness) {
 		wg.Wait()
 		c, err := f.j.Counts(f.ctx, mailingName)
 		require.NoError(t, err)
-		assert.Equal(t, map[mailing.State]int{mailing.Delivered: workers * each}, c.State)
+		assert.Equal(t, map[journal.State]int{journal.Delivered: workers * each}, c.State)
 	})
 
 	t.Run("one winner", func(t *testing.T) {
 		f := open(t, h)
-		f.record(path(1, mailing.Sending, receipt.Digital)...)
+		f.record(path(1, journal.Sending, receipt.Digital)...)
 		sending := f.get(id(1))
 		var wins, refused atomic.Int32
 		var wg sync.WaitGroup
 		for g := range 8 {
 			wg.Go(func() {
-				e := step(sending, mailing.Delivered)
+				e := step(sending, journal.Delivered)
 				if g%2 == 1 {
-					e = step(sending, mailing.Failed)
+					e = step(sending, journal.Failed)
 				}
 				err := f.j.Record(f.ctx, e)
 				switch {
 				case err == nil:
 					wins.Add(1)
-				case errors.Is(err, mailing.ErrTransition):
+				case errors.Is(err, journal.ErrTransition):
 					refused.Add(1)
 				default:
 					t.Errorf("goroutine %d: %v", g, err)
@@ -98,7 +97,7 @@ func testConcurrency(t *testing.T, h Harness) {
 						}
 						claimedBy[e.MessageID] = worker
 						mu.Unlock()
-						for _, s := range []mailing.State{mailing.LookedUp, mailing.Sending, mailing.Delivered} {
+						for _, s := range []journal.State{journal.LookedUp, journal.Sending, journal.Delivered} {
 							e = step(e, s)
 							if err := f.j.Record(f.ctx, e); err != nil {
 								t.Errorf("%s: %s: %v", worker, e.MessageID, err)
@@ -113,6 +112,6 @@ func testConcurrency(t *testing.T, h Harness) {
 		assert.Len(t, claimedBy, total, "every entry claimed exactly once")
 		c, err := f.j.Counts(f.ctx, mailingName)
 		require.NoError(t, err)
-		assert.Equal(t, map[mailing.State]int{mailing.Delivered: total}, c.State)
+		assert.Equal(t, map[journal.State]int{journal.Delivered: total}, c.State)
 	})
 }

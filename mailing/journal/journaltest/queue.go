@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
 )
 
 // testLoad checks that Load is idempotent by message ID and refuses a
@@ -19,42 +18,42 @@ func testLoad(t *testing.T, h Harness) {
 	its := items(0, 700)
 	st, err := f.j.Load(f.ctx, mailingName, seq(its))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Added: 700}, st)
+	assert.Equal(t, journal.LoadStats{Added: 700}, st)
 
 	st, err = f.j.Load(f.ctx, mailingName, seq(its))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Present: 700}, st, "loading again adds nothing")
+	assert.Equal(t, journal.LoadStats{Present: 700}, st, "loading again adds nothing")
 
 	st, err = f.j.Load(f.ctx, mailingName, seq(items(650, 100)))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Added: 50, Present: 50}, st, "a longer input adds only what is new")
+	assert.Equal(t, journal.LoadStats{Added: 50, Present: 50}, st, "a longer input adds only what is new")
 
 	c, err := f.j.Counts(f.ctx, mailingName)
 	require.NoError(t, err)
 	assert.Equal(t, 750, c.Total)
-	assert.Equal(t, map[mailing.State]int{mailing.Queued: 750}, c.State)
+	assert.Equal(t, map[journal.State]int{journal.Queued: 750}, c.State)
 
 	e := f.get(id(42))
 	assert.Equal(t, its[42].Payload, e.Payload)
 	assert.Equal(t, its[42].Recipient, e.Recipient)
-	assert.Equal(t, mailing.Queued, e.State)
+	assert.Equal(t, journal.Queued, e.State)
 	assert.Equal(t, start, e.Created)
 
 	// A known ID with other content is a conflict, never an overwrite.
 	changed := items(5, 1)
 	changed[0].Payload = []byte(`{"subject":"changed"}`)
 	_, err = f.j.Load(f.ctx, mailingName, seq(changed))
-	assert.ErrorIs(t, err, mailing.ErrConflict)
+	assert.ErrorIs(t, err, journal.ErrConflict)
 	changed = items(6, 1)
 	changed[0].Recipient = persons[(6+1)%len(persons)]
 	_, err = f.j.Load(f.ctx, mailingName, seq(changed))
-	assert.ErrorIs(t, err, mailing.ErrConflict)
+	assert.ErrorIs(t, err, journal.ErrConflict)
 	assert.Equal(t, its[5].Payload, f.get(id(5)).Payload)
 
 	// The source's own error stops the load and comes back.
 	boom := errors.New("line 3: unexpected end of JSON input")
-	_, err = f.j.Load(f.ctx, mailingName, func(yield func(mailing.Item, error) bool) {
-		yield(mailing.Item{}, boom)
+	_, err = f.j.Load(f.ctx, mailingName, func(yield func(journal.Item, error) bool) {
+		yield(journal.Item{}, boom)
 	})
 	assert.ErrorIs(t, err, boom)
 
@@ -64,14 +63,14 @@ func testLoad(t *testing.T, h Harness) {
 	_, err = f.j.Load(f.ctx, mailingName, seq(bad))
 	assert.Error(t, err)
 	_, err = f.j.Get(f.ctx, mailingName, id(900))
-	assert.ErrorIs(t, err, mailing.ErrNotFound)
+	assert.ErrorIs(t, err, journal.ErrNotFound)
 
 	// Loaded entries go on through the state machine like recorded ones.
-	f.record(step(f.get(id(7)), mailing.LookedUp))
+	f.record(step(f.get(id(7)), journal.LookedUp))
 	st, err = f.j.Load(f.ctx, mailingName, seq(items(7, 1)))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Present: 1}, st)
-	assert.Equal(t, mailing.LookedUp, f.get(id(7)).State, "loading again does not reset progress")
+	assert.Equal(t, journal.LoadStats{Present: 1}, st)
+	assert.Equal(t, journal.LookedUp, f.get(id(7)).State, "loading again does not reset progress")
 }
 
 // testClaim checks leases: order, exclusivity, expiry, renewal, release,
@@ -87,9 +86,9 @@ func testClaim(t *testing.T, h Harness) {
 	require.Len(t, got, 3)
 	for i, e := range got {
 		assert.Equal(t, id(i), e.MessageID, "claims come in load order")
-		assert.Equal(t, mailing.Lease{Worker: "w1", Until: start.Add(lease)}, e.Lease)
+		assert.Equal(t, journal.Lease{Worker: "w1", Until: start.Add(lease)}, e.Lease)
 		assert.NotEmpty(t, e.Payload, "a claim carries the payload")
-		assert.Equal(t, mailing.Lease{Worker: "w1", Until: start.Add(lease)}, f.get(e.MessageID).Lease)
+		assert.Equal(t, journal.Lease{Worker: "w1", Until: start.Add(lease)}, f.get(e.MessageID).Lease)
 	}
 	w2, err := f.j.Claim(f.ctx, mailingName, "w2", 10, lease)
 	require.NoError(t, err)
@@ -99,36 +98,36 @@ func testClaim(t *testing.T, h Harness) {
 	assert.Empty(t, none, "nothing is handed to two live leases")
 
 	// Only the holder records; a recorded lease renews.
-	other := step(got[0], mailing.LookedUp)
+	other := step(got[0], journal.LookedUp)
 	other.Lease.Worker = "w2"
-	assert.ErrorIs(t, f.j.Record(f.ctx, other), mailing.ErrLeaseLost)
-	assert.ErrorIs(t, f.j.Record(f.ctx, step(queued(0), mailing.LookedUp)), mailing.ErrLeaseLost, "streaming records respect leases too")
-	e0 := step(got[0], mailing.LookedUp)
+	assert.ErrorIs(t, f.j.Record(f.ctx, other), journal.ErrLeaseLost)
+	assert.ErrorIs(t, f.j.Record(f.ctx, step(queued(0), journal.LookedUp)), journal.ErrLeaseLost, "streaming records respect leases too")
+	e0 := step(got[0], journal.LookedUp)
 	e0.Lease.Until = start.Add(10 * time.Minute)
 	f.record(e0)
 
 	// A terminal state releases; a zero Until releases at once; a later
 	// Until holds the entry back (retry after an Unknown).
 	e1 := got[1]
-	for _, s := range []mailing.State{mailing.LookedUp, mailing.Sending, mailing.Delivered} {
+	for _, s := range []journal.State{journal.LookedUp, journal.Sending, journal.Delivered} {
 		e1 = step(e1, s)
 		f.record(e1)
 	}
-	assert.Equal(t, mailing.Lease{}, f.get(id(1)).Lease)
-	e2 := step(got[2], mailing.LookedUp)
+	assert.Equal(t, journal.Lease{}, f.get(id(1)).Lease)
+	e2 := step(got[2], journal.LookedUp)
 	e2.Lease.Until = time.Time{}
 	f.record(e2)
 	e3 := w2[0]
-	for _, s := range []mailing.State{mailing.LookedUp, mailing.Sending, mailing.Unknown} {
+	for _, s := range []journal.State{journal.LookedUp, journal.Sending, journal.Unknown} {
 		e3 = step(e3, s)
 	}
 	e3.Lease.Until = start.Add(30 * time.Second)
-	f.record(step(w2[0], mailing.LookedUp), step(step(w2[0], mailing.LookedUp), mailing.Sending), e3)
+	f.record(step(w2[0], journal.LookedUp), step(step(w2[0], journal.LookedUp), journal.Sending), e3)
 
 	again, err := f.j.Claim(f.ctx, mailingName, "w3", 10, lease)
 	require.NoError(t, err)
 	assert.Equal(t, []string{id(2)}, ids(again), "only the released entry")
-	assert.Equal(t, mailing.LookedUp, again[0].State, "a claim returns the entry as it stands")
+	assert.Equal(t, journal.LookedUp, again[0].State, "a claim returns the entry as it stands")
 
 	// Expiry: after two minutes w2's other leases and w3's lapse, and the
 	// retry time of the Unknown has passed; w1's renewed lease holds.
@@ -136,9 +135,9 @@ func testClaim(t *testing.T, h Harness) {
 	late, err := f.j.Claim(f.ctx, mailingName, "w4", 10, lease)
 	require.NoError(t, err)
 	assert.Equal(t, []string{id(2), id(3), id(4), id(5)}, ids(late))
-	assert.Equal(t, mailing.Unknown, late[1].State, "an Unknown comes back to be re-sent")
+	assert.Equal(t, journal.Unknown, late[1].State, "an Unknown comes back to be re-sent")
 	// w2 lost id(4) to w4.
-	assert.ErrorIs(t, f.j.Record(f.ctx, step(w2[1], mailing.LookedUp)), mailing.ErrLeaseLost)
+	assert.ErrorIs(t, f.j.Record(f.ctx, step(w2[1], journal.LookedUp)), journal.ErrLeaseLost)
 
 	f.clock.Advance(10 * time.Minute)
 	last, err := f.j.Claim(f.ctx, mailingName, "w5", 1, lease)
@@ -162,7 +161,7 @@ func testClaim(t *testing.T, h Harness) {
 	assert.Empty(t, empty)
 }
 
-func ids(es []mailing.Entry) []string {
+func ids(es []journal.Entry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.MessageID

@@ -1,4 +1,4 @@
-package mailing_test
+package journal_test
 
 import (
 	"path/filepath"
@@ -6,17 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/journal/journaltest"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journaltest"
 )
 
 func TestMemoryConformance(t *testing.T) {
 	t.Parallel()
 	journaltest.Run(t, journaltest.Harness{
-		Open: func(t *testing.T, now func() time.Time) mailing.Journal {
-			return mailing.NewMemory(mailing.WithClock(now))
+		Open: func(t *testing.T, now func() time.Time) journal.Journal {
+			return journal.NewMemory(journal.WithClock(now))
 		},
 	})
 }
@@ -24,17 +24,17 @@ func TestMemoryConformance(t *testing.T) {
 func TestSQLiteConformance(t *testing.T) {
 	t.Parallel()
 	var paths sync.Map // journal → its file
-	openAt := func(t *testing.T, path string, now func() time.Time) mailing.Journal {
-		j, err := mailing.OpenSQLite(path, mailing.WithClock(now))
+	openAt := func(t *testing.T, path string, now func() time.Time) journal.Journal {
+		j, err := sqlitejournal.OpenSQLite(path, journal.WithClock(now))
 		require.NoError(t, err)
 		paths.Store(j, path)
 		return j
 	}
 	journaltest.Run(t, journaltest.Harness{
-		Open: func(t *testing.T, now func() time.Time) mailing.Journal {
+		Open: func(t *testing.T, now func() time.Time) journal.Journal {
 			return openAt(t, filepath.Join(t.TempDir(), "journal.db"), now)
 		},
-		Reopen: func(t *testing.T, j mailing.Journal, now func() time.Time) mailing.Journal {
+		Reopen: func(t *testing.T, j journal.Journal, now func() time.Time) journal.Journal {
 			path, ok := paths.Load(j)
 			require.True(t, ok)
 			require.NoError(t, j.Close())

@@ -1,8 +1,9 @@
-package mailing
+package sqlitejournal
 
 import (
 	"context"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
 	"iter"
 	"strings"
 	"time"
@@ -12,21 +13,21 @@ import (
 )
 
 // Get implements Journal.
-func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (Entry, error) {
-	if err := checkKey(mailing, messageID); err != nil {
-		return Entry{}, err
+func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (journal.Entry, error) {
+	if err := journal.CheckKey(mailing, messageID); err != nil {
+		return journal.Entry{}, err
 	}
 	release, err := j.use()
 	if err != nil {
-		return Entry{}, err
+		return journal.Entry{}, err
 	}
 	defer release()
 	r, ok, err := getRow(ctx, j.read.get, mailing, messageID)
 	if err != nil {
-		return Entry{}, err
+		return journal.Entry{}, err
 	}
 	if !ok {
-		return Entry{}, fmt.Errorf("%w: message %s in mailing %q", ErrNotFound, messageID, mailing)
+		return journal.Entry{}, fmt.Errorf("%w: message %s in mailing %q", journal.ErrNotFound, messageID, mailing)
 	}
 	return r.Entry, nil
 }
@@ -36,30 +37,30 @@ func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (Entry, err
 // Every entry is read and checked before the first is written, so a
 // refused entry leaves nothing to undo, and the writer needs no savepoint
 // for the call (see writer.doPlain): two statements fewer per Record.
-func (j *SQLite) Record(ctx context.Context, entries ...Entry) error {
+func (j *SQLite) Record(ctx context.Context, entries ...journal.Entry) error {
 	release, err := j.use()
 	if err != nil {
 		return err
 	}
 	defer release()
 	return j.w.doPlain(ctx, func(ctx context.Context, st *sqliteStmts) error {
-		now := j.opts.stamp()
+		now := j.stamp()
 		type pending struct {
 			seq    int64
-			entry  Entry
-			stored StoredEntry
+			entry  journal.Entry
+			stored journal.StoredEntry
 		}
 		// The entries of this call by key, in first-seen order; a key
 		// recorded twice is written once, in its last state.
 		var order []*pending
 		staged := map[[2]string]*pending{}
 		for _, e := range entries {
-			if err := checkKey(e.Mailing, e.MessageID); err != nil {
+			if err := journal.CheckKey(e.Mailing, e.MessageID); err != nil {
 				return err
 			}
 			key := [2]string{e.Mailing, e.MessageID}
 			p, ok := staged[key]
-			var prev *Entry
+			var prev *journal.Entry
 			if ok {
 				prev = &p.entry
 			} else {
@@ -73,11 +74,11 @@ func (j *SQLite) Record(ctx context.Context, entries ...Entry) error {
 					prev = &p.entry
 				}
 			}
-			n, err := next(prev, e, now)
+			n, err := journal.CheckRecord(prev, e, now)
 			if err != nil {
 				return err
 			}
-			s, err := Store(&n)
+			s, err := journal.Store(&n)
 			if err != nil {
 				return err
 			}
@@ -101,19 +102,19 @@ func (j *SQLite) Record(ctx context.Context, entries ...Entry) error {
 const loadBatch = 256
 
 // Load implements Journal.
-func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item, error]) (LoadStats, error) {
+func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
 	release, err := j.use()
 	if err != nil {
-		return LoadStats{}, err
+		return journal.LoadStats{}, err
 	}
 	defer release()
-	return LoadBatches(items, loadBatch, func(batch []Item) (LoadStats, error) {
-		var bst LoadStats
+	return journal.LoadBatches(items, loadBatch, func(batch []journal.Item) (journal.LoadStats, error) {
+		var bst journal.LoadStats
 		err := j.w.do(ctx, func(ctx context.Context, stmts *sqliteStmts) error {
-			bst = LoadStats{}
-			now := j.opts.stamp()
+			bst = journal.LoadStats{}
+			now := j.stamp()
 			for _, it := range batch {
-				if err := checkKey(mailing, it.MessageID); err != nil {
+				if err := journal.CheckKey(mailing, it.MessageID); err != nil {
 					return err
 				}
 				old, found, err := getRow(ctx, stmts.get, mailing, it.MessageID)
@@ -121,13 +122,13 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item,
 					return err
 				}
 				if found {
-					if err := sameItem(&old.Entry, it); err != nil {
+					if err := journal.CheckLoaded(&old.Entry, it); err != nil {
 						return err
 					}
 					bst.Present++
 					continue
 				}
-				e, err := next(nil, Entry{Mailing: mailing, MessageID: it.MessageID, Recipient: it.Recipient, State: Queued, Payload: it.Payload}, now)
+				e, err := journal.CheckRecord(nil, journal.Entry{Mailing: mailing, MessageID: it.MessageID, Recipient: it.Recipient, State: journal.Queued, Payload: it.Payload}, now)
 				if err != nil {
 					return err
 				}
@@ -143,8 +144,8 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[Item,
 }
 
 // Claim implements Journal.
-func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease time.Duration) ([]Entry, error) {
-	if err := checkClaim(mailing, worker, n, lease); err != nil {
+func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease time.Duration) ([]journal.Entry, error) {
+	if err := journal.CheckClaim(mailing, worker, n, lease); err != nil {
 		return nil, err
 	}
 	if n == 0 {
@@ -155,11 +156,11 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 		return nil, err
 	}
 	defer release()
-	var out []Entry
+	var out []journal.Entry
 	err = j.w.do(ctx, func(ctx context.Context, st *sqliteStmts) error {
 		out = out[:0]
-		now := j.opts.stamp()
-		rows, err := st.claimable.QueryContext(ctx, mailing, nanos(now), n)
+		now := j.stamp()
+		rows, err := st.claimable.QueryContext(ctx, mailing, now.UnixNano(), n)
 		if err != nil {
 			return fmt.Errorf("mailing: claim: %w", err)
 		}
@@ -170,7 +171,7 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 				_ = rows.Close()
 				return fmt.Errorf("mailing: claim: %w", err)
 			}
-			r.Lease = Lease{Worker: worker, Until: now.Add(lease)}
+			r.Lease = journal.Lease{Worker: worker, Until: now.Add(lease)}
 			seqs = append(seqs, r.seq)
 			out = append(out, r.Entry)
 		}
@@ -178,7 +179,7 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 			return fmt.Errorf("mailing: claim: %w", err)
 		}
 		for i, seq := range seqs {
-			if _, err := st.lease.ExecContext(ctx, worker, nanos(out[i].Lease.Until), seq); err != nil {
+			if _, err := st.lease.ExecContext(ctx, worker, out[i].Lease.Until.UnixNano(), seq); err != nil {
 				return fmt.Errorf("mailing: claim: %w", err)
 			}
 		}
@@ -191,28 +192,28 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 }
 
 // Counts implements Journal.
-func (j *SQLite) Counts(ctx context.Context, mailing string) (Counts, error) {
+func (j *SQLite) Counts(ctx context.Context, mailing string) (journal.Counts, error) {
 	release, err := j.use()
 	if err != nil {
-		return Counts{}, err
+		return journal.Counts{}, err
 	}
 	defer release()
 	rows, err := j.read.counts.QueryContext(ctx, mailing)
 	if err != nil {
-		return Counts{}, fmt.Errorf("mailing: count: %w", err)
+		return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
 	}
 	defer rows.Close()
-	c := newCounts()
+	c := journal.NewCounts()
 	for rows.Next() {
 		var state, ch, op string
 		var n int
 		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
-			return Counts{}, fmt.Errorf("mailing: count: %w", err)
+			return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
 		}
-		c.add(State(state), receipt.Channel(ch), message.OrgNumber(op), n)
+		c.Add(journal.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
 	}
 	if err := rows.Err(); err != nil {
-		return Counts{}, fmt.Errorf("mailing: count: %w", err)
+		return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
 	}
 	return c, nil
 }
@@ -220,14 +221,14 @@ func (j *SQLite) Counts(ctx context.Context, mailing string) (Counts, error) {
 // List implements Journal. Each page is its own short read, so a long
 // listing never holds a snapshot that keeps the WAL from being
 // checkpointed.
-func (j *SQLite) List(ctx context.Context, mailing string, f Filter) iter.Seq2[Entry, error] {
+func (j *SQLite) List(ctx context.Context, mailing string, f journal.Filter) iter.Seq2[journal.Entry, error] {
 	query, args := listQuery(mailing, f)
-	return ListPages(listPage, func(after int64) ([]Entry, int64, error) {
+	return journal.ListPages(pageSize, func(after int64) ([]journal.Entry, int64, error) {
 		page, err := j.listPage(ctx, query, append(args[:len(args):len(args)], after))
 		if err != nil || len(page) == 0 {
 			return nil, 0, err
 		}
-		entries := make([]Entry, len(page))
+		entries := make([]journal.Entry, len(page))
 		for i := range page {
 			entries[i] = page[i].Entry
 		}
@@ -237,7 +238,7 @@ func (j *SQLite) List(ctx context.Context, mailing string, f Filter) iter.Seq2[E
 
 // listQuery builds the page query for f; its last argument, added per
 // page, is the seq to continue after.
-func listQuery(mailing string, f Filter) (string, []any) {
+func listQuery(mailing string, f journal.Filter) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`SELECT ` + entryColumns + ` FROM entries WHERE mailing = ?`)
 	args := []any{mailing}
@@ -255,7 +256,7 @@ func listQuery(mailing string, f Filter) (string, []any) {
 		b.WriteString(` AND operator_id = ?`)
 		args = append(args, string(f.Operator))
 	}
-	fmt.Fprintf(&b, ` AND seq > ? ORDER BY seq LIMIT %d`, listPage)
+	fmt.Fprintf(&b, ` AND seq > ? ORDER BY seq LIMIT %d`, pageSize)
 	return b.String(), args
 }
 

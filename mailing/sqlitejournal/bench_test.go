@@ -1,8 +1,9 @@
-package mailing
+package sqlitejournal
 
 import (
 	"context"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -20,11 +21,11 @@ import (
 func BenchmarkRecord(b *testing.B) {
 	journals := []struct {
 		name string
-		open func(b *testing.B) Journal
+		open func(b *testing.B) journal.Journal
 	}{
-		{"memory", func(*testing.B) Journal { return NewMemory() }},
-		{"sqlite-full", func(b *testing.B) Journal { return benchSQLite(b, "FULL") }},
-		{"sqlite-normal", func(b *testing.B) Journal { return benchSQLite(b, "NORMAL") }},
+		{"memory", func(*testing.B) journal.Journal { return journal.NewMemory() }},
+		{"sqlite-full", func(b *testing.B) journal.Journal { return benchSQLite(b, "FULL") }},
+		{"sqlite-normal", func(b *testing.B) journal.Journal { return benchSQLite(b, "NORMAL") }},
 	}
 	for _, jc := range journals {
 		for _, par := range []int{1, 4, 16} {
@@ -62,12 +63,12 @@ func BenchmarkRecord(b *testing.B) {
 
 // benchEntry is the i-th record of goroutine g: Sending for even i,
 // Delivered for odd i, of message i/2.
-func benchEntry(g, i int) Entry {
+func benchEntry(g, i int) journal.Entry {
 	id := fmt.Sprintf("00000000-0000-4000-%04d-%012d", g, i/2)
-	e := Entry{Mailing: "bench", MessageID: id, Recipient: "195303231855", State: Sending,
+	e := journal.Entry{Mailing: "bench", MessageID: id, Recipient: "195303231855", State: journal.Sending,
 		Channel: receipt.Digital, Operator: receipt.Operator{ID: "165599990001", Name: "Operatör A"}, Attempts: 1}
 	if i%2 == 1 {
-		e.State = Delivered
+		e.State = journal.Delivered
 		e.Receipt = &receipt.Receipt{MessageID: id, Sender: "162021004748", Recipient: e.Recipient, Class: 3,
 			Channel: receipt.Digital, State: receipt.StateDelivered, Operator: e.Operator, TransID: "trans-4711",
 			Delivered: true, SealedSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Attempts: 1}
@@ -75,7 +76,7 @@ func benchEntry(g, i int) Entry {
 	return e
 }
 
-func benchSQLite(b *testing.B, synchronous string) Journal {
+func benchSQLite(b *testing.B, synchronous string) journal.Journal {
 	j, err := openSQLite(filepath.Join(b.TempDir(), "journal.db"), synchronous, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -91,7 +92,7 @@ func BenchmarkRecordBatch(b *testing.B) {
 	defer j.Close()
 	ctx := context.Background()
 	b.ReportAllocs()
-	batch := make([]Entry, 0, size)
+	batch := make([]journal.Entry, 0, size)
 	n := 0
 	for b.Loop() {
 		batch = append(batch, benchEntry(0, 2*n))

@@ -1,9 +1,10 @@
-package mailing
+package sqlitejournal
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/avsandare/mm/mailing/journal"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -32,20 +33,20 @@ const (
 )
 
 // crashPath is the life of every message in the crash test.
-var crashPath = []State{Queued, LookedUp, Sending, Delivered}
+var crashPath = []journal.State{journal.Queued, journal.LookedUp, journal.Sending, journal.Delivered}
 
 func crashID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
 
 // crashEntry is message i recorded in state s.
-func crashEntry(i int, s State, attempts int) Entry {
-	e := Entry{Mailing: crashMailing, MessageID: crashID(i), Recipient: "199001012385", State: s, Attempts: attempts}
-	if s != Queued {
+func crashEntry(i int, s journal.State, attempts int) journal.Entry {
+	e := journal.Entry{Mailing: crashMailing, MessageID: crashID(i), Recipient: "199001012385", State: s, Attempts: attempts}
+	if s != journal.Queued {
 		e.Channel, e.Operator = receipt.Digital, receipt.Operator{ID: "165599990001", Name: "Operatör A"}
 	}
 	switch s {
-	case Unknown:
+	case journal.Unknown:
 		e.Error = "interrupted: the mailing stopped while the request was on the wire"
-	case Delivered:
+	case journal.Delivered:
 		e.Receipt = &receipt.Receipt{MessageID: e.MessageID, Recipient: e.Recipient, Channel: receipt.Digital,
 			State: receipt.StateDelivered, Operator: e.Operator, Delivered: true, TransID: "t-" + e.MessageID, Attempts: attempts}
 	}
@@ -69,12 +70,12 @@ func TestSQLiteCrashHelper(t *testing.T) {
 	}
 	ctx := context.Background()
 	var out sync.Mutex
-	ack := func(i int, s State) {
+	ack := func(i int, s journal.State) {
 		out.Lock()
 		defer out.Unlock()
 		_, _ = fmt.Fprintf(os.Stdout, "ack %d %s\n", i, s)
 	}
-	record := func(e Entry, i int) {
+	record := func(e journal.Entry, i int) {
 		if err := j.Record(ctx, e); err != nil {
 			fmt.Println("error", err)
 			os.Exit(2)
@@ -89,20 +90,20 @@ func TestSQLiteCrashHelper(t *testing.T) {
 				if e, err := j.Get(ctx, crashMailing, crashID(i)); err == nil {
 					attempts = e.Attempts
 					switch e.State.Resume() {
-					case ResumeSkip:
+					case journal.ResumeSkip:
 						continue
-					case ResumeResend:
+					case journal.ResumeResend:
 						// Resend with the same ID: Unknown, one more attempt.
 						attempts++
-						record(crashEntry(i, Unknown, attempts), i)
-						record(crashEntry(i, Delivered, attempts), i)
+						record(crashEntry(i, journal.Unknown, attempts), i)
+						record(crashEntry(i, journal.Delivered, attempts), i)
 						continue
-					case ResumeLookup:
+					case journal.ResumeLookup:
 						from = 1
 					}
 				}
 				for _, s := range crashPath[from:] {
-					if s == Sending {
+					if s == journal.Sending {
 						attempts++
 					}
 					record(crashEntry(i, s, attempts), i)
@@ -128,7 +129,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	}
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "journal.db")
-	acked := map[int]State{}
+	acked := map[int]journal.State{}
 	kills := 0
 	for run := 0; ; run++ {
 		killAfter := time.Duration(0)
@@ -150,9 +151,9 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	defer j.Close()
 	c, err := j.Counts(t.Context(), crashMailing)
 	require.NoError(t, err)
-	assert.Equal(t, map[State]int{Delivered: crashMessages}, c.State)
+	assert.Equal(t, map[journal.State]int{journal.Delivered: crashMessages}, c.State)
 	resent := 0
-	for e, err := range j.List(t.Context(), crashMailing, Filter{}) {
+	for e, err := range j.List(t.Context(), crashMailing, journal.Filter{}) {
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, e.Attempts, 1, e.MessageID)
 		assert.LessOrEqual(t, e.Attempts, 1+kills, "%s: more resends than kills", e.MessageID)
@@ -166,7 +167,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 // runCrashChild runs the helper until it is done or, when killAfter is
 // not 0, until killed then, and adds its acknowledgements to acked. It
 // reports whether the helper finished.
-func runCrashChild(t *testing.T, path string, killAfter time.Duration, acked map[int]State) bool {
+func runCrashChild(t *testing.T, path string, killAfter time.Duration, acked map[int]journal.State) bool {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSQLiteCrashHelper$")
 	cmd.Env = append(os.Environ(), crashJournalEnv+"="+path)
@@ -182,7 +183,7 @@ func runCrashChild(t *testing.T, path string, killAfter time.Duration, acked map
 	for sc.Scan() {
 		line := sc.Text()
 		var i int
-		var s State
+		var s journal.State
 		if _, err := fmt.Sscanf(line, "ack %d %s", &i, &s); err == nil {
 			acked[i] = s
 			continue
@@ -199,7 +200,7 @@ func runCrashChild(t *testing.T, path string, killAfter time.Duration, acked map
 
 // checkCrashJournal opens the journal as a restarted mailing would and
 // checks it against what was acknowledged.
-func checkCrashJournal(t *testing.T, path string, acked map[int]State) {
+func checkCrashJournal(t *testing.T, path string, acked map[int]journal.State) {
 	t.Helper()
 	j, err := OpenSQLite(path)
 	require.NoError(t, err)
@@ -208,17 +209,17 @@ func checkCrashJournal(t *testing.T, path string, acked map[int]State) {
 	require.NoError(t, j.db.QueryRow(`PRAGMA integrity_check`).Scan(&integrity))
 	require.Equal(t, "ok", integrity)
 
-	order := append(slices.Clone(crashPath), Unknown, Delivered) // a resend goes Unknown then Delivered again
-	rank := func(s State) int { return slices.Index(order, s) }
+	order := append(slices.Clone(crashPath), journal.Unknown, journal.Delivered) // a resend goes Unknown then Delivered again
+	rank := func(s journal.State) int { return slices.Index(order, s) }
 	found := 0
-	for e, err := range j.List(t.Context(), crashMailing, Filter{}) {
+	for e, err := range j.List(t.Context(), crashMailing, journal.Filter{}) {
 		require.NoError(t, err)
 		found++
 		var i int
 		_, err := fmt.Sscanf(e.MessageID, "00000000-0000-4000-8000-%d", &i)
 		require.NoError(t, err)
 		require.Contains(t, order, e.State, e.MessageID)
-		if e.State == Delivered {
+		if e.State == journal.Delivered {
 			require.NotNil(t, e.Receipt, "a delivered entry has its receipt whole")
 			assert.Equal(t, "t-"+e.MessageID, e.Receipt.TransID)
 		}
@@ -227,7 +228,7 @@ func checkCrashJournal(t *testing.T, path string, acked map[int]State) {
 			continue
 		}
 		got := e.State
-		if got == Delivered && e.Attempts == 2 {
+		if got == journal.Delivered && e.Attempts == 2 {
 			got = "delivered-again"
 		}
 		assert.GreaterOrEqual(t, rankAfter(got, rank), rank(want), "%s: acknowledged %s, found %s", e.MessageID, want, e.State)
@@ -240,7 +241,7 @@ func checkCrashJournal(t *testing.T, path string, acked map[int]State) {
 }
 
 // rankAfter ranks a found state; a second delivery ranks last.
-func rankAfter(s State, rank func(State) int) int {
+func rankAfter(s journal.State, rank func(journal.State) int) int {
 	if s == "delivered-again" {
 		return len(crashPath) + 2
 	}
