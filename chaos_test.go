@@ -10,6 +10,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,7 +39,7 @@ func TestChaos(t *testing.T) {
 	}
 	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("billo")), fakeinfra.For(3*time.Second))
 
-	paper, err := mm.NewPaperDirectory(t.TempDir())
+	paper, err := paperdir.NewPaperDirectory(t.TempDir())
 	require.NoError(t, err)
 	defer paper.Close()
 	cfg := infra.SenderConfig()

@@ -11,6 +11,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -27,7 +28,7 @@ func Example() {
 
 	dir, _ := os.MkdirTemp("", "paper")
 	defer os.RemoveAll(dir)
-	paper, _ := mm.NewPaperDirectory(dir)
+	paper, _ := paperdir.NewPaperDirectory(dir)
 	defer paper.Close()
 
 	cfg := infra.SenderConfig()
@@ -112,7 +113,7 @@ func ExampleNew() {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	paper, err := mm.NewPaperDirectory("/var/spool/mm-paper")
+	paper, err := paperdir.NewPaperDirectory("/var/spool/mm-paper")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
 	"github.com/stretchr/testify/assert"
@@ -41,7 +42,7 @@ func class1(to string) *message.Message {
 type setup struct {
 	infra  *fakeinfra.Infra
 	sender *mm.Sender
-	paper  *mm.PaperDirectory
+	paper  *paperdir.PaperDirectory
 	events *eventLog
 }
 
@@ -64,7 +65,7 @@ func (l *eventLog) kinds() []mm.EventKind {
 func start(t *testing.T, mod ...func(*mm.Config)) *setup {
 	t.Helper()
 	infra := fakeinfra.Start(t)
-	paper, err := mm.NewPaperDirectory(t.TempDir())
+	paper, err := paperdir.NewPaperDirectory(t.TempDir())
 	require.NoError(t, err)
 	t.Cleanup(func() { paper.Close() })
 	events := &eventLog{}

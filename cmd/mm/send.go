@@ -19,6 +19,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
 )
@@ -283,7 +284,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 		}
 	}
 	if f.paperDir != "" {
-		p, err := sdk.NewPaperDirectory(f.paperDir)
+		p, err := paperdir.NewPaperDirectory(f.paperDir)
 		if err != nil {
 			cleanup()
 			return cfg, func() {}, err

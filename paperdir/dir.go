@@ -1,4 +1,4 @@
-package mm
+package paperdir
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/message"
 )
 
@@ -90,7 +91,7 @@ func (p *PaperDirectory) Close() error { return p.root.Close() }
 // letter is already there. Messages that cannot become a folder (an ID that
 // is no safe folder name, an attachment name that is no plain file name, no
 // recipient or body) are refused with a *message.ValidationError.
-func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why PaperReason) error {
+func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why mm.PaperReason) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package mm
+package paperdir
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/securityclass"
 )
@@ -45,8 +46,8 @@ type PaperManifest struct {
 	Support PaperSupport `json:"support"`
 	// Reason is why the message went by paper; ReasonText says it for
 	// people.
-	Reason     PaperReason `json:"reason"`
-	ReasonText string      `json:"reasonText"`
+	Reason     mm.PaperReason `json:"reason"`
+	ReasonText string         `json:"reasonText"`
 	// CreatedAt is when the folder was written.
 	CreatedAt time.Time `json:"createdAt"`
 	// Body is the message text's file: body.txt or body.html.
@@ -90,7 +91,7 @@ type paperContent struct {
 
 // newPaperManifest builds the manifest of m and the files it lists. m must
 // have passed checkPaperMessage.
-func newPaperManifest(m *message.Message, why PaperReason, now time.Time) (*PaperManifest, []paperContent) {
+func newPaperManifest(m *message.Message, why mm.PaperReason, now time.Time) (*PaperManifest, []paperContent) {
 	body := []byte(m.Body.Text)
 	name := "body.txt"
 	if m.Body.ContentType == message.ContentTypeHTML {

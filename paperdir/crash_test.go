@@ -1,4 +1,4 @@
-package mm
+package paperdir
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/avsandare/mm"
 )
 
 // paperCrashDirEnv hands the helper process its directory. Only this test
@@ -40,7 +42,7 @@ func TestPaperDirectoryCrashHelper(t *testing.T) {
 		}
 		return nil
 	}
-	err = p.SendPaper(context.Background(), paperMessage(paperTestID), PaperNoMailbox)
+	err = p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox)
 	fmt.Println("finished", err) // never reached when the parent kills in time
 	os.Exit(3)
 }
@@ -109,7 +111,7 @@ wait:
 	n, err := p.Clean(0)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
-	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), PaperNoMailbox))
+	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox))
 	list, err = p.List()
 	require.NoError(t, err)
 	require.Len(t, list, 1)

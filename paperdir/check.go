@@ -1,4 +1,4 @@
-package mm
+package paperdir
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/message"
 )
 
@@ -21,7 +22,7 @@ const maxPaperID = 200
 // names that are plain file names on any file system the print provider may
 // use. message.Validate already refuses names with directories; this checks
 // again, and more strictly, because here names become paths.
-func checkPaperMessage(m *message.Message, why PaperReason) error {
+func checkPaperMessage(m *message.Message, why mm.PaperReason) error {
 	bad := func(field, rule, value string) error {
 		return &message.ValidationError{Field: field, Rule: rule, Value: value}
 	}
