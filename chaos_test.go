@@ -10,6 +10,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
@@ -98,7 +99,7 @@ func TestChaos(t *testing.T) {
 	}
 }
 
-func opName(infra *fakeinfra.Infra, o receipt.Operator) string {
+func opName(infra *fakeinfra.Infra, o message.Operator) string {
 	for _, name := range infra.Operators() {
 		if op, _ := infra.Operator(name); op.ID == o.ID {
 			return name

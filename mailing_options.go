@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -98,7 +99,7 @@ type Progress struct {
 	// channels that carried them; ByReason the paper reasons.
 	ByState   map[journal.State]int
 	ByChannel map[receipt.Channel]int
-	ByReason  map[PaperReason]int
+	ByReason  map[message.PaperReason]int
 	// Paused lists operators whose breaker is open.
 	Paused []string
 	// TakenOver counts messages another instance took over (Drain): this

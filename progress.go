@@ -2,6 +2,7 @@ package mm
 
 import (
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"maps"
 	"sort"
@@ -22,14 +23,14 @@ type stats struct {
 	leases    int // entries another worker took over
 	byState   map[journal.State]int
 	byChannel map[receipt.Channel]int
-	byReason  map[PaperReason]int
+	byReason  map[message.PaperReason]int
 	pausedOps map[string]int
 }
 
 func newStats(now time.Time) *stats {
 	return &stats{
 		started: now, byState: map[journal.State]int{}, byChannel: map[receipt.Channel]int{},
-		byReason: map[PaperReason]int{}, pausedOps: map[string]int{},
+		byReason: map[message.PaperReason]int{}, pausedOps: map[string]int{},
 	}
 }
 
@@ -63,7 +64,7 @@ func (s *stats) paused(op string, on bool) {
 
 // settled counts a message that reached state st (final, or unknown for
 // this run) on channel ch.
-func (s *stats) settled(st journal.State, ch receipt.Channel, why PaperReason) {
+func (s *stats) settled(st journal.State, ch receipt.Channel, why message.PaperReason) {
 	s.with(func() {
 		s.done++
 		s.byState[st]++

@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
-	"sync"
-	"time"
-
-	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"golang.org/x/time/rate"
+	"iter"
+	"sync"
+	"time"
 )
 
 // SendAll sends a large mailing: every message of msgs, read as it streams
@@ -76,7 +74,7 @@ type run struct {
 
 	mu      sync.Mutex
 	lanes   map[message.OrgNumber]*lane
-	addrs   map[message.OrgNumber]far.Operator // operators' addresses seen this run
+	addrs   map[message.OrgNumber]message.Operator // operators' addresses seen this run
 	lookupQ chan *job
 	paperQ  chan *job
 
@@ -94,9 +92,9 @@ type run struct {
 // job is one message on its way.
 type job struct {
 	m     *message.Message
-	entry journal.Entry // what the journal holds; zero for a new message
-	op    *far.Operator // where a digital delivery goes
-	why   PaperReason   // why it goes by paper
+	entry journal.Entry       // what the journal holds; zero for a new message
+	op    *message.Operator   // where a digital delivery goes
+	why   message.PaperReason // why it goes by paper
 	// resending is set for a message the journal says may have arrived:
 	// it goes to jb.op again, never by FaR's choice.
 	resending bool
@@ -193,7 +191,7 @@ func (r *run) dispatch(jb *job) {
 	case jb.entry.State != "" && jb.entry.State.Resume() == journal.ResumeResend:
 		r.resend(jb)
 	case r.s.cfg.policy(jb.m.Class) == PaperOnly:
-		jb.why = PaperClassPolicy
+		jb.why = message.PaperClassPolicy
 		r.toPaper(jb)
 	default:
 		r.toLookup(jb)
@@ -227,13 +225,13 @@ func (r *run) resend(jb *job) {
 	e := jb.entry
 	switch e.Channel {
 	case "paper":
-		jb.why = PaperReason(e.PaperReason)
+		jb.why = e.PaperReason
 		r.toPaper(jb)
 	default:
 		// The operator's address is not journalled: FaR is asked again,
 		// and the resend goes to the same operator at its current address.
-		jb.op = &far.Operator{ID: e.Operator.ID, Name: e.Operator.Name}
-		jb.resending = true
+		op := e.Operator
+		jb.op, jb.resending = &op, true
 		r.toLookup(jb)
 	}
 }

@@ -3,9 +3,8 @@ package mm
 import (
 	"errors"
 	"fmt"
-
-	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"golang.org/x/time/rate"
 )
@@ -20,7 +19,7 @@ type lane struct {
 }
 
 // laneFor returns the lane of an operator, starting it on first use.
-func (r *run) laneFor(op *far.Operator) *lane {
+func (r *run) laneFor(op *message.Operator) *lane {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if l, ok := r.lanes[op.ID]; ok {
@@ -76,7 +75,7 @@ func (r *run) deliver(l *lane, jb *job) {
 		r.settleAfterSend(jb, journal.Entry{State: journal.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
 	case err == nil && rc.State == receipt.StateDeclined:
 		l.breaker.success()
-		jb.declined, jb.why = rc, PaperOperatorDeclined
+		jb.declined, jb.why = rc, message.PaperOperatorDeclined
 		r.toPaper(jb)
 	case errors.Is(err, ErrMaybeDelivered):
 		l.breaker.failure()
@@ -131,7 +130,7 @@ func (r *run) paperOne(jb *job) {
 		r.settle(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
 		return
 	}
-	before := journal.Entry{State: journal.Sending, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
+	before := journal.Entry{State: journal.Sending, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
 	if (jb.entry.State == journal.Unknown || jb.entry.State == journal.Sending) && jb.entry.Channel == receipt.Paper {
 		// A crash while paper mail was handed over: hand it again, which
 		// the paper hook must take as the same letter (PaperDirectory does).
@@ -143,10 +142,10 @@ func (r *run) paperOne(jb *job) {
 	r.stats.sent()
 	rc, err := r.s.paper(r.ctx, jb.m, jb.why, jb.declined)
 	if err != nil {
-		r.settle(jb, journal.Entry{State: journal.Failed, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		r.settle(jb, journal.Entry{State: journal.Failed, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 		return
 	}
-	r.settle(jb, journal.Entry{State: final, Channel: receipt.Paper, PaperReason: string(jb.why), Operator: jb.entry.Operator, Receipt: rc})
+	r.settle(jb, journal.Entry{State: final, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Receipt: rc})
 }
 
 // record writes a state of jb; false when jb must go no further. In queue
@@ -201,7 +200,7 @@ func (r *run) settle(jb *job, e journal.Entry) {
 	if !r.record(jb, e) {
 		return
 	}
-	r.stats.settled(e.State, e.Channel, PaperReason(e.PaperReason))
+	r.stats.settled(e.State, e.Channel, e.PaperReason)
 	r.end(jb)
 }
 

@@ -83,7 +83,7 @@ func TestSendAllMemoryIsFlat(t *testing.T) {
 	infra := fakeinfra.Start(t)
 	var papered atomic.Int64
 	cfg := infra.SenderConfig()
-	cfg.Paper = mm.PaperFunc(func(context.Context, *message.Message, mm.PaperReason) error { papered.Add(1); return nil })
+	cfg.Paper = mm.PaperFunc(func(context.Context, *message.Message, message.PaperReason) error { papered.Add(1); return nil })
 	s, err := mm.New(cfg)
 	require.NoError(t, err)
 	text := fmt.Sprintf("%01024d", 0)
@@ -243,7 +243,7 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 	assert.Equal(t, "notification", string(get("c1").Channel))
 	assert.Equal(t, journal.Failed, get("c1-nomailbox").State, "class 1 has no paper fallback here")
 	assert.Equal(t, journal.Paper, get("c2").State)
-	assert.Equal(t, string(mm.PaperClassPolicy), get("c2").PaperReason)
+	assert.Equal(t, message.PaperClassPolicy, get("c2").PaperReason)
 	assert.Equal(t, journal.Failed, get("bad").State)
 	assert.Contains(t, get("bad").Error, "Subject: required")
 	assert.Equal(t, 2, rep.Failed)

@@ -104,11 +104,11 @@ func (r *run) lookup(batch []*job) {
 		if d.Digital {
 			jb.op = d.Operator
 		} else {
-			jb.why = PaperReason(d.Reason)
+			jb.why = d.Reason
 		}
 		jb.entry = journal.Entry{
 			Mailing: r.o.Name, MessageID: jb.m.ID, Recipient: jb.m.Recipient, State: journal.LookedUp,
-			Attempts: jb.entry.Attempts, Channel: channelOf(jb), Operator: operatorOf(jb), PaperReason: string(jb.why),
+			Attempts: jb.entry.Attempts, Channel: channelOf(jb), Operator: operatorOf(jb), PaperReason: jb.why,
 		}
 		r.stamp(&jb.entry)
 		records = append(records, jb.entry)
@@ -186,11 +186,11 @@ func (r *run) toPaper(jb *job) {
 
 // learn remembers an operator's address from any answer of this run, for
 // resends to an operator FaR no longer names for that recipient.
-func (r *run) learn(op *far.Operator) {
+func (r *run) learn(op *message.Operator) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.addrs == nil {
-		r.addrs = map[message.OrgNumber]far.Operator{}
+		r.addrs = map[message.OrgNumber]message.Operator{}
 	}
 	r.addrs[op.ID] = *op
 }
@@ -198,7 +198,7 @@ func (r *run) learn(op *far.Operator) {
 // addressOf finds where to resend: the recipient's current answer if it
 // still names the same operator, else the address learnt from others; nil
 // if neither is known.
-func (r *run) addressOf(want *far.Operator, d far.Decision) *far.Operator {
+func (r *run) addressOf(want *message.Operator, d far.Decision) *message.Operator {
 	if d.Digital && d.Operator.ID == want.ID {
 		return d.Operator
 	}
@@ -224,11 +224,11 @@ func channelOf(jb *job) receipt.Channel {
 	return receipt.Paper
 }
 
-func operatorOf(jb *job) receipt.Operator {
+func operatorOf(jb *job) message.Operator {
 	if jb.op == nil {
-		return receipt.Operator{}
+		return message.Operator{}
 	}
-	return receipt.Operator{ID: jb.op.ID, Name: jb.op.Name}
+	return jb.op.Identity()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

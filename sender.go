@@ -102,7 +102,7 @@ func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt
 		return nil, fmt.Errorf("mm: message %s: %w", m.ID, err)
 	}
 	if s.cfg.policy(m.Class) == PaperOnly {
-		return s.paper(ctx, m, PaperClassPolicy, nil)
+		return s.paper(ctx, m, message.PaperClassPolicy, nil)
 	}
 	start := s.now()
 	answers, err := s.far.IsReachable(ctx, s.cfg.Sender.ID, m.Recipient)
@@ -119,20 +119,20 @@ func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt
 // otherwise by paper for its reason.
 func (s *Sender) SendTo(ctx context.Context, m *message.Message, d far.Decision) (*receipt.Receipt, error) {
 	if !d.Digital {
-		return s.paper(ctx, m, PaperReason(d.Reason), nil)
+		return s.paper(ctx, m, d.Reason, nil)
 	}
 	r, err := s.digital(ctx, m, d.Operator)
 	if err != nil || r.State != receipt.StateDeclined {
 		return r, err
 	}
-	return s.paper(ctx, m, PaperOperatorDeclined, r)
+	return s.paper(ctx, m, message.PaperOperatorDeclined, r)
 }
 
 // digital delivers (classes 2–3) or notifies (class 1) m to op. It returns
 // a delivered or declined receipt, or an error with the receipt of what is
 // known.
-func (s *Sender) digital(ctx context.Context, m *message.Message, fop *far.Operator) (*receipt.Receipt, error) {
-	op := forward.Operator{ID: fop.ID, Name: fop.Name, ServiceAddress: fop.ServiceAddress}
+func (s *Sender) digital(ctx context.Context, m *message.Message, fop *message.Operator) (*receipt.Receipt, error) {
+	op := *fop
 	start := s.now()
 	var proof *receipt.Proof
 	var err error
@@ -165,7 +165,7 @@ func (s *Sender) digital(ctx context.Context, m *message.Message, fop *far.Opera
 }
 
 // failed reports a digital attempt that ended without an answer to act on.
-func (s *Sender) failed(m *message.Message, op forward.Operator, took time.Duration, err error) (*receipt.Receipt, error) {
+func (s *Sender) failed(m *message.Message, op message.Operator, took time.Duration, err error) (*receipt.Receipt, error) {
 	var fe *forward.Error
 	if !errors.As(err, &fe) {
 		// Refused locally (address policy, authorisation, signing): nothing
@@ -186,7 +186,7 @@ func (s *Sender) failed(m *message.Message, op forward.Operator, took time.Durat
 
 // paper hands m to paper mail for why, unless the class's policy forbids
 // it. declined is the operator's answer when it declined.
-func (s *Sender) paper(ctx context.Context, m *message.Message, why PaperReason, declined *receipt.Receipt) (*receipt.Receipt, error) {
+func (s *Sender) paper(ctx context.Context, m *message.Message, why message.PaperReason, declined *receipt.Receipt) (*receipt.Receipt, error) {
 	a := receipt.Attempt{MessageID: m.ID, Sender: s.cfg.Sender.ID, Recipient: m.Recipient, Class: m.Class, At: s.now()}
 	notSent := func(cause error) (*receipt.Receipt, error) {
 		r := receipt.NewFailed(a, receipt.None, cause)
@@ -207,11 +207,11 @@ func (s *Sender) paper(ctx context.Context, m *message.Message, why PaperReason,
 	var r *receipt.Receipt
 	if declined != nil {
 		var err error
-		if r, err = declined.ToPaper(string(why), s.now()); err != nil {
+		if r, err = declined.ToPaper(why, s.now()); err != nil {
 			return notSent(err)
 		}
 	} else {
-		r = receipt.NewPaper(a, string(why))
+		r = receipt.NewPaper(a, why)
 	}
 	s.emit(Event{Kind: EventPaper, MessageID: m.ID, Class: m.Class, PaperReason: why, Duration: s.now().Sub(start)})
 	s.log("sent by paper", r)
@@ -219,7 +219,7 @@ func (s *Sender) paper(ctx context.Context, m *message.Message, why PaperReason,
 }
 
 // paperAllowed tells whether m may go by paper for why.
-func (s *Sender) paperAllowed(m *message.Message, why PaperReason) error {
+func (s *Sender) paperAllowed(m *message.Message, why message.PaperReason) error {
 	switch {
 	case s.cfg.policy(m.Class) == NoPaperFallback:
 		return fmt.Errorf("%s, and %s has no paper fallback by configuration", why, m.Class.OrDefault())

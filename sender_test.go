@@ -126,12 +126,12 @@ func TestSendPaperForEachReason(t *testing.T) {
 	require.NoError(t, s.infra.AddRecipient(dora, fakeinfra.Mailbox("fortnox"), fakeinfra.DeclinedByOperator()))
 	cases := []struct {
 		to     string
-		reason mm.PaperReason
+		reason message.PaperReason
 	}{
-		{alice, mm.PaperNoMailbox},
-		{bob, mm.PaperSenderNotAccepted},
-		{carl, mm.PaperAccountPending},
-		{dora, mm.PaperOperatorDeclined},
+		{alice, message.PaperNoMailbox},
+		{bob, message.PaperSenderNotAccepted},
+		{carl, message.PaperAccountPending},
+		{dora, message.PaperOperatorDeclined},
 	}
 	for _, c := range cases {
 		m := newMessage(c.to)
@@ -139,7 +139,7 @@ func TestSendPaperForEachReason(t *testing.T) {
 		require.NoError(t, err, c.reason)
 		assert.Equal(t, receipt.Paper, r.Channel, c.reason)
 		assert.Equal(t, receipt.StatePaper, r.State)
-		assert.Equal(t, string(c.reason), r.PaperReason)
+		assert.Equal(t, c.reason, r.PaperReason)
 		man, err := s.paper.Manifest(m.ID)
 		require.NoError(t, err)
 		assert.Equal(t, string(c.reason), string(man.Reason))
@@ -168,7 +168,7 @@ func TestPaperHookFailureIsReported(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("printer on fire")
 	s := start(t, func(c *mm.Config) {
-		c.Paper = mm.PaperFunc(func(context.Context, *message.Message, mm.PaperReason) error { return boom })
+		c.Paper = mm.PaperFunc(func(context.Context, *message.Message, message.PaperReason) error { return boom })
 	})
 	require.NoError(t, s.infra.AddRecipient(alice, fakeinfra.NoMailbox()))
 	r, err := s.sender.Send(context.Background(), newMessage(alice))
@@ -193,7 +193,7 @@ func TestPaperPolicies(t *testing.T) {
 	before := s.infra.Requests(fakeinfra.EndpointRecipient)
 	r, err := s.sender.Send(context.Background(), m)
 	require.NoError(t, err)
-	assert.Equal(t, string(mm.PaperClassPolicy), r.PaperReason)
+	assert.Equal(t, message.PaperClassPolicy, r.PaperReason)
 	assert.Equal(t, before, s.infra.Requests(fakeinfra.EndpointRecipient), "paper only: FaR not asked")
 
 	none := start(t, func(c *mm.Config) { c.Paper = nil })

@@ -243,10 +243,10 @@ func (i *Infra) OperatorURL(name string) string {
 func (i *Infra) Operators() []string { return append([]string(nil), i.opOrder...) }
 
 // Operator returns how FaR describes an operator.
-func (i *Infra) Operator(name string) (far.Operator, bool) {
+func (i *Infra) Operator(name string) (message.Operator, bool) {
 	op, ok := i.operators[name]
 	if !ok {
-		return far.Operator{}, false
+		return message.Operator{}, false
 	}
 	return op.describe(), true
 }

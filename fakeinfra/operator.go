@@ -27,8 +27,8 @@ type operator struct {
 
 func (op *operator) serviceAddress() string { return op.srv.URL + "/service/v3" }
 
-func (op *operator) describe() far.Operator {
-	return far.Operator{
+func (op *operator) describe() message.Operator {
+	return message.Operator{
 		ID: op.spec.ID, Name: op.spec.DisplayName, ServiceAddress: op.serviceAddress(),
 		UIAddress: "https://" + op.spec.Name + ".example/inbox",
 	}

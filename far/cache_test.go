@@ -77,7 +77,7 @@ func TestCache(t *testing.T) {
 	got, err = c.IsReachable(ctx, sender, alice)
 	require.NoError(t, err)
 	assert.Equal(t, 3, calls())
-	assert.Equal(t, far.ReasonNoMailbox, got[0].Decide().Reason)
+	assert.Equal(t, message.PaperNoMailbox, got[0].Decide().Reason)
 
 	// isRegistered is never cached.
 	_, err = c.IsRegistered(ctx, alice)
@@ -109,7 +109,7 @@ func TestCachePerSender(t *testing.T) {
 		b, err := c.IsReachable(context.Background(), otherSender, alice)
 		require.NoError(t, err)
 		assert.True(t, a[0].Decide().Digital, "round %d", round)
-		assert.Equal(t, far.ReasonSenderNotAccepted, b[0].Decide().Reason, "round %d", round)
+		assert.Equal(t, message.PaperSenderNotAccepted, b[0].Decide().Reason, "round %d", round)
 		assert.Equal(t, 2, infra.Requests(fakeinfra.EndpointRecipient), "round %d: one call per sender, then none", round)
 	}
 }

@@ -167,7 +167,7 @@ type answers struct {
 	filled []bool
 	// operators shares one Operator per distinct ServiceSupplier; key and
 	// sup are scratch space for building its key.
-	operators map[string]*Operator
+	operators map[string]*message.Operator
 	key, sup  []byte
 	// zones shares one location per time zone offset.
 	zones map[int]*time.Location
@@ -351,7 +351,7 @@ var supplierFields = [...]string{"Id", "Name", "Logo", "ServiceAdress", "UIAdres
 
 // operator reads a ServiceSupplier. Recipients of one operator share one
 // *Operator: FaR repeats the same few operators for every recipient.
-func (a *answers) operator() (*Operator, error) {
+func (a *answers) operator() (*message.Operator, error) {
 	var slots [len(supplierFields)][2]int // start and end of each field in a.sup
 	var seen fields
 	a.sup = a.sup[:0]
@@ -394,9 +394,9 @@ func (a *answers) operator() (*Operator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ServiceSupplier Id %q is not an organisation number", field(0))
 	}
-	op := &Operator{ID: org, Name: field(1), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
+	op := &message.Operator{ID: org, Name: field(1), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
 	if a.operators == nil {
-		a.operators = map[string]*Operator{}
+		a.operators = map[string]*message.Operator{}
 	}
 	a.operators[string(a.key)] = op
 	return op, nil

@@ -15,14 +15,6 @@ import (
 	"github.com/avsandare/mm/sign"
 )
 
-// Operator is the mailbox operator a message goes to, as FaR describes it.
-type Operator struct {
-	ID   message.OrgNumber
-	Name string
-	// ServiceAddress is the operator's Service v3 endpoint.
-	ServiceAddress string
-}
-
 // Config configures a Client.
 type Config struct {
 	// Signer seals deliveries: the intermediary's organisation
@@ -90,7 +82,7 @@ func (c *Config) check() error {
 var ErrOperatorAddress = errors.New("operator address refused")
 
 // checkOperator applies the address policy before anything is sent.
-func (c *Client) checkOperator(op Operator) error {
+func (c *Client) checkOperator(op message.Operator) error {
 	u, err := url.Parse(strings.TrimSpace(op.ServiceAddress))
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, op.ServiceAddress)

@@ -25,6 +25,6 @@
 // wraps ErrMaybeDelivered: sending again with the same ID is safe.
 //
 //	c, err := forward.New(forward.Config{Signer: sealer, HTTPClient: httpClient, Roots: roots})
-//	proof, err := c.DeliverSecure(ctx, forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, signed)
+//	proof, err := c.DeliverSecure(ctx, *decision.Operator, signed) // decision from far.Reachability.Decide
 //	// proof.Receipt says delivered or declined; proof.Request is what was sent.
 package forward

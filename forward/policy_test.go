@@ -73,7 +73,7 @@ func TestOperatorAddressPolicy(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("http is refused before any connection", func(t *testing.T) {
-		_, err := c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: "http://127.0.0.1:1/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		_, err := c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: "http://127.0.0.1:1/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		assert.ErrorIs(t, err, forward.ErrOperatorAddress)
 		assert.ErrorContains(t, err, "only https")
 	})
@@ -82,7 +82,7 @@ func TestOperatorAddressPolicy(t *testing.T) {
 		require.NoError(t, err)
 		var handled atomic.Bool
 		srv, received := hostile(t, otherCA, infra.CA(), http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handled.Store(true) }))
-		_, err = c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		_, err = c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		require.Error(t, err)
 		assert.ErrorContains(t, err, "certificate")
 		var fe *forward.Error
@@ -99,7 +99,7 @@ func TestOperatorAddressPolicy(t *testing.T) {
 		}))
 		// The fake's CA issued this server's certificate, so the client
 		// trusts it: only the redirect is wrong.
-		_, err := c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		_, err := c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		require.Error(t, err)
 		assert.ErrorContains(t, err, "redirect")
 		assert.EqualValues(t, 1, handled.Load(), "one attempt, not retried, not followed")

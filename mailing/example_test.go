@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -34,7 +35,7 @@ func Example() {
 	}
 	j := journal.NewMemory() // sqlitejournal.OpenSQLite(path) to survive a crash
 	defer j.Close()
-	op := receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+	op := message.Operator{ID: "165599990001", Name: "Operatör A"}
 	for m, err := range src.Messages(ctx) {
 		if err != nil {
 			panic(err)

@@ -3,13 +3,11 @@ package paperdir
 import (
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/message"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/avsandare/mm"
-	"github.com/avsandare/mm/message"
 )
 
 // maxPaperID bounds a message ID used as a folder name, leaving room in
@@ -22,7 +20,7 @@ const maxPaperID = 200
 // names that are plain file names on any file system the print provider may
 // use. message.Validate already refuses names with directories; this checks
 // again, and more strictly, because here names become paths.
-func checkPaperMessage(m *message.Message, why mm.PaperReason) error {
+func checkPaperMessage(m *message.Message, why message.PaperReason) error {
 	bad := func(field, rule, value string) error {
 		return &message.ValidationError{Field: field, Rule: rule, Value: value}
 	}

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/avsandare/mm"
 )
 
 // paperCrashDirEnv hands the helper process its directory. Only this test
@@ -42,7 +41,7 @@ func TestPaperDirectoryCrashHelper(t *testing.T) {
 		}
 		return nil
 	}
-	err = p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox)
+	err = p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox)
 	fmt.Println("finished", err) // never reached when the parent kills in time
 	os.Exit(3)
 }
@@ -111,7 +110,7 @@ wait:
 	n, err := p.Clean(0)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
-	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox))
+	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox))
 	list, err = p.List()
 	require.NoError(t, err)
 	require.Len(t, list, 1)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/message"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,9 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/avsandare/mm"
-	"github.com/avsandare/mm/message"
 )
 
 // ErrPaperConflict means a paper message with the same ID but different
@@ -91,7 +89,7 @@ func (p *PaperDirectory) Close() error { return p.root.Close() }
 // letter is already there. Messages that cannot become a folder (an ID that
 // is no safe folder name, an attachment name that is no plain file name, no
 // recipient or body) are refused with a *message.ValidationError.
-func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why mm.PaperReason) error {
+func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why message.PaperReason) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -8,6 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,12 +20,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/avsandare/mm"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/securityclass"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // Test identities: 195303231855 is a test personal number, 162021004748 a
@@ -87,7 +85,7 @@ func TestPaperDirectoryLayoutAndManifest(t *testing.T) {
 	t.Parallel()
 	p, dir := newTestPaperDirectory(t)
 	m := paperMessage(paperTestID)
-	require.NoError(t, p.SendPaper(context.Background(), m, mm.PaperNoMailbox))
+	require.NoError(t, p.SendPaper(context.Background(), m, message.PaperNoMailbox))
 
 	id := paperTestID
 	assert.Equal(t, map[string]fs.FileMode{
@@ -120,7 +118,7 @@ func TestPaperDirectoryLayoutAndManifest(t *testing.T) {
 	assert.Equal(t, "Beslut om bygglov", got.Subject)
 	assert.Equal(t, securityclass.Class3, got.Class)
 	assert.Equal(t, PaperSupport{Text: "Frågor? Ring oss.", URL: "https://kommun.example/kontakt", Phone: "+46 8 123 45 67", Email: "kontakt@kommun.example"}, got.Support)
-	assert.Equal(t, mm.PaperNoMailbox, got.Reason)
+	assert.Equal(t, message.PaperNoMailbox, got.Reason)
 	assert.Equal(t, "the recipient has no digital mailbox", got.ReasonText)
 	assert.Equal(t, paperTestTime, got.CreatedAt)
 	assert.Equal(t, PaperFile{Path: "body.txt", ContentType: "text/plain", Size: int64(len(body)), SHA256: sha(body), MD5: md(body)}, got.Body)
@@ -163,7 +161,7 @@ func TestPaperDirectoryHTMLBodyAndNoAttachments(t *testing.T) {
 	m.Body = message.Body{ContentType: message.ContentTypeHTML, Text: "<p>Hej</p>"}
 	m.Attachments = nil
 	m.Class = 0
-	require.NoError(t, p.SendPaper(context.Background(), m, mm.PaperClassPolicy))
+	require.NoError(t, p.SendPaper(context.Background(), m, message.PaperClassPolicy))
 	assert.Equal(t, map[string]fs.FileMode{"m-1": fs.ModeDir | 0o700, "m-1/manifest.json": 0o600, "m-1/body.html": 0o600}, tree(t, dir))
 	got, err := p.Manifest("m-1")
 	require.NoError(t, err)
@@ -178,7 +176,7 @@ func TestPaperDirectoryIdempotent(t *testing.T) {
 	t.Parallel()
 	p, dir := newTestPaperDirectory(t)
 	ctx := context.Background()
-	require.NoError(t, p.SendPaper(ctx, paperMessage(paperTestID), mm.PaperNoMailbox))
+	require.NoError(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperNoMailbox))
 	mf := filepath.Join(dir, paperTestID, "manifest.json")
 	before, err := os.ReadFile(mf)
 	require.NoError(t, err)
@@ -187,7 +185,7 @@ func TestPaperDirectoryIdempotent(t *testing.T) {
 
 	// Same letter, later and for another reason: accepted, nothing rewritten.
 	p.now = func() time.Time { return paperTestTime.Add(time.Hour) }
-	require.NoError(t, p.SendPaper(ctx, paperMessage(paperTestID), mm.PaperOperatorDeclined))
+	require.NoError(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperOperatorDeclined))
 	after, err := os.ReadFile(mf)
 	require.NoError(t, err)
 	assert.Equal(t, string(before), string(after))
@@ -207,7 +205,7 @@ func TestPaperDirectoryIdempotent(t *testing.T) {
 	for name, change := range changes {
 		m := paperMessage(paperTestID)
 		change(m)
-		err := p.SendPaper(ctx, m, mm.PaperNoMailbox)
+		err := p.SendPaper(ctx, m, message.PaperNoMailbox)
 		assert.ErrorIs(t, err, ErrPaperConflict, name)
 		assert.ErrorContains(t, err, paperTestID, name)
 	}
@@ -230,7 +228,7 @@ func TestPaperDirectoryConcurrent(t *testing.T) {
 	for range workers {
 		wg.Go(func() {
 			for m := range jobs {
-				errs <- p.SendPaper(context.Background(), m, mm.PaperNoMailbox)
+				errs <- p.SendPaper(context.Background(), m, message.PaperNoMailbox)
 			}
 		})
 	}
@@ -278,7 +276,7 @@ func TestPaperDirectoryConcurrentConflict(t *testing.T) {
 		wg.Go(func() {
 			m := paperMessage(paperTestID)
 			m.Subject = fmt.Sprintf("Version %d", i)
-			results[i] = p.SendPaper(context.Background(), m, mm.PaperNoMailbox)
+			results[i] = p.SendPaper(context.Background(), m, message.PaperNoMailbox)
 		})
 	}
 	wg.Wait()
@@ -305,7 +303,7 @@ func TestPaperDirectoryRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(*message.Message)
-		why    mm.PaperReason
+		why    message.PaperReason
 		field  string
 		rule   string
 	}{
@@ -344,7 +342,7 @@ func TestPaperDirectoryRefuses(t *testing.T) {
 			tt.change(m)
 			why := tt.why
 			if why == "" {
-				why = mm.PaperNoMailbox
+				why = message.PaperNoMailbox
 			}
 			err := p.SendPaper(context.Background(), m, why)
 			require.ErrorIs(t, err, message.ErrInvalid)
@@ -357,7 +355,7 @@ func TestPaperDirectoryRefuses(t *testing.T) {
 		})
 	}
 	p, _ := newTestPaperDirectory(t)
-	err := p.SendPaper(context.Background(), nil, mm.PaperNoMailbox)
+	err := p.SendPaper(context.Background(), nil, message.PaperNoMailbox)
 	assert.ErrorIs(t, err, message.ErrInvalid)
 }
 
@@ -376,13 +374,13 @@ func TestPaperDirectoryInjectedFailure(t *testing.T) {
 				}
 				return nil
 			}
-			err := p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox)
+			err := p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox)
 			assert.ErrorIs(t, err, injected)
 			assert.Equal(t, at, written[len(written)-1])
 			assert.Empty(t, tree(t, dir), "no final folder, and the temporary one removed")
 
 			p.afterFile = nil
-			require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox))
+			require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox))
 			list, err := p.List()
 			require.NoError(t, err)
 			assert.Len(t, list, 1)
@@ -395,7 +393,7 @@ func TestPaperDirectoryContext(t *testing.T) {
 	p, dir := newTestPaperDirectory(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.ErrorIs(t, p.SendPaper(ctx, paperMessage(paperTestID), mm.PaperNoMailbox), context.Canceled)
+	assert.ErrorIs(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperNoMailbox), context.Canceled)
 
 	// Cancelled half-way: nothing is committed.
 	ctx, cancel = context.WithCancel(context.Background())
@@ -406,7 +404,7 @@ func TestPaperDirectoryContext(t *testing.T) {
 		}
 		return nil
 	}
-	assert.ErrorIs(t, p.SendPaper(ctx, paperMessage(paperTestID), mm.PaperNoMailbox), context.Canceled)
+	assert.ErrorIs(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperNoMailbox), context.Canceled)
 	assert.Empty(t, tree(t, dir))
 }
 
@@ -432,7 +430,7 @@ func TestPaperDirectoryForeignFolder(t *testing.T) {
 	t.Parallel()
 	p, dir := newTestPaperDirectory(t)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, paperTestID), 0o700))
-	err := p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox)
+	err := p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox)
 	assert.ErrorContains(t, err, "folder exists without a manifest")
 	assert.NotErrorIs(t, err, ErrPaperConflict)
 	_, err = p.List()
@@ -460,7 +458,7 @@ func TestPaperDirectoryClean(t *testing.T) {
 		during, cerr = p.Clean(0)
 		return cerr
 	}
-	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), mm.PaperNoMailbox))
+	require.NoError(t, p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox))
 	assert.Equal(t, 1, during, "only the leftover")
 	names := []string{}
 	entries, err := os.ReadDir(dir)

@@ -7,15 +7,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/avsandare/mm"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/securityclass"
 )
 
 // PaperFormat names the manifest format PaperDirectory writes. A later
@@ -46,8 +44,8 @@ type PaperManifest struct {
 	Support PaperSupport `json:"support"`
 	// Reason is why the message went by paper; ReasonText says it for
 	// people.
-	Reason     mm.PaperReason `json:"reason"`
-	ReasonText string         `json:"reasonText"`
+	Reason     message.PaperReason `json:"reason"`
+	ReasonText string              `json:"reasonText"`
 	// CreatedAt is when the folder was written.
 	CreatedAt time.Time `json:"createdAt"`
 	// Body is the message text's file: body.txt or body.html.
@@ -91,7 +89,7 @@ type paperContent struct {
 
 // newPaperManifest builds the manifest of m and the files it lists. m must
 // have passed checkPaperMessage.
-func newPaperManifest(m *message.Message, why mm.PaperReason, now time.Time) (*PaperManifest, []paperContent) {
+func newPaperManifest(m *message.Message, why message.PaperReason, now time.Time) (*PaperManifest, []paperContent) {
 	body := []byte(m.Body.Text)
 	name := "body.txt"
 	if m.Body.ContentType == message.ContentTypeHTML {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,7 +102,7 @@ func TestOtherOutcomes(t *testing.T) {
 	p := NewPaper(a, "no-mailbox")
 	assert.Equal(t, Paper, p.Channel)
 	assert.Equal(t, StatePaper, p.State)
-	assert.Equal(t, "no-mailbox", p.PaperReason)
+	assert.Equal(t, message.PaperNoMailbox, p.PaperReason)
 	assert.Empty(t, p.SealedSHA256, "nothing was sent")
 	assert.NoError(t, p.Validate())
 
@@ -134,7 +135,7 @@ func TestToPaper(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Paper, p.Channel)
 	assert.Equal(t, StatePaper, p.State)
-	assert.Equal(t, "operator-declined", p.PaperReason)
+	assert.Equal(t, message.PaperOperatorDeclined, p.PaperReason)
 	assert.Equal(t, later, p.At)
 	assert.Equal(t, testTransID, p.TransID, "the decline stays as evidence")
 	assert.Equal(t, testOperator, p.Operator)

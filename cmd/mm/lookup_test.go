@@ -86,8 +86,8 @@ func TestLookupDecisions(t *testing.T) {
 	kivra := f.infra.OperatorURL("kivra")
 	assert.Equal(t, "19530323****  digital  Kivra (165568402266)  "+kivra+"\n"+
 		"19810105****  paper    the recipient has no digital mailbox\n"+
-		"19900101****  paper    the recipient does not accept digital post from this sender\n"+
-		"20000101****  paper    the recipient's mailbox registration is pending\n"+
+		"19900101****  paper    the recipient does not accept digital mail from this sender\n"+
+		"20000101****  paper    the recipient's mailbox account is not yet active\n"+
 		"19530323****  digital  Kivra (165568402266)  "+kivra+"\n", out)
 	assert.Equal(t, "mm lookup: 5 looked up for sender 162021004748: 2 digital, 3 paper\n", errOut)
 	assertMasked(t, out+errOut)
@@ -130,7 +130,7 @@ func TestLookupShowIDsAndJSON(t *testing.T) {
 	assert.Equal(t, "19900101****", got[1].Recipient)
 	assert.False(t, got[1].Digital)
 	assert.Equal(t, "sender-not-accepted", got[1].Reason)
-	assert.Equal(t, "the recipient does not accept digital post from this sender", got[1].ReasonText)
+	assert.Equal(t, "the recipient does not accept digital mail from this sender", got[1].ReasonText)
 	require.NotNil(t, got[1].Operator, "FaR names the operator even so")
 	assert.Equal(t, "Billo", got[1].Operator.Name)
 	assert.False(t, got[1].SenderAccepted)

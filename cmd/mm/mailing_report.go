@@ -54,7 +54,7 @@ type reportLine struct {
 
 func newReportLine(e journal.Entry, showIDs bool) reportLine {
 	r := reportLine{State: e.State, MessageID: e.MessageID, Recipient: e.Recipient.Masked(), Channel: string(e.Channel),
-		Operator: string(e.Operator.ID), PaperReason: e.PaperReason, Error: e.Error, Attempts: e.Attempts, Updated: e.Updated}
+		Operator: string(e.Operator.ID), PaperReason: string(e.PaperReason), Error: e.Error, Attempts: e.Attempts, Updated: e.Updated}
 	if showIDs {
 		r.Recipient = e.Recipient.Number()
 	}

@@ -24,7 +24,7 @@ import (
 
 const reportMailing = "bygglov-2026-11"
 
-var reportOp = receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+var reportOp = message.Operator{ID: "165599990001", Name: "Operatör A"}
 
 func reportID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
@@ -50,7 +50,7 @@ func fillMailing(t *testing.T, j journal.Journal) {
 	rec(paper, with(paper, func(e *journal.Entry) { e.State = journal.Paper }))
 	declined := with(digital, func(e *journal.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" })
 	declined = with(declined, func(e *journal.Entry) {
-		e.Channel, e.Operator, e.PaperReason, e.Attempts = receipt.Paper, receipt.Operator{}, "operator-declined", 2
+		e.Channel, e.Operator, e.PaperReason, e.Attempts = receipt.Paper, message.Operator{}, "operator-declined", 2
 	})
 	rec(with(digital, func(e *journal.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" }),
 		declined, with(declined, func(e *journal.Entry) { e.State = journal.DeclinedThenPaper }))

@@ -341,7 +341,7 @@ func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
 		fmt.Fprintf(w, ", transaction %s", r.TransID)
 	}
 	if r.PaperReason != "" {
-		fmt.Fprintf(w, ", because %s", sdk.PaperReason(r.PaperReason))
+		fmt.Fprintf(w, ", because %s", r.PaperReason)
 	}
 	if len(r.NotifiedBy) > 0 {
 		fmt.Fprintf(w, ", notified by %s", strings.Join(r.NotifiedBy, " and "))

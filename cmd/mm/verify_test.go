@@ -13,6 +13,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -163,7 +164,7 @@ func TestVerifyProofBundle(t *testing.T) {
 	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
 	require.NoError(t, err)
 	op, _ := infra.Operator("kivra")
-	proof, err := c.Deliver(context.Background(), forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
+	proof, err := c.Deliver(context.Background(), message.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
 	require.NoError(t, err)
 	dir := t.TempDir()
 	f := filepath.Join(dir, "proof.json")

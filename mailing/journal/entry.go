@@ -28,10 +28,9 @@ type Entry struct {
 	Channel receipt.Channel
 	// Operator is the mailbox operator chosen by the lookup; a resend goes
 	// to the same one, since it deduplicates only what it received itself.
-	Operator receipt.Operator
-	// PaperReason is why the message goes by paper: the root package's
-	// PaperReason words (no-mailbox, operator-declined…).
-	PaperReason string
+	Operator message.Operator
+	// PaperReason is why the message goes by paper.
+	PaperReason message.PaperReason
 	// Error says what went wrong, for Failed and Unknown. It holds no
 	// personal data: the message ID identifies the message.
 	Error string

@@ -16,7 +16,7 @@ import (
 func TestExtension(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-	op := receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+	op := message.Operator{ID: "165599990001", Name: "Operatör A"}
 	queued := journal.Entry{Mailing: "m", MessageID: "id-1", Recipient: "195303231855", State: journal.Queued, Payload: []byte("{}")}
 
 	stored, err := journal.CheckRecord(nil, queued, at)

@@ -61,7 +61,7 @@ func (s *StoredEntry) fields(payload bool) []any {
 func Store(e *Entry) (StoredEntry, error) {
 	s := StoredEntry{Mailing: e.Mailing, MessageID: e.MessageID, Recipient: string(e.Recipient), State: string(e.State),
 		Channel: string(e.Channel), OperatorID: string(e.Operator.ID), OperatorName: e.Operator.Name,
-		PaperReason: e.PaperReason, Error: e.Error, Attempts: e.Attempts, LeaseWorker: e.Lease.Worker,
+		PaperReason: string(e.PaperReason), Error: e.Error, Attempts: e.Attempts, LeaseWorker: e.Lease.Worker,
 		LeaseUntil: nanos(e.Lease.Until), Created: nanos(e.Created), Updated: nanos(e.Updated), Payload: e.Payload}
 	if e.Receipt != nil {
 		b, err := json.Marshal(e.Receipt.WithFullIDs())
@@ -77,8 +77,8 @@ func Store(e *Entry) (StoredEntry, error) {
 func (s *StoredEntry) Entry() (Entry, error) {
 	e := Entry{Mailing: s.Mailing, MessageID: s.MessageID, Recipient: message.RecipientID(s.Recipient),
 		State: State(s.State), Channel: receipt.Channel(s.Channel),
-		Operator:    receipt.Operator{ID: message.OrgNumber(s.OperatorID), Name: s.OperatorName},
-		PaperReason: s.PaperReason, Error: s.Error, Attempts: s.Attempts,
+		Operator:    message.Operator{ID: message.OrgNumber(s.OperatorID), Name: s.OperatorName},
+		PaperReason: message.PaperReason(s.PaperReason), Error: s.Error, Attempts: s.Attempts,
 		Lease:   Lease{Worker: s.LeaseWorker, Until: fromNanos(s.LeaseUntil)},
 		Created: fromNanos(s.Created), Updated: fromNanos(s.Updated)}
 	if len(s.Payload) > 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,7 +18,7 @@ import (
 func TestStoredRoundTrip(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 1, time.UTC)
-	op := receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+	op := message.Operator{ID: "165599990001", Name: "Operatör A"}
 	e := journal.Entry{Mailing: "m", MessageID: "id-1", Recipient: "195303231855", State: journal.Delivered,
 		Channel: receipt.Notification, Operator: op, Attempts: 2, Payload: []byte(`{"n":1}`),
 		Receipt: &receipt.Receipt{MessageID: "id-1", Recipient: "195303231855", Channel: receipt.Notification,

@@ -20,7 +20,7 @@ const testMailing = "arsbesked-2026"
 
 var (
 	testPersons = []string{"195303231855", "198101052382", "199001012385", "200001012384"}
-	testOp      = receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+	testOp      = message.Operator{ID: "165599990001", Name: "Operatör A"}
 )
 
 func testID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }

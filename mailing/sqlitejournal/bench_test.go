@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -66,7 +67,7 @@ func BenchmarkRecord(b *testing.B) {
 func benchEntry(g, i int) journal.Entry {
 	id := fmt.Sprintf("00000000-0000-4000-%04d-%012d", g, i/2)
 	e := journal.Entry{Mailing: "bench", MessageID: id, Recipient: "195303231855", State: journal.Sending,
-		Channel: receipt.Digital, Operator: receipt.Operator{ID: "165599990001", Name: "Operatör A"}, Attempts: 1}
+		Channel: receipt.Digital, Operator: message.Operator{ID: "165599990001", Name: "Operatör A"}, Attempts: 1}
 	if i%2 == 1 {
 		e.State = journal.Delivered
 		e.Receipt = &receipt.Receipt{MessageID: id, Sender: "162021004748", Recipient: e.Recipient, Class: 3,

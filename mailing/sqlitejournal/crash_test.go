@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -41,7 +42,7 @@ func crashID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d",
 func crashEntry(i int, s journal.State, attempts int) journal.Entry {
 	e := journal.Entry{Mailing: crashMailing, MessageID: crashID(i), Recipient: "199001012385", State: s, Attempts: attempts}
 	if s != journal.Queued {
-		e.Channel, e.Operator = receipt.Digital, receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+		e.Channel, e.Operator = receipt.Digital, message.Operator{ID: "165599990001", Name: "Operatör A"}
 	}
 	switch s {
 	case journal.Unknown:

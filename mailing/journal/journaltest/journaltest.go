@@ -24,7 +24,6 @@ import (
 
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/require"
 )
 
@@ -128,8 +127,8 @@ const (
 
 var (
 	persons   = []message.RecipientID{person1, person2, person3, person4}
-	operatorA = receipt.Operator{ID: "165599990001", Name: "Operatör A"}
-	operatorB = receipt.Operator{ID: "165599990002", Name: "Operatör B"}
+	operatorA = message.Operator{ID: "165599990001", Name: "Operatör A"}
+	operatorB = message.Operator{ID: "165599990002", Name: "Operatör B"}
 )
 
 // id returns the n-th test message ID.

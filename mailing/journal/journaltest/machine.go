@@ -91,7 +91,7 @@ func testFieldRules(t *testing.T, h Harness) {
 		}, journal.ErrTransition},
 		{"digital without operator", journal.Queued, "", func(e journal.Entry) journal.Entry {
 			e = step(e, journal.LookedUp)
-			e.Operator = receipt.Operator{}
+			e.Operator = message.Operator{}
 			return e
 		}, journal.ErrTransition},
 		{"paper without reason", journal.Queued, "", func(e journal.Entry) journal.Entry {
@@ -140,7 +140,7 @@ func testFieldRules(t *testing.T, h Harness) {
 			return e
 		}, journal.ErrTransition},
 		{"paper without its own sending record", journal.Unknown, receipt.Digital, func(e journal.Entry) journal.Entry {
-			e.State, e.Channel, e.Operator, e.PaperReason, e.Error = journal.DeclinedThenPaper, receipt.Paper, receipt.Operator{}, "operator-declined", ""
+			e.State, e.Channel, e.Operator, e.PaperReason, e.Error = journal.DeclinedThenPaper, receipt.Paper, message.Operator{}, "operator-declined", ""
 			return e
 		}, journal.ErrTransition},
 		{"receipt of another message", journal.Sending, receipt.Digital, func(e journal.Entry) journal.Entry {

@@ -2,6 +2,7 @@ package journaltest
 
 import (
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
@@ -18,7 +19,7 @@ func digital(n int, s journal.State) journal.Entry {
 	return e
 }
 
-func onPaper(n int, s journal.State, reason string) journal.Entry {
+func onPaper(n int, s journal.State, reason message.PaperReason) journal.Entry {
 	e := queued(n)
 	e.State, e.Channel, e.PaperReason = s, receipt.Paper, reason
 	return e
@@ -38,7 +39,7 @@ func withError(e journal.Entry, text string) journal.Entry {
 func deliveredReceipt(n int) *receipt.Receipt {
 	return &receipt.Receipt{
 		MessageID: id(n), Sender: senderOrg, Recipient: persons[n%len(persons)], Class: 3,
-		Channel: receipt.Digital, State: receipt.StateDelivered, Operator: receipt.Operator(operatorA),
+		Channel: receipt.Digital, State: receipt.StateDelivered, Operator: message.Operator(operatorA),
 		TransID: "trans-4711", Delivered: true, SealedSHA256: "ab12", At: start, Attempts: 1,
 	}
 }
@@ -90,13 +91,13 @@ func step(last journal.Entry, to journal.State) journal.Entry {
 	inRequest := last.State == journal.Sending || last.State == journal.Unknown
 	switch to {
 	case journal.Queued:
-		e.Channel, e.Operator, e.PaperReason = "", receipt.Operator{}, ""
+		e.Channel, e.Operator, e.PaperReason = "", message.Operator{}, ""
 	case journal.LookedUp:
 		e.Channel, e.Operator, e.PaperReason = receipt.Digital, operatorA, ""
 	case journal.Sending:
 		e.Attempts++
 		if inRequest {
-			e.Channel, e.Operator, e.PaperReason = receipt.Paper, receipt.Operator{}, "operator-declined"
+			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, "operator-declined"
 		} else {
 			e.Channel, e.Operator, e.PaperReason = receipt.Digital, operatorA, ""
 		}
@@ -106,7 +107,7 @@ func step(last journal.Entry, to journal.State) journal.Entry {
 		}
 	case journal.DeclinedThenPaper, journal.Paper:
 		if !inRequest {
-			e.Channel, e.Operator, e.PaperReason = receipt.Paper, receipt.Operator{}, "operator-declined"
+			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, "operator-declined"
 		}
 	case journal.Failed:
 		e.Error = "operator fault 5001: invalid input"

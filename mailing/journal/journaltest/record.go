@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,7 +44,7 @@ func testRecord(t *testing.T, h Harness) {
 	n := step(got, journal.Delivered)
 	n.Channel = receipt.Notification
 	n.Receipt = &receipt.Receipt{MessageID: id(2), Recipient: persons[2], Class: 1, Channel: receipt.Notification,
-		State: receipt.StateDelivered, Operator: receipt.Operator(operatorA), Delivered: true,
+		State: receipt.StateDelivered, Operator: message.Operator(operatorA), Delivered: true,
 		NotifiedBy: []string{receipt.NotifiedSMS, receipt.NotifiedEMail}, At: start.In(time.FixedZone("CET", 3600)), Attempts: 1}
 	require.ErrorIs(t, f.j.Record(f.ctx, n), journal.ErrTransition, "the channel may not change from digital to notification mid-request")
 	f.record(path(3, journal.Queued, "")...)
