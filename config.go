@@ -128,7 +128,10 @@ func checkSender(s message.Sender) error {
 	return nil
 }
 
-func (c *Config) policy(class securityclass.Class) PaperPolicy {
+// PaperPolicyFor returns what messages of class do without a digital
+// mailbox: PaperPolicy's entry for the class, PaperFallback when it has
+// none.
+func (c *Config) PaperPolicyFor(class securityclass.Class) PaperPolicy {
 	return c.PaperPolicy[class.OrDefault()]
 }
 

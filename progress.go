@@ -113,7 +113,7 @@ func (r *run) startProgress() (stop func()) {
 		for {
 			select {
 			case <-t.C:
-				r.o.Progress(r.stats.snapshot(r.s.now(), r.o.Total))
+				r.o.Progress(r.stats.snapshot(r.now(), r.o.Total))
 			case <-done:
 				return
 			}
@@ -122,6 +122,6 @@ func (r *run) startProgress() (stop func()) {
 	return func() {
 		close(done)
 		<-finished
-		r.o.Progress(r.stats.snapshot(r.s.now(), r.o.Total))
+		r.o.Progress(r.stats.snapshot(r.now(), r.o.Total))
 	}
 }

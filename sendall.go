@@ -39,7 +39,7 @@ func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], o
 		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
 	}
 	if opts.Journal == nil {
-		mem := journal.NewMemory(journal.WithClock(s.now))
+		mem := journal.NewMemory(journal.WithClock(s.Config().Now))
 		defer mem.Close()
 		opts.Journal = mem
 	}
@@ -52,13 +52,14 @@ func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], o
 func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context.Context) {
 	opts.defaults()
 	ctx, cancel := context.WithCancelCause(ctx)
+	cfg := s.Config()
 	r := &run{
-		s: s, j: opts.Journal, o: opts, ctx: ctx, cancel: cancel,
+		s: s, cfg: cfg, now: cfg.Now, j: opts.Journal, o: opts, ctx: ctx, cancel: cancel,
 		global:  limiter(opts.Rate),
 		lanes:   map[message.OrgNumber]*lane{},
 		lookupQ: make(chan *job, opts.LookupBatch),
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
-		stats:   newStats(s.now()),
+		stats:   newStats(cfg.Now()),
 	}
 	return r, ctx
 }
@@ -66,6 +67,8 @@ func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context
 // run is one SendAll call.
 type run struct {
 	s      *Sender
+	cfg    Config // s's configuration
+	now    func() time.Time
 	j      journal.Journal
 	o      MailingOptions
 	ctx    context.Context
@@ -138,7 +141,7 @@ func (r *run) execute(produce func()) (*MailingReport, error) {
 	r.workers.Wait()
 	stopProgress()
 
-	rep := &MailingReport{Progress: r.stats.snapshot(r.s.now(), r.o.Total), Started: r.stats.started, Ended: r.s.now()}
+	rep := &MailingReport{Progress: r.stats.snapshot(r.now(), r.o.Total), Started: r.stats.started, Ended: r.now()}
 	rep.Failed = rep.ByState[journal.Failed]
 	rep.Unknown = rep.ByState[journal.Unknown]
 	if cause := context.Cause(r.ctx); cause != nil {
@@ -173,7 +176,7 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 			return
 		case e.Recipient != m.Recipient:
 			r.stats.unjournaled()
-			r.s.logMsg("message ID reused for another recipient: skipped", m)
+			r.warn("message ID reused for another recipient: skipped", m)
 			continue
 		}
 		if e.State != "" && e.State.Resume() == journal.ResumeSkip {
@@ -190,7 +193,7 @@ func (r *run) dispatch(jb *job) {
 	switch {
 	case jb.entry.State != "" && jb.entry.State.Resume() == journal.ResumeResend:
 		r.resend(jb)
-	case r.s.cfg.policy(jb.m.Class) == PaperOnly:
+	case r.cfg.PaperPolicyFor(jb.m.Class) == PaperOnly:
 		jb.why = message.PaperClassPolicy
 		r.toPaper(jb)
 	default:
@@ -240,11 +243,18 @@ func (r *run) resend(jb *job) {
 func (r *run) refuse(m *message.Message, cause error) {
 	if !m.Recipient.Valid() {
 		r.stats.unjournaled()
-		r.s.logMsg("invalid message without a valid recipient: not journalled", m)
+		r.warn("invalid message without a valid recipient: not journalled", m)
 		return
 	}
 	r.begin()
 	r.settle(&job{m: m}, journal.Entry{State: journal.Failed, Error: cause.Error()})
+}
+
+// warn logs a message the run passes over, without personal data.
+func (r *run) warn(msg string, m *message.Message) {
+	if r.cfg.Logger != nil {
+		r.cfg.Logger.Warn(msg, "message", m.ID, "recipient", m.Recipient)
+	}
 }
 
 // abort stops the run for a reason that concerns the whole run.

@@ -26,7 +26,7 @@ func (r *run) laneFor(op *message.Operator) *lane {
 		return l
 	}
 	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
-	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.s.now}
+	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.now}
 	r.lanes[op.ID] = l
 	for range r.o.PerOperator {
 		r.workers.Add(1)
@@ -68,7 +68,7 @@ func (r *run) deliver(l *lane, jb *job) {
 		return
 	}
 	r.stats.sent()
-	rc, err := r.s.digital(r.ctx, jb.m, jb.op)
+	rc, err := r.s.Deliver(r.ctx, jb.m, *jb.op)
 	switch {
 	case err == nil && rc.State == receipt.StateDelivered:
 		l.breaker.success()
@@ -126,7 +126,7 @@ func (r *run) paperOne(jb *job) {
 	if jb.declined != nil {
 		final = journal.DeclinedThenPaper
 	}
-	if err := r.s.paperAllowed(jb.m, jb.why); err != nil {
+	if err := r.s.PaperAllowed(jb.m, jb.why); err != nil {
 		r.settle(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
 		return
 	}
@@ -140,7 +140,7 @@ func (r *run) paperOne(jb *job) {
 		return
 	}
 	r.stats.sent()
-	rc, err := r.s.paper(r.ctx, jb.m, jb.why, jb.declined)
+	rc, err := r.s.Paper(r.ctx, jb.m, jb.why, jb.declined)
 	if err != nil {
 		r.settle(jb, journal.Entry{State: journal.Failed, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 		return
@@ -185,13 +185,13 @@ func (r *run) takenOver(jb *job, err error) bool {
 		return false
 	}
 	cur, gerr := r.j.Get(r.ctx, r.o.Name, jb.m.ID)
-	return gerr == nil && (cur.State.Terminal() || (cur.Lease.Worker != r.worker && cur.Lease.Live(r.s.now())))
+	return gerr == nil && (cur.State.Terminal() || (cur.Lease.Worker != r.worker && cur.Lease.Live(r.now())))
 }
 
 // stamp renews the worker's lease on e in queue mode.
 func (r *run) stamp(e *journal.Entry) {
 	if r.worker != "" {
-		e.Lease = journal.Lease{Worker: r.worker, Until: r.s.now().Add(r.lease)}
+		e.Lease = journal.Lease{Worker: r.worker, Until: r.now().Add(r.lease)}
 	}
 }
 

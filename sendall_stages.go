@@ -72,11 +72,11 @@ func (r *run) lookup(batch []*job) {
 	for i, jb := range batch {
 		ids[i] = jb.m.Recipient
 	}
-	var answers []far.Reachability
+	var decisions []far.Decision
 	wait := time.Second
 	for {
 		var err error
-		answers, err = r.s.far.IsReachable(r.ctx, r.s.cfg.Sender.ID, ids...)
+		decisions, err = r.s.Lookup(r.ctx, ids...)
 		if err == nil {
 			break
 		}
@@ -84,7 +84,9 @@ func (r *run) lookup(batch []*job) {
 			r.drop(batch)
 			return
 		}
-		r.s.logErr("FaR lookup failed; asking again", err)
+		if r.cfg.Logger != nil {
+			r.cfg.Logger.Warn("FaR lookup failed; asking again", "error", err)
+		}
 		if !sleepCtx(r.ctx, wait) {
 			r.drop(batch)
 			return
@@ -93,7 +95,7 @@ func (r *run) lookup(batch []*job) {
 	}
 	var records []journal.Entry
 	for i, jb := range batch {
-		d := answers[i].Decide()
+		d := decisions[i]
 		if d.Digital {
 			r.learn(d.Operator)
 		}
