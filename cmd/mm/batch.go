@@ -13,6 +13,7 @@ import (
 	"time"
 
 	sdk "github.com/avsandare/mm"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/message"
@@ -70,7 +71,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 	}
 	total, _ := src.Validate(ctx)
 	bar := newProgressBar(stdout, isTerminal(stdout))
-	opts := sdk.MailingOptions{
+	opts := mailing.MailingOptions{
 		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
 		Progress: bar.update, Total: total,
 	}
@@ -84,7 +85,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", src.Mailing(), st.Added, st.Present)
-		rep, err := sender.Drain(ctx, src.Decode, sdk.DrainOptions{MailingOptions: opts, Worker: b.worker, Lease: b.lease})
+		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{MailingOptions: opts, Worker: b.worker, Lease: b.lease})
 		bar.finish()
 		return finishBatch(stdout, stderr, src.Mailing(), rep, err, nil)
 	}
@@ -101,14 +102,14 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	rep, err := sender.SendAll(ctx, iter.Seq[*message.Message](msgs), opts)
+	rep, err := mailing.SendAll(ctx, sender, iter.Seq[*message.Message](msgs), opts)
 	bar.finish()
 	return finishBatch(stdout, stderr, src.Mailing(), rep, err, srcErr)
 }
 
 // finishBatch prints the summary and turns the outcome into the exit status:
 // non-zero when anything failed or is unknown.
-func finishBatch(stdout, stderr io.Writer, name string, rep *sdk.MailingReport, err, srcErr error) int {
+func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.MailingReport, err, srcErr error) int {
 	if rep != nil {
 		printSummary(stdout, name, rep)
 	}
@@ -139,7 +140,7 @@ func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	return journals.Open(ctx, addr)
 }
 
-func printSummary(w io.Writer, name string, rep *sdk.MailingReport) {
+func printSummary(w io.Writer, name string, rep *mailing.MailingReport) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
 		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
 	for _, st := range journal.States {
@@ -165,7 +166,7 @@ func newProgressBar(w io.Writer, terminal bool) *progressBar {
 	return &progressBar{w: w, terminal: terminal}
 }
 
-func (b *progressBar) update(p sdk.Progress) {
+func (b *progressBar) update(p mailing.Progress) {
 	done := p.Done + p.Skipped
 	if b.terminal {
 		frac := 0.0
@@ -198,7 +199,7 @@ func (b *progressBar) finish() {
 	}
 }
 
-func paused(p sdk.Progress) string {
+func paused(p mailing.Progress) string {
 	if len(p.Paused) == 0 {
 		return ""
 	}

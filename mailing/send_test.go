@@ -1,4 +1,4 @@
-package mm_test
+package mailing_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"iter"
 	"testing"
 
-	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -70,11 +70,11 @@ func mailingOf(ids []message.RecipientID, name string) iter.Seq[*message.Message
 func TestSendAllEveryOutcome(t *testing.T) {
 	t.Parallel()
 	s := start(t)
-	ids := population(t, s.infra, 300)
+	ids := population(t, s.Infra, 300)
 	j := journal.NewMemory()
-	var last mm.Progress
-	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "m1"), mm.MailingOptions{
-		Name: "m1", Journal: j, Progress: func(p mm.Progress) { last = p }, Total: len(ids),
+	var last mailing.Progress
+	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.MailingOptions{
+		Name: "m1", Journal: j, Progress: func(p mailing.Progress) { last = p }, Total: len(ids),
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 300, rep.Seen)
@@ -88,8 +88,8 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	assert.Equal(t, 30, rep.ByReason[message.PaperSenderNotAccepted])
 	assert.Equal(t, 30, rep.ByReason[message.PaperOperatorDeclined])
 	assert.Equal(t, 300, last.Done, "the last progress call sees the end")
-	assert.Len(t, s.infra.Deliveries(), 210)
-	list, err := s.paper.List()
+	assert.Len(t, s.Infra.Deliveries(), 210)
+	list, err := s.Paper.List()
 	require.NoError(t, err)
 	assert.Len(t, list, 90)
 	counts, err := j.Counts(context.Background(), "m1")
@@ -99,12 +99,12 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	assert.Equal(t, 210, counts.Channel[receipt.Digital])
 
 	// A second run with the same input sends nothing again.
-	before := s.infra.Requests(fakeinfra.EndpointRecipient)
-	rep, err = s.sender.SendAll(context.Background(), mailingOf(ids, "m1"), mm.MailingOptions{Name: "m1", Journal: j})
+	before := s.Infra.Requests(fakeinfra.EndpointRecipient)
+	rep, err = mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.MailingOptions{Name: "m1", Journal: j})
 	require.NoError(t, err)
 	assert.Equal(t, 300, rep.Skipped)
 	assert.Zero(t, rep.Done)
-	assert.Equal(t, before, s.infra.Requests(fakeinfra.EndpointRecipient), "no lookups")
-	assert.Len(t, s.infra.Deliveries(), 210)
-	assert.Zero(t, s.infra.Duplicates())
+	assert.Equal(t, before, s.Infra.Requests(fakeinfra.EndpointRecipient), "no lookups")
+	assert.Len(t, s.Infra.Deliveries(), 210)
+	assert.Zero(t, s.Infra.Duplicates())
 }

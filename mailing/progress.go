@@ -1,4 +1,4 @@
-package mm
+package mailing
 
 import (
 	"github.com/avsandare/mm/mailing/journal"

@@ -1,8 +1,9 @@
-package mm
+package mailing
 
 import (
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -77,7 +78,7 @@ func (r *run) deliver(l *lane, jb *job) {
 		l.breaker.success()
 		jb.declined, jb.why = rc, message.PaperOperatorDeclined
 		r.toPaper(jb)
-	case errors.Is(err, ErrMaybeDelivered):
+	case errors.Is(err, mm.ErrMaybeDelivered):
 		l.breaker.failure()
 		if !r.record(jb, journal.Entry{State: journal.Unknown, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: rc}) {
 			return

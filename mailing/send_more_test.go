@@ -1,4 +1,4 @@
-package mm_test
+package mailing_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/securityclass"
@@ -47,9 +48,9 @@ func TestSendAllPacing(t *testing.T) {
 	ids := make([]message.RecipientID, n)
 	for k := range n {
 		ids[k] = testPerson(k)
-		require.NoError(t, s.infra.AddRecipient(string(ids[k]), fakeinfra.Mailbox(s.infra.Operators()[k%4])))
+		require.NoError(t, s.Infra.AddRecipient(string(ids[k]), fakeinfra.Mailbox(s.Infra.Operators()[k%4])))
 	}
-	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "paced"), mm.MailingOptions{Name: "paced", Rate: perSecond, PerOperator: 8})
+	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "paced"), mailing.MailingOptions{Name: "paced", Rate: perSecond, PerOperator: 8})
 	require.NoError(t, err)
 	require.Equal(t, n, rep.ByState[journal.Delivered])
 	burst := 4 // MailingOptions: a tenth of the rate
@@ -118,7 +119,7 @@ func TestSendAllMemoryIsFlat(t *testing.T) {
 				}
 			}
 		}()
-		rep, err := s.SendAll(context.Background(), msgs(n), mm.MailingOptions{Name: fmt.Sprint("mem", n), Journal: discard{}, PaperParallel: 8})
+		rep, err := mailing.SendAll(context.Background(), s, msgs(n), mailing.MailingOptions{Name: fmt.Sprint("mem", n), Journal: discard{}, PaperParallel: 8})
 		close(stop)
 		<-done
 		require.NoError(t, err)
@@ -151,13 +152,13 @@ func peakRSS() string {
 func TestSendAllCancelThenResume(t *testing.T) {
 	t.Parallel()
 	s := start(t)
-	ids := population(t, s.infra, 400)
+	ids := population(t, s.Infra, 400)
 	j := journal.NewMemory()
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
-	rep, err := s.sender.SendAll(ctx, mailingOf(ids, "cut"), mm.MailingOptions{
+	rep, err := mailing.SendAll(ctx, s.Sender, mailingOf(ids, "cut"), mailing.MailingOptions{
 		Name: "cut", Journal: j, Rate: 200, ProgressEvery: 20 * time.Millisecond,
-		Progress: func(p mm.Progress) {
+		Progress: func(p mailing.Progress) {
 			if p.Done > 50 {
 				once.Do(cancel)
 			}
@@ -165,14 +166,14 @@ func TestSendAllCancelThenResume(t *testing.T) {
 	})
 	require.ErrorIs(t, err, context.Canceled)
 	require.Less(t, rep.Done, 400)
-	rep, err = s.sender.SendAll(context.Background(), mailingOf(ids, "cut"), mm.MailingOptions{Name: "cut", Journal: j})
+	rep, err = mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "cut"), mailing.MailingOptions{Name: "cut", Journal: j})
 	require.NoError(t, err)
 	counts, err := j.Counts(context.Background(), "cut")
 	require.NoError(t, err)
 	assert.Equal(t, 400, counts.Total)
 	assert.True(t, counts.Done())
 	stored := map[string]int{}
-	for _, d := range s.infra.Deliveries() {
+	for _, d := range s.Infra.Deliveries() {
 		stored[d.Message.ID]++
 	}
 	assert.Len(t, stored, 280)
@@ -203,13 +204,13 @@ func (f *failing) Record(ctx context.Context, es ...journal.Entry) error {
 func TestSendAllStopsWhenTheJournalFails(t *testing.T) {
 	t.Parallel()
 	s := start(t)
-	ids := population(t, s.infra, 200)
+	ids := population(t, s.Infra, 200)
 	j := &failing{Journal: journal.NewMemory()}
 	j.left.Store(30)
-	rep, err := s.sender.SendAll(context.Background(), mailingOf(ids, "full"), mm.MailingOptions{Name: "full", Journal: j})
+	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "full"), mailing.MailingOptions{Name: "full", Journal: j})
 	require.ErrorIs(t, err, errDiskFull)
 	assert.Less(t, rep.Done, 200)
-	assert.Less(t, len(s.infra.Deliveries()), 60, "it stopped soon")
+	assert.Less(t, len(s.Infra.Deliveries()), 60, "it stopped soon")
 }
 
 func TestSendAllClassesAndPolicies(t *testing.T) {
@@ -217,8 +218,8 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 	s := start(t, func(c *mm.Config) {
 		c.PaperPolicy = map[securityclass.Class]mm.PaperPolicy{securityclass.Class2: mm.PaperOnly, securityclass.Class1: mm.NoPaperFallback}
 	})
-	require.NoError(t, s.infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	require.NoError(t, s.infra.AddRecipient(bob, fakeinfra.NoMailbox()))
+	require.NoError(t, s.Infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	require.NoError(t, s.Infra.AddRecipient(bob, fakeinfra.NoMailbox()))
 	c1, c1paper, c2 := class1(alice), class1(bob), newMessage(alice)
 	c1.ID, c1paper.ID, c2.ID = "c1", "c1-nomailbox", "c2"
 	c2.Class = securityclass.Class2
@@ -232,7 +233,7 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 		}
 	}
 	j := journal.NewMemory()
-	rep, err := s.sender.SendAll(context.Background(), msgs, mm.MailingOptions{Name: "classes", Journal: j})
+	rep, err := mailing.SendAll(context.Background(), s.Sender, msgs, mailing.MailingOptions{Name: "classes", Journal: j})
 	require.NoError(t, err)
 	get := func(id string) journal.Entry {
 		e, err := j.Get(context.Background(), "classes", id)

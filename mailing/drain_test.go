@@ -1,4 +1,4 @@
-package mm_test
+package mailing_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
@@ -52,7 +52,7 @@ func decode(payload []byte) (*message.Message, error) {
 func TestDrainSharesTheWork(t *testing.T) {
 	t.Parallel()
 	s := start(t)
-	ids := population(t, s.infra, 600)
+	ids := population(t, s.Infra, 600)
 	j, err := sqlitejournal.OpenSQLite(filepath.Join(t.TempDir(), "shared.db"))
 	require.NoError(t, err)
 	defer j.Close()
@@ -60,13 +60,13 @@ func TestDrainSharesTheWork(t *testing.T) {
 	load(t, j, "shared", ids) // loading twice adds nothing
 
 	var wg sync.WaitGroup
-	reports := make([]*mm.MailingReport, 3)
+	reports := make([]*mailing.MailingReport, 3)
 	for k := range reports {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rep, err := s.sender.Drain(context.Background(), decode, mm.DrainOptions{
-				MailingOptions: mm.MailingOptions{Name: "shared", Journal: j},
+			rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
+				MailingOptions: mailing.MailingOptions{Name: "shared", Journal: j},
 				Worker:         fmt.Sprintf("instance-%d", k), ClaimBatch: 20,
 			})
 			assert.NoError(t, err)
@@ -86,14 +86,14 @@ func TestDrainSharesTheWork(t *testing.T) {
 	assert.True(t, counts.Done())
 	assert.Equal(t, 420, counts.State[journal.Delivered])
 	stored := map[string]int{}
-	for _, d := range s.infra.Deliveries() {
+	for _, d := range s.Infra.Deliveries() {
 		stored[d.Message.ID]++
 	}
 	assert.Len(t, stored, 420)
 	for id, n := range stored {
 		assert.Equal(t, 1, n, id)
 	}
-	assert.Zero(t, s.infra.Duplicates())
+	assert.Zero(t, s.Infra.Duplicates())
 }
 
 // hanging is a journal whose instance hangs after a while, as a process
@@ -119,7 +119,7 @@ func (h *hanging) Record(ctx context.Context, es ...journal.Entry) error {
 func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	t.Parallel()
 	s := start(t)
-	ids := population(t, s.infra, 200)
+	ids := population(t, s.Infra, 200)
 	j := journal.NewMemory()
 	load(t, j, "takeover", ids)
 
@@ -129,15 +129,15 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	hungDone := make(chan struct{})
 	go func() {
 		defer close(hungDone)
-		_, _ = s.sender.Drain(hungCtx, decode, mm.DrainOptions{
-			MailingOptions: mm.MailingOptions{Name: "takeover", Journal: h},
+		_, _ = mailing.Drain(hungCtx, s.Sender, decode, mailing.DrainOptions{
+			MailingOptions: mailing.MailingOptions{Name: "takeover", Journal: h},
 			Worker:         "hung", Lease: 500 * time.Millisecond, ClaimBatch: 20,
 		})
 	}()
 	time.Sleep(300 * time.Millisecond) // the first instance claims and hangs
 
-	rep, err := s.sender.Drain(context.Background(), decode, mm.DrainOptions{
-		MailingOptions: mm.MailingOptions{Name: "takeover", Journal: j},
+	rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
+		MailingOptions: mailing.MailingOptions{Name: "takeover", Journal: j},
 		Worker:         "healthy", Lease: 500 * time.Millisecond, ClaimBatch: 20, Idle: 50 * time.Millisecond,
 	})
 	require.NoError(t, err)
@@ -148,7 +148,7 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	assert.True(t, counts.Done(), "%v", counts.State)
 	assert.Equal(t, 200, counts.Total)
 	stored := map[string]int{}
-	for _, d := range s.infra.Deliveries() {
+	for _, d := range s.Infra.Deliveries() {
 		stored[d.Message.ID]++
 	}
 	for id, n := range stored {

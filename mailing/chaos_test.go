@@ -1,4 +1,4 @@
-package mm_test
+package mailing_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
@@ -53,7 +54,7 @@ func TestChaos(t *testing.T) {
 	require.NoError(t, err)
 	defer j.Close()
 
-	rep, err := sender.SendAll(context.Background(), mailingOf(ids, "chaos"), mm.MailingOptions{
+	rep, err := mailing.SendAll(context.Background(), sender, mailingOf(ids, "chaos"), mailing.MailingOptions{
 		Name: "chaos", Journal: j, PerOperator: 8, BreakerThreshold: 3, BreakerCooldown: time.Second,
 		ResendUnknown: 5, ResendWait: 200 * time.Millisecond,
 	})

@@ -1,4 +1,4 @@
-package mm_test
+package mailing_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
@@ -59,7 +60,7 @@ func benchSendAll(b *testing.B, kind string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	rep, err := s.SendAll(context.Background(), msgs, mm.MailingOptions{Name: "bench-" + kind, Journal: j, PerOperator: 8})
+	rep, err := mailing.SendAll(context.Background(), s, msgs, mailing.MailingOptions{Name: "bench-" + kind, Journal: j, PerOperator: 8})
 	b.StopTimer()
 	if err != nil || rep.ByState[journal.Delivered] != b.N {
 		b.Fatalf("%v %v", err, rep.ByState)

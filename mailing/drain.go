@@ -1,9 +1,10 @@
-package mm
+package mailing
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"os"
@@ -41,7 +42,7 @@ type DrainOptions struct {
 // leased until the leases expire, then another takes them over and sends
 // again with the same message ID what may already have arrived — operators
 // deduplicate by ID. Rates in the options apply per instance.
-func (s *Sender) Drain(ctx context.Context, decode func(payload []byte) (*message.Message, error), opts DrainOptions) (*MailingReport, error) {
+func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*message.Message, error), opts DrainOptions) (*MailingReport, error) {
 	if opts.Name == "" || opts.Journal == nil {
 		return nil, errors.New("mm: Drain: the mailing's Name and a shared Journal are required")
 	}
@@ -58,7 +59,7 @@ func (s *Sender) Drain(ctx context.Context, decode func(payload []byte) (*messag
 	if opts.Idle <= 0 {
 		opts.Idle = 200 * time.Millisecond
 	}
-	r, _ := s.newRun(ctx, opts.MailingOptions)
+	r, _ := newRun(ctx, s, opts.MailingOptions)
 	defer r.cancel(nil)
 	r.worker, r.lease, r.active = opts.Worker, opts.Lease, map[string]bool{}
 	return r.execute(func() { r.claim(decode, opts) })

@@ -1,9 +1,10 @@
-package mm
+package mailing
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -34,7 +35,7 @@ import (
 //
 // The error is about the run itself — the context ended, the journal failed
 // — not about messages, which the report and the journal account for.
-func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], opts MailingOptions) (*MailingReport, error) {
+func SendAll(ctx context.Context, s *mm.Sender, msgs iter.Seq[*message.Message], opts MailingOptions) (*MailingReport, error) {
 	if opts.Name == "" {
 		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
 	}
@@ -43,13 +44,13 @@ func (s *Sender) SendAll(ctx context.Context, msgs iter.Seq[*message.Message], o
 		defer mem.Close()
 		opts.Journal = mem
 	}
-	r, ctx := s.newRun(ctx, opts)
+	r, ctx := newRun(ctx, s, opts)
 	defer r.cancel(nil)
 	_ = ctx
 	return r.execute(func() { r.produce(msgs) })
 }
 
-func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context.Context) {
+func newRun(ctx context.Context, s *mm.Sender, opts MailingOptions) (*run, context.Context) {
 	opts.defaults()
 	ctx, cancel := context.WithCancelCause(ctx)
 	cfg := s.Config()
@@ -66,8 +67,8 @@ func (s *Sender) newRun(ctx context.Context, opts MailingOptions) (*run, context
 
 // run is one SendAll call.
 type run struct {
-	s      *Sender
-	cfg    Config // s's configuration
+	s      *mm.Sender
+	cfg    mm.Config // s's configuration
 	now    func() time.Time
 	j      journal.Journal
 	o      MailingOptions
@@ -193,7 +194,7 @@ func (r *run) dispatch(jb *job) {
 	switch {
 	case jb.entry.State != "" && jb.entry.State.Resume() == journal.ResumeResend:
 		r.resend(jb)
-	case r.cfg.PaperPolicyFor(jb.m.Class) == PaperOnly:
+	case r.cfg.PaperPolicyFor(jb.m.Class) == mm.PaperOnly:
 		jb.why = message.PaperClassPolicy
 		r.toPaper(jb)
 	default:
