@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"time"
+
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
-	"os"
-	"time"
 )
 
 // DrainOptions add to MailingOptions what draining a shared mailing needs.

@@ -3,6 +3,7 @@ package mailing
 import (
 	"errors"
 	"fmt"
+
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"

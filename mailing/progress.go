@@ -1,13 +1,14 @@
 package mailing
 
 import (
-	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/receipt"
 	"maps"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
 )
 
 // stats counts a run's progress; safe for concurrent use.

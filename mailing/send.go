@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"sync"
+	"time"
+
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"golang.org/x/time/rate"
-	"iter"
-	"sync"
-	"time"
 )
 
 // SendAll sends a large mailing: every message of msgs, read as it streams

@@ -3,11 +3,12 @@ package paperdir
 import (
 	"errors"
 	"fmt"
-	"github.com/avsandare/mm/message"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/avsandare/mm/message"
 )
 
 // maxPaperID bounds a message ID used as a folder name, leaving room in

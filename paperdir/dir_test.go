@@ -8,10 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/securityclass"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +16,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Test identities: 195303231855 is a test personal number, 162021004748 a

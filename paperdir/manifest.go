@@ -7,13 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/securityclass"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
 )
 
 // PaperFormat names the manifest format PaperDirectory writes. A later

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/mailing/journals"
 	"io"
 	"slices"
 	"time"
+
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/journals"
 )
 
 func init() {

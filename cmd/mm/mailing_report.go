@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // reportStates turns --state into the groups of states to list, in the

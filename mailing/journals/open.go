@@ -14,11 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
+
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
-	"os"
-	"strings"
 )
 
 // IsPostgres reports whether addr is a PostgreSQL URL (postgres:// or

@@ -3,9 +3,10 @@ package pgjournal
 import (
 	"cmp"
 	"context"
-	"github.com/avsandare/mm/mailing/journal"
 	"slices"
 	"time"
+
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // claimEntries leases up to $3 open entries of mailing $1 to worker $2

@@ -2,11 +2,12 @@ package pgjournal
 
 import (
 	"context"
+	"iter"
+	"time"
+
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
-	"iter"
-	"time"
 )
 
 const countEntries = `SELECT state, channel, operator_id, count(*) FROM ` + entriesTable + `

@@ -3,11 +3,11 @@ package sqlitejournal
 import (
 	"context"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )

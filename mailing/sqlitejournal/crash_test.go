@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -16,11 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // crashJournalEnv hands the helper process its journal file. Only this

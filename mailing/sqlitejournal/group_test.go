@@ -3,11 +3,11 @@ package sqlitejournal
 import (
 	"context"
 	"errors"
-	"github.com/avsandare/mm/mailing/journal"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
 	"net/url"
 	"sync"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo, so the SDK cross-compiles
 )
 

@@ -3,11 +3,11 @@ package sqlitejournal
 import (
 	"context"
 	"fmt"
-	"github.com/avsandare/mm/mailing/journal"
 	"iter"
 	"strings"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
