@@ -54,7 +54,7 @@ func TestChaos(t *testing.T) {
 	require.NoError(t, err)
 	defer j.Close()
 
-	rep, err := mailing.SendAll(context.Background(), sender, mailingOf(ids, "chaos"), mailing.MailingOptions{
+	rep, err := mailing.Send(context.Background(), sender, mailingOf(ids, "chaos"), mailing.Options{
 		Name: "chaos", Journal: j, PerOperator: 8, BreakerThreshold: 3, BreakerCooldown: time.Second,
 		ResendUnknown: 5, ResendWait: 200 * time.Millisecond,
 	})

@@ -12,9 +12,9 @@ import (
 	"github.com/avsandare/mm/message"
 )
 
-// DrainOptions add to MailingOptions what draining a shared mailing needs.
+// DrainOptions add to Options what draining a shared mailing needs.
 type DrainOptions struct {
-	MailingOptions
+	Options
 	// Worker names this instance in the journal's leases (default: host
 	// name and process ID). Every instance needs its own.
 	Worker string
@@ -33,7 +33,7 @@ type DrainOptions struct {
 // Drain sends a mailing that was loaded into a shared journal
 // (journal.Journal.Load), as one of any number of instances on any number
 // of machines: it claims messages in small batches under a lease, rebuilds
-// each from its payload with decode, and sends it as SendAll does — the
+// each from its payload with decode, and sends it as Send does — the
 // same journal records before and after every step, the same pacing,
 // breakers and paper fallback. It returns when every message of the
 // mailing is final (whoever settled it) or ctx ends.
@@ -43,7 +43,7 @@ type DrainOptions struct {
 // leased until the leases expire, then another takes them over and sends
 // again with the same message ID what may already have arrived — operators
 // deduplicate by ID. Rates in the options apply per instance.
-func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*message.Message, error), opts DrainOptions) (*MailingReport, error) {
+func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*message.Message, error), opts DrainOptions) (*Report, error) {
 	if opts.Name == "" || opts.Journal == nil {
 		return nil, errors.New("mm: Drain: the mailing's Name and a shared Journal are required")
 	}
@@ -60,10 +60,10 @@ func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*mess
 	if opts.Idle <= 0 {
 		opts.Idle = 200 * time.Millisecond
 	}
-	r, _ := newRun(ctx, s, opts.MailingOptions)
+	r := newRun(ctx, s, opts.Options)
 	defer r.cancel(nil)
 	r.worker, r.lease, r.active = opts.Worker, opts.Lease, map[string]bool{}
-	return r.execute(func() { r.claim(decode, opts) })
+	return r.execute(func() error { r.claim(decode, opts); return nil })
 }
 
 // claim feeds the pipeline from the journal, keeping a bounded number of

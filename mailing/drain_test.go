@@ -60,13 +60,13 @@ func TestDrainSharesTheWork(t *testing.T) {
 	load(t, j, "shared", ids) // loading twice adds nothing
 
 	var wg sync.WaitGroup
-	reports := make([]*mailing.MailingReport, 3)
+	reports := make([]*mailing.Report, 3)
 	for k := range reports {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
-				MailingOptions: mailing.MailingOptions{Name: "shared", Journal: j},
+				Options: mailing.Options{Name: "shared", Journal: j},
 				Worker:         fmt.Sprintf("instance-%d", k), ClaimBatch: 20,
 			})
 			assert.NoError(t, err)
@@ -130,14 +130,14 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	go func() {
 		defer close(hungDone)
 		_, _ = mailing.Drain(hungCtx, s.Sender, decode, mailing.DrainOptions{
-			MailingOptions: mailing.MailingOptions{Name: "takeover", Journal: h},
+			Options: mailing.Options{Name: "takeover", Journal: h},
 			Worker:         "hung", Lease: 500 * time.Millisecond, ClaimBatch: 20,
 		})
 	}()
 	time.Sleep(300 * time.Millisecond) // the first instance claims and hangs
 
 	rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
-		MailingOptions: mailing.MailingOptions{Name: "takeover", Journal: j},
+		Options: mailing.Options{Name: "takeover", Journal: j},
 		Worker:         "healthy", Lease: 500 * time.Millisecond, ClaimBatch: 20, Idle: 50 * time.Millisecond,
 	})
 	require.NoError(t, err)

@@ -8,10 +8,10 @@ import (
 	"github.com/avsandare/mm/receipt"
 )
 
-// MailingOptions shape a large mailing sent with SendAll.
-type MailingOptions struct {
+// Options shape a large mailing sent with Send or Drain.
+type Options struct {
 	// Name identifies the mailing in the journal; required. Starting
-	// SendAll again with the same name and the same input resumes it.
+	// Send again with the same name and the same input resumes it.
 	Name string
 	// Journal records every message's state before and after each
 	// external step, so that a mailing killed at any instant resumes
@@ -40,7 +40,7 @@ type MailingOptions struct {
 	MaxBatchBytes int
 	// BreakerThreshold is how many deliveries in a row to an operator may
 	// end without an answer (technical failures, after the transport's own
-	// retries) before SendAll pauses that operator for BreakerCooldown
+	// retries) before Send pauses that operator for BreakerCooldown
 	// while the others go on (defaults 5 and 30 s).
 	BreakerThreshold int
 	BreakerCooldown  time.Duration
@@ -60,7 +60,7 @@ type MailingOptions struct {
 	Total int
 }
 
-func (o *MailingOptions) defaults() {
+func (o *Options) defaults() {
 	set := func(v *int, d int) {
 		if *v <= 0 {
 			*v = d
@@ -106,14 +106,14 @@ type Progress struct {
 	// one's lease had expired.
 	TakenOver int
 	// Elapsed is the run's time so far, Rate its messages per second,
-	// ETA the estimated time left (zero without MailingOptions.Total).
+	// ETA the estimated time left (zero without Options.Total).
 	Elapsed time.Duration
 	Rate    float64
 	ETA     time.Duration
 }
 
-// MailingReport is what a finished SendAll run did.
-type MailingReport struct {
+// Report is what a finished Send or Drain run did.
+type Report struct {
 	Progress
 	// Failed and Unknown are the messages that need attention: failed ones
 	// did not land and will not as they stand; unknown ones may have

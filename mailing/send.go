@@ -15,8 +15,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// SendAll sends a large mailing: every message of msgs, read as it streams
-// (never collected), looked up in FaR in batches, delivered with bounded
+// Send sends a large mailing through s: every message of msgs — what
+// Source.Messages yields — read as it streams (never collected), looked up
+// in FaR in batches, delivered with bounded
 // concurrency per operator, paced overall and per operator, with paper
 // for those without a usable mailbox.
 //
@@ -28,30 +29,36 @@ import (
 // need IDs that are the same on every run (mailing.Source derives them).
 //
 // An operator that stops answering is paused (see
-// MailingOptions.BreakerThreshold) while the others go on. A FaR that
+// Options.BreakerThreshold) while the others go on. A FaR that
 // stops answering is asked again with growing waits until the context
 // ends. The run ends when the input is exhausted and every message is
 // final or given up for this run; the report counts what happened, and the
 // journal holds each message's record (journal.Journal List).
 //
-// The error is about the run itself — the context ended, the journal failed
-// — not about messages, which the report and the journal account for.
-func SendAll(ctx context.Context, s *mm.Sender, msgs iter.Seq[*message.Message], opts MailingOptions) (*MailingReport, error) {
+// The error is about the run itself — the context ended, the journal
+// failed, msgs yielded an error (ErrSource: Send stops reading and
+// finishes what it started) — not about messages, which the report and
+// the journal account for.
+func Send(ctx context.Context, s *mm.Sender, msgs iter.Seq2[*message.Message, error], opts Options) (*Report, error) {
 	if opts.Name == "" {
-		return nil, errors.New("mm: SendAll: MailingOptions.Name is required")
+		return nil, errors.New("mailing: Options.Name is required")
 	}
 	if opts.Journal == nil {
 		mem := journal.NewMemory(journal.WithClock(s.Config().Now))
 		defer mem.Close()
 		opts.Journal = mem
 	}
-	r, ctx := newRun(ctx, s, opts)
+	r := newRun(ctx, s, opts)
 	defer r.cancel(nil)
-	_ = ctx
-	return r.execute(func() { r.produce(msgs) })
+	return r.execute(func() error { return r.produce(msgs) })
 }
 
-func newRun(ctx context.Context, s *mm.Sender, opts MailingOptions) (*run, context.Context) {
+// ErrSource is wrapped by Send's error when msgs yields an error (a source
+// line that could no longer be read, say): Send stops reading, settles what
+// it started, and returns the report so far.
+var ErrSource = errors.New("the messages could not be read")
+
+func newRun(ctx context.Context, s *mm.Sender, opts Options) *run {
 	opts.defaults()
 	ctx, cancel := context.WithCancelCause(ctx)
 	cfg := s.Config()
@@ -63,16 +70,16 @@ func newRun(ctx context.Context, s *mm.Sender, opts MailingOptions) (*run, conte
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
 		stats:   newStats(cfg.Now()),
 	}
-	return r, ctx
+	return r
 }
 
-// run is one SendAll call.
+// run is one Send or Drain call.
 type run struct {
 	s      *mm.Sender
 	cfg    mm.Config // s's configuration
 	now    func() time.Time
 	j      journal.Journal
-	o      MailingOptions
+	o      Options
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	global *rate.Limiter
@@ -123,7 +130,7 @@ func limiter(perSecond float64) *rate.Limiter {
 
 // execute runs the pipeline, fed by produce, until every message is
 // settled for this run.
-func (r *run) execute(produce func()) (*MailingReport, error) {
+func (r *run) execute(produce func() error) (*Report, error) {
 	stopProgress := r.startProgress()
 	r.workers.Add(1)
 	go r.lookupStage()
@@ -131,7 +138,7 @@ func (r *run) execute(produce func()) (*MailingReport, error) {
 		r.workers.Add(1)
 		go r.paperWorker()
 	}
-	produce()
+	srcErr := produce()
 	close(r.lookupQ)
 	r.jobs.Wait()
 	r.mu.Lock()
@@ -143,21 +150,27 @@ func (r *run) execute(produce func()) (*MailingReport, error) {
 	r.workers.Wait()
 	stopProgress()
 
-	rep := &MailingReport{Progress: r.stats.snapshot(r.now(), r.o.Total), Started: r.stats.started, Ended: r.now()}
+	rep := &Report{Progress: r.stats.snapshot(r.now(), r.o.Total), Started: r.stats.started, Ended: r.now()}
 	rep.Failed = rep.ByState[journal.Failed]
 	rep.Unknown = rep.ByState[journal.Unknown]
 	if cause := context.Cause(r.ctx); cause != nil {
-		return rep, fmt.Errorf("mm: mailing %s stopped: %w", r.o.Name, cause)
+		return rep, fmt.Errorf("mailing %s stopped: %w", r.o.Name, cause)
+	}
+	if srcErr != nil {
+		return rep, fmt.Errorf("mailing %s: %w: %w", r.o.Name, ErrSource, srcErr)
 	}
 	return rep, nil
 }
 
 // produce reads the input, checks each message against the journal, and
-// routes it.
-func (r *run) produce(msgs iter.Seq[*message.Message]) {
-	for m := range msgs {
+// routes it. It returns the input's first error.
+func (r *run) produce(msgs iter.Seq2[*message.Message, error]) error {
+	for m, err := range msgs {
 		if r.ctx.Err() != nil {
-			return
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		r.stats.seen()
 		if m == nil {
@@ -175,7 +188,7 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 			e = journal.Entry{}
 		case err != nil:
 			r.abort(fmt.Errorf("journal: %w", err))
-			return
+			return nil
 		case e.Recipient != m.Recipient:
 			r.stats.unjournaled()
 			r.warn("message ID reused for another recipient: skipped", m)
@@ -187,6 +200,7 @@ func (r *run) produce(msgs iter.Seq[*message.Message]) {
 		}
 		r.dispatch(&job{m: m, entry: e})
 	}
+	return nil
 }
 
 // dispatch starts a message on the way its journal entry calls for.

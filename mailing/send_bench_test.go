@@ -49,18 +49,18 @@ func benchSendAll(b *testing.B, kind string) {
 		j = sj
 	}
 	text := fmt.Sprintf("%01024d", 0)
-	msgs := func(yield func(*message.Message) bool) {
+	msgs := func(yield func(*message.Message, error) bool) {
 		for k := range b.N {
 			m := newMessage(string(testPerson(k % 2000)))
 			m.ID, m.Attachments, m.Body.Text = fmt.Sprintf("b-%s-%d", kind, k), nil, text
-			if !yield(m) {
+			if !yield(m, nil) {
 				return
 			}
 		}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	rep, err := mailing.SendAll(context.Background(), s, msgs, mailing.MailingOptions{Name: "bench-" + kind, Journal: j, PerOperator: 8})
+	rep, err := mailing.Send(context.Background(), s, msgs, mailing.Options{Name: "bench-" + kind, Journal: j, PerOperator: 8})
 	b.StopTimer()
 	if err != nil || rep.ByState[journal.Delivered] != b.N {
 		b.Fatalf("%v %v", err, rep.ByState)

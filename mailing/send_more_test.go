@@ -50,10 +50,10 @@ func TestSendAllPacing(t *testing.T) {
 		ids[k] = testPerson(k)
 		require.NoError(t, s.Infra.AddRecipient(string(ids[k]), fakeinfra.Mailbox(s.Infra.Operators()[k%4])))
 	}
-	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "paced"), mailing.MailingOptions{Name: "paced", Rate: perSecond, PerOperator: 8})
+	rep, err := mailing.Send(context.Background(), s.Sender, mailingOf(ids, "paced"), mailing.Options{Name: "paced", Rate: perSecond, PerOperator: 8})
 	require.NoError(t, err)
 	require.Equal(t, n, rep.ByState[journal.Delivered])
-	burst := 4 // MailingOptions: a tenth of the rate
+	burst := 4 // Options: a tenth of the rate
 	floor := time.Duration(float64(n-burst) / perSecond * float64(time.Second))
 	assert.GreaterOrEqual(t, rep.Elapsed, floor, "the limiter allows no more than the rate")
 	// Completions can bunch (the limiter paces the starts), so the wall
@@ -88,12 +88,12 @@ func TestSendAllMemoryIsFlat(t *testing.T) {
 	s, err := mm.New(cfg)
 	require.NoError(t, err)
 	text := fmt.Sprintf("%01024d", 0)
-	msgs := func(n int) iter.Seq[*message.Message] {
-		return func(yield func(*message.Message) bool) {
+	msgs := func(n int) iter.Seq2[*message.Message, error] {
+		return func(yield func(*message.Message, error) bool) {
 			for k := range n {
 				m := newMessage(string(testPerson(k % 100_000)))
 				m.ID, m.Attachments, m.Body.Text = fmt.Sprintf("mem-%07d", k), nil, text
-				if !yield(m) {
+				if !yield(m, nil) {
 					return
 				}
 			}
@@ -119,7 +119,7 @@ func TestSendAllMemoryIsFlat(t *testing.T) {
 				}
 			}
 		}()
-		rep, err := mailing.SendAll(context.Background(), s, msgs(n), mailing.MailingOptions{Name: fmt.Sprint("mem", n), Journal: discard{}, PaperParallel: 8})
+		rep, err := mailing.Send(context.Background(), s, msgs(n), mailing.Options{Name: fmt.Sprint("mem", n), Journal: discard{}, PaperParallel: 8})
 		close(stop)
 		<-done
 		require.NoError(t, err)
@@ -156,7 +156,7 @@ func TestSendAllCancelThenResume(t *testing.T) {
 	j := journal.NewMemory()
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
-	rep, err := mailing.SendAll(ctx, s.Sender, mailingOf(ids, "cut"), mailing.MailingOptions{
+	rep, err := mailing.Send(ctx, s.Sender, mailingOf(ids, "cut"), mailing.Options{
 		Name: "cut", Journal: j, Rate: 200, ProgressEvery: 20 * time.Millisecond,
 		Progress: func(p mailing.Progress) {
 			if p.Done > 50 {
@@ -166,7 +166,7 @@ func TestSendAllCancelThenResume(t *testing.T) {
 	})
 	require.ErrorIs(t, err, context.Canceled)
 	require.Less(t, rep.Done, 400)
-	rep, err = mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "cut"), mailing.MailingOptions{Name: "cut", Journal: j})
+	rep, err = mailing.Send(context.Background(), s.Sender, mailingOf(ids, "cut"), mailing.Options{Name: "cut", Journal: j})
 	require.NoError(t, err)
 	counts, err := j.Counts(context.Background(), "cut")
 	require.NoError(t, err)
@@ -207,7 +207,7 @@ func TestSendAllStopsWhenTheJournalFails(t *testing.T) {
 	ids := population(t, s.Infra, 200)
 	j := &failing{Journal: journal.NewMemory()}
 	j.left.Store(30)
-	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "full"), mailing.MailingOptions{Name: "full", Journal: j})
+	rep, err := mailing.Send(context.Background(), s.Sender, mailingOf(ids, "full"), mailing.Options{Name: "full", Journal: j})
 	require.ErrorIs(t, err, errDiskFull)
 	assert.Less(t, rep.Done, 200)
 	assert.Less(t, len(s.Infra.Deliveries()), 60, "it stopped soon")
@@ -225,15 +225,15 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 	c2.Class = securityclass.Class2
 	invalid := newMessage(alice)
 	invalid.ID, invalid.Subject = "bad", ""
-	msgs := func(yield func(*message.Message) bool) {
+	msgs := func(yield func(*message.Message, error) bool) {
 		for _, m := range []*message.Message{c1, c1paper, c2, invalid} {
-			if !yield(m) {
+			if !yield(m, nil) {
 				return
 			}
 		}
 	}
 	j := journal.NewMemory()
-	rep, err := mailing.SendAll(context.Background(), s.Sender, msgs, mailing.MailingOptions{Name: "classes", Journal: j})
+	rep, err := mailing.Send(context.Background(), s.Sender, msgs, mailing.Options{Name: "classes", Journal: j})
 	require.NoError(t, err)
 	get := func(id string) journal.Entry {
 		e, err := j.Get(context.Background(), "classes", id)

@@ -2,6 +2,7 @@ package mailing_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"testing"
@@ -54,13 +55,13 @@ func testPerson(k int) message.RecipientID {
 	return message.RecipientID(fmt.Sprintf("%d%s%d", year/100, base, (10-sum%10)%10))
 }
 
-func mailingOf(ids []message.RecipientID, name string) iter.Seq[*message.Message] {
-	return func(yield func(*message.Message) bool) {
+func mailingOf(ids []message.RecipientID, name string) iter.Seq2[*message.Message, error] {
+	return func(yield func(*message.Message, error) bool) {
 		for k, id := range ids {
 			m := newMessage(string(id))
 			m.ID = fmt.Sprintf("%s-%06d", name, k)
 			m.Attachments = nil
-			if !yield(m) {
+			if !yield(m, nil) {
 				return
 			}
 		}
@@ -73,7 +74,7 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	ids := population(t, s.Infra, 300)
 	j := journal.NewMemory()
 	var last mailing.Progress
-	rep, err := mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.MailingOptions{
+	rep, err := mailing.Send(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.Options{
 		Name: "m1", Journal: j, Progress: func(p mailing.Progress) { last = p }, Total: len(ids),
 	})
 	require.NoError(t, err)
@@ -100,11 +101,36 @@ func TestSendAllEveryOutcome(t *testing.T) {
 
 	// A second run with the same input sends nothing again.
 	before := s.Infra.Requests(fakeinfra.EndpointRecipient)
-	rep, err = mailing.SendAll(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.MailingOptions{Name: "m1", Journal: j})
+	rep, err = mailing.Send(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.Options{Name: "m1", Journal: j})
 	require.NoError(t, err)
 	assert.Equal(t, 300, rep.Skipped)
 	assert.Zero(t, rep.Done)
 	assert.Equal(t, before, s.Infra.Requests(fakeinfra.EndpointRecipient), "no lookups")
 	assert.Len(t, s.Infra.Deliveries(), 210)
 	assert.Zero(t, s.Infra.Duplicates())
+}
+
+// A source that fails part-way stops the reading, not what was read: the
+// messages before it are settled, and the error says it was the source.
+func TestSendStopsAtASourceError(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	ids := population(t, s.Infra, 20)
+	broken := errors.New("line 11: file vanished")
+	msgs := func(yield func(*message.Message, error) bool) {
+		for m, err := range mailingOf(ids, "src") {
+			if m.ID == "src-000010" {
+				yield(nil, broken)
+				return
+			}
+			if !yield(m, err) {
+				return
+			}
+		}
+	}
+	rep, err := mailing.Send(context.Background(), s.Sender, msgs, mailing.Options{Name: "src"})
+	require.ErrorIs(t, err, mailing.ErrSource)
+	require.ErrorIs(t, err, broken)
+	assert.Equal(t, 10, rep.Seen)
+	assert.Equal(t, 10, rep.Done)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/journals"
-	"github.com/avsandare/mm/message"
 )
 
 // batchFlags are mm send's flags for a large mailing.
@@ -29,7 +27,7 @@ type batchFlags struct {
 	lease                 time.Duration
 }
 
-// runBatch sends every message of a JSONL source with SendAll: all lines
+// runBatch sends every message of a JSONL source with mailing.Send: all lines
 // checked first, then paced, journalled and resumable.
 func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 	b := f.batch
@@ -71,7 +69,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 	}
 	total, _ := src.Validate(ctx)
 	bar := newProgressBar(stdout, isTerminal(stdout))
-	opts := mailing.MailingOptions{
+	opts := mailing.Options{
 		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
 		Progress: bar.update, Total: total,
 	}
@@ -85,37 +83,24 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", src.Mailing(), st.Added, st.Present)
-		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{MailingOptions: opts, Worker: b.worker, Lease: b.lease})
+		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{Options: opts, Worker: b.worker, Lease: b.lease})
 		bar.finish()
-		return finishBatch(stdout, stderr, src.Mailing(), rep, err, nil)
+		return finishBatch(stdout, stderr, src.Mailing(), rep, err)
 	}
-
-	var srcErr error
-	msgs := func(yield func(*message.Message) bool) {
-		for m, err := range src.Messages(ctx) {
-			if err != nil {
-				srcErr = err
-				return
-			}
-			if !yield(m) {
-				return
-			}
-		}
-	}
-	rep, err := mailing.SendAll(ctx, sender, iter.Seq[*message.Message](msgs), opts)
+	rep, err := mailing.Send(ctx, sender, src.Messages(ctx), opts)
 	bar.finish()
-	return finishBatch(stdout, stderr, src.Mailing(), rep, err, srcErr)
+	return finishBatch(stdout, stderr, src.Mailing(), rep, err)
 }
 
 // finishBatch prints the summary and turns the outcome into the exit status:
 // non-zero when anything failed or is unknown.
-func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.MailingReport, err, srcErr error) int {
+func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.Report, err error) int {
 	if rep != nil {
 		printSummary(stdout, name, rep)
 	}
 	switch {
-	case srcErr != nil:
-		fmt.Fprintln(stderr, "mm send: the source changed while sending:", srcErr)
+	case errors.Is(err, mailing.ErrSource):
+		fmt.Fprintln(stderr, "mm send: the source changed while sending:", err)
 		return exitFailed
 	case err != nil:
 		fmt.Fprintln(stderr, "mm send:", err)
@@ -140,7 +125,7 @@ func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	return journals.Open(ctx, addr)
 }
 
-func printSummary(w io.Writer, name string, rep *mailing.MailingReport) {
+func printSummary(w io.Writer, name string, rep *mailing.Report) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
 		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
 	for _, st := range journal.States {
