@@ -67,7 +67,7 @@ func TestDrainSharesTheWork(t *testing.T) {
 			defer wg.Done()
 			rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
 				Options: mailing.Options{Name: "shared", Journal: j},
-				Worker:         fmt.Sprintf("instance-%d", k), ClaimBatch: 20,
+				Worker:  fmt.Sprintf("instance-%d", k), ClaimBatch: 20,
 			})
 			assert.NoError(t, err)
 			reports[k] = rep
@@ -131,14 +131,14 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 		defer close(hungDone)
 		_, _ = mailing.Drain(hungCtx, s.Sender, decode, mailing.DrainOptions{
 			Options: mailing.Options{Name: "takeover", Journal: h},
-			Worker:         "hung", Lease: 500 * time.Millisecond, ClaimBatch: 20,
+			Worker:  "hung", Lease: 500 * time.Millisecond, ClaimBatch: 20,
 		})
 	}()
 	time.Sleep(300 * time.Millisecond) // the first instance claims and hangs
 
 	rep, err := mailing.Drain(context.Background(), s.Sender, decode, mailing.DrainOptions{
 		Options: mailing.Options{Name: "takeover", Journal: j},
-		Worker:         "healthy", Lease: 500 * time.Millisecond, ClaimBatch: 20, Idle: 50 * time.Millisecond,
+		Worker:  "healthy", Lease: 500 * time.Millisecond, ClaimBatch: 20, Idle: 50 * time.Millisecond,
 	})
 	require.NoError(t, err)
 	killHung()
