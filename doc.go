@@ -12,7 +12,7 @@
 //		Signer: signer,        // sign.LoadPKCS12(p12, password)
 //		FaR:    far.Production,
 //		Roots:  roots,         // the infrastructure's CA
-//		Paper:  paper,         // paperdir.NewPaperDirectory(dir), or your own PaperMail
+//		Paper:  paper,         // paperdir.New(dir, paperdir.Config{}), or your own PaperMail
 //	})
 //	r, err := sender.Send(ctx, msg)
 //

@@ -28,7 +28,7 @@ func Example() {
 
 	dir, _ := os.MkdirTemp("", "paper")
 	defer os.RemoveAll(dir)
-	paper, _ := paperdir.NewPaperDirectory(dir)
+	paper, _ := paperdir.New(dir, paperdir.Config{})
 	defer paper.Close()
 
 	cfg := infra.SenderConfig()
@@ -113,7 +113,7 @@ func ExampleNew() {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	paper, err := paperdir.NewPaperDirectory("/var/spool/mm-paper")
+	paper, err := paperdir.New("/var/spool/mm-paper", paperdir.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

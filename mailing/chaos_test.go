@@ -41,7 +41,7 @@ func TestChaos(t *testing.T) {
 	}
 	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("billo")), fakeinfra.For(3*time.Second))
 
-	paper, err := paperdir.NewPaperDirectory(t.TempDir())
+	paper, err := paperdir.New(t.TempDir(), paperdir.Config{})
 	require.NoError(t, err)
 	defer paper.Close()
 	cfg := infra.SenderConfig()

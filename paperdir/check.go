@@ -11,17 +11,17 @@ import (
 	"github.com/avsandare/mm/message"
 )
 
-// maxPaperID bounds a message ID used as a folder name, leaving room in
+// maxID bounds a message ID used as a folder name, leaving room in
 // the 255-byte name limit of common file systems for the ".tmp-<id>-<random>"
 // name it is first written under.
-const maxPaperID = 200
+const maxID = 200
 
-// checkPaperMessage checks what a paper folder needs of a message: an ID
+// checkMessage checks what a paper folder needs of a message: an ID
 // that is a safe folder name, a recipient to address, a body, and attachment
 // names that are plain file names on any file system the print provider may
 // use. message.Validate already refuses names with directories; this checks
 // again, and more strictly, because here names become paths.
-func checkPaperMessage(m *message.Message, why message.PaperReason) error {
+func checkMessage(m *message.Message, why message.PaperReason) error {
 	bad := func(field, rule, value string) error {
 		return &message.ValidationError{Field: field, Rule: rule, Value: value}
 	}
@@ -31,7 +31,7 @@ func checkPaperMessage(m *message.Message, why message.PaperReason) error {
 	if !why.Valid() {
 		return bad("PaperReason", "must be one of the PaperReason values", strconv.Quote(string(why)))
 	}
-	if err := checkPaperID(m.ID); err != nil {
+	if err := checkID(m.ID); err != nil {
 		return bad("ID", err.Error(), quote(m.ID))
 	}
 	if !m.Recipient.Valid() {
@@ -51,7 +51,7 @@ func checkPaperMessage(m *message.Message, why message.PaperReason) error {
 	seen := make(map[string]int, len(m.Attachments))
 	for i, a := range m.Attachments {
 		f := fmt.Sprintf("Attachments[%d].Filename", i)
-		if err := checkPaperFilename(a.Filename); err != nil {
+		if err := checkFilename(a.Filename); err != nil {
 			return bad(f, err.Error(), quote(a.Filename))
 		}
 		// Case-insensitive file systems would put two such names in one file.
@@ -64,12 +64,12 @@ func checkPaperMessage(m *message.Message, why message.PaperReason) error {
 	return nil
 }
 
-func checkPaperID(id string) error {
+func checkID(id string) error {
 	switch {
 	case id == "":
 		return errors.New("required: call SetDefaults first")
-	case len(id) > maxPaperID:
-		return fmt.Errorf("at most %d bytes to serve as a folder name", maxPaperID)
+	case len(id) > maxID:
+		return fmt.Errorf("at most %d bytes to serve as a folder name", maxID)
 	case !isAlnum(rune(id[0])) || !isAlnum(rune(id[len(id)-1])):
 		return errors.New("must start and end with a letter or digit to serve as a folder name")
 	}
@@ -85,11 +85,11 @@ func isAlnum(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// checkPaperFilename accepts a plain file name: no directory, no control
+// checkFilename accepts a plain file name: no directory, no control
 // characters, nothing Windows refuses or treats specially (a colon opens an
 // alternate data stream; a trailing dot or space is dropped), no leading
 // dot, so that readers never mistake it for a hidden or temporary entry.
-func checkPaperFilename(name string) error {
+func checkFilename(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return errors.New("required")

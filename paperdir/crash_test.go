@@ -29,7 +29,7 @@ func TestPaperDirectoryCrashHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestPaperDirectorySurvivesKill")
 	}
-	p, err := NewPaperDirectory(dir)
+	p, err := New(dir, Config{})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
@@ -101,7 +101,7 @@ wait:
 
 	// Next start: readers see nothing, Clean removes the leftover, and the
 	// message is written whole.
-	p, err := NewPaperDirectory(dir)
+	p, err := New(dir, Config{})
 	require.NoError(t, err)
 	defer p.Close()
 	list, err := p.List()

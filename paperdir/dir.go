@@ -17,19 +17,19 @@ import (
 	"github.com/avsandare/mm/message"
 )
 
-// ErrPaperConflict means a paper message with the same ID but different
-// content is already in the directory. PaperDirectory never overwrites it:
+// ErrConflict means a paper message with the same ID but different
+// content is already in the directory. Dir never overwrites it:
 // a letter may already be printed, and a message ID names one letter.
-var ErrPaperConflict = errors.New("paper mail: different content already written under this message ID")
+var ErrConflict = errors.New("paper mail: different content already written under this message ID")
 
-// paperTmpPrefix starts the name of a folder being written. Readers skip
+// tmpPrefix starts the name of a folder being written. Readers skip
 // names starting with a dot.
-const paperTmpPrefix = ".tmp-"
+const tmpPrefix = ".tmp-"
 
-// PaperDirectory is a PaperMail that writes each message into a folder for
-// a print provider to pick up:
+// Dir is an mm.PaperMail that writes each message into a folder for a
+// print provider to pick up:
 //
-//	<dir>/<message ID>/manifest.json        what the letter is (PaperManifest)
+//	<dir>/<message ID>/manifest.json        what the letter is (Manifest)
 //	<dir>/<message ID>/body.txt or body.html the text, UTF-8
 //	<dir>/<message ID>/attachments/<name>    each attachment, under its filename
 //
@@ -40,34 +40,39 @@ const paperTmpPrefix = ".tmp-"
 // Writes are atomic: everything goes into a sibling folder
 // ".tmp-<ID>-<random>", every file and folder is synced, and the folder is
 // renamed into place, so a crash never leaves a half-written folder under a
-// message ID. A reader (ReadPaperDirectory, the print provider) takes only
-// folders whose names do not start with a dot; Clean removes what crashes
-// leave behind. Sending an ID already present succeeds without writing when
-// the content is the same (see PaperManifest.ContentSHA256) and fails with
-// ErrPaperConflict when it is not. A PaperDirectory is safe for concurrent
-// use; several processes may share one directory, since the rename decides
-// which write of an ID wins.
-type PaperDirectory struct {
+// message ID. A reader (Read, the print provider) takes only folders whose
+// names do not start with a dot; Clean removes what crashes leave behind.
+// Sending an ID already present succeeds without writing when the content
+// is the same (see Manifest.ContentSHA256) and fails with ErrConflict when
+// it is not. A Dir is safe for concurrent use; several processes may share
+// one directory, since the rename decides which write of an ID wins.
+type Dir struct {
 	root *os.Root
 
 	mu       sync.Mutex
-	locks    map[string]*paperLock // per message ID, while in use
-	inFlight map[string]bool       // temporary folders being written
+	locks    map[string]*idLock // per message ID, while in use
+	inFlight map[string]bool    // temporary folders being written
 
-	// Tests set these: the clock for CreatedAt, and a hook run after each
-	// file is written and synced, to simulate failures and crashes.
-	now       func() time.Time
+	now func() time.Time
+	// afterFile, set by tests, runs after each file is written and synced,
+	// to simulate failures and crashes.
 	afterFile func(path string) error
 }
 
-type paperLock struct {
+// Config is what a Dir takes besides its folder.
+type Config struct {
+	// Now is the clock for the manifests' CreatedAt (default time.Now).
+	Now func() time.Time
+}
+
+type idLock struct {
 	sync.Mutex
 	users int
 }
 
-// NewPaperDirectory returns a PaperDirectory writing into dir, which is
-// created (0700) if missing. Close it when done.
-func NewPaperDirectory(dir string) (*PaperDirectory, error) {
+// New returns a Dir writing into dir, which is created (0700) if missing.
+// Close it when done.
+func New(dir string, cfg Config) (*Dir, error) {
 	if dir == "" {
 		return nil, errors.New("paper mail: directory is empty")
 	}
@@ -80,24 +85,27 @@ func NewPaperDirectory(dir string) (*PaperDirectory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("paper mail: %w", err)
 	}
-	return &PaperDirectory{root: root, locks: map[string]*paperLock{}, inFlight: map[string]bool{}, now: time.Now}, nil
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Dir{root: root, locks: map[string]*idLock{}, inFlight: map[string]bool{}, now: cfg.Now}, nil
 }
 
 // Close releases the directory.
-func (p *PaperDirectory) Close() error { return p.root.Close() }
+func (p *Dir) Close() error { return p.root.Close() }
 
 // SendPaper writes m into its folder, atomically, or confirms that the same
 // letter is already there. Messages that cannot become a folder (an ID that
 // is no safe folder name, an attachment name that is no plain file name, no
 // recipient or body) are refused with a *message.ValidationError.
-func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why message.PaperReason) error {
+func (p *Dir) SendPaper(ctx context.Context, m *message.Message, why message.PaperReason) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkPaperMessage(m, why); err != nil {
+	if err := checkMessage(m, why); err != nil {
 		return fmt.Errorf("paper mail: %w", err)
 	}
-	man, files := newPaperManifest(m, why, p.now())
+	man, files := newManifest(m, why, p.now())
 	unlock := p.lock(m.ID)
 	defer unlock()
 	if done, err := p.present(man); done || err != nil {
@@ -123,30 +131,30 @@ func (p *PaperDirectory) SendPaper(ctx context.Context, m *message.Message, why 
 }
 
 // present reports whether man's message ID is already written: with the
-// same content (done, nil error) or not (done, ErrPaperConflict).
-func (p *PaperDirectory) present(man *PaperManifest) (bool, error) {
-	have, err := readPaperManifest(p.root.FS(), man.MessageID)
+// same content (done, nil error) or not (done, ErrConflict).
+func (p *Dir) present(man *Manifest) (bool, error) {
+	have, err := readManifest(p.root.FS(), man.MessageID)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, serr := p.root.Stat(man.MessageID); errors.Is(serr, fs.ErrNotExist) {
 			return false, nil
 		}
-		return true, fmt.Errorf("paper mail: message %s: folder exists without a manifest; it was not written by PaperDirectory", man.MessageID)
+		return true, fmt.Errorf("paper mail: message %s: folder exists without a manifest; it was not written by Dir", man.MessageID)
 	}
 	if err != nil {
 		return true, err
 	}
 	if have.ContentSHA256 != man.ContentSHA256 {
-		return true, fmt.Errorf("%w: message %s", ErrPaperConflict, man.MessageID)
+		return true, fmt.Errorf("%w: message %s", ErrConflict, man.MessageID)
 	}
 	return true, nil
 }
 
 // writeTemp writes the message's files into a new temporary folder and
 // returns its name. On failure it removes what it wrote.
-func (p *PaperDirectory) writeTemp(ctx context.Context, man *PaperManifest, files []paperContent) (string, error) {
+func (p *Dir) writeTemp(ctx context.Context, man *Manifest, files []content) (string, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:]) // crypto/rand.Read never fails on supported platforms
-	tmp := paperTmpPrefix + man.MessageID + "-" + hex.EncodeToString(rnd[:])
+	tmp := tmpPrefix + man.MessageID + "-" + hex.EncodeToString(rnd[:])
 	p.mu.Lock()
 	p.inFlight[tmp] = true
 	p.mu.Unlock()
@@ -158,12 +166,12 @@ func (p *PaperDirectory) writeTemp(ctx context.Context, man *PaperManifest, file
 	return tmp, nil
 }
 
-func (p *PaperDirectory) fillTemp(ctx context.Context, tmp string, man *PaperManifest, files []paperContent) error {
+func (p *Dir) fillTemp(ctx context.Context, tmp string, man *Manifest, files []content) error {
 	if err := p.root.Mkdir(tmp, 0o700); err != nil {
 		return err
 	}
 	if len(man.Attachments) > 0 {
-		if err := p.root.Mkdir(filepath.Join(tmp, paperAttachmentDir), 0o700); err != nil {
+		if err := p.root.Mkdir(filepath.Join(tmp, attachmentDir), 0o700); err != nil {
 			return err
 		}
 	}
@@ -181,11 +189,11 @@ func (p *PaperDirectory) fillTemp(ctx context.Context, tmp string, man *PaperMan
 	}
 	// The manifest goes last, so a temporary folder with a manifest is
 	// complete but for the rename.
-	if err := p.writeFile(tmp, PaperManifestName, b); err != nil {
+	if err := p.writeFile(tmp, ManifestName, b); err != nil {
 		return err
 	}
 	if len(man.Attachments) > 0 {
-		if err := syncDir(p.root, filepath.Join(tmp, paperAttachmentDir)); err != nil {
+		if err := syncDir(p.root, filepath.Join(tmp, attachmentDir)); err != nil {
 			return err
 		}
 	}
@@ -197,7 +205,7 @@ func (p *PaperDirectory) fillTemp(ctx context.Context, tmp string, man *PaperMan
 
 // writeFile creates dir/name (name slash-separated), which must not exist,
 // writes data and syncs it.
-func (p *PaperDirectory) writeFile(dir, name string, data []byte) error {
+func (p *Dir) writeFile(dir, name string, data []byte) error {
 	rel := filepath.Join(dir, filepath.FromSlash(name))
 	f, err := p.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -233,11 +241,11 @@ func syncDir(root *os.Root, name string) error {
 	return err
 }
 
-func (p *PaperDirectory) lock(id string) (unlock func()) {
+func (p *Dir) lock(id string) (unlock func()) {
 	p.mu.Lock()
 	l := p.locks[id]
 	if l == nil {
-		l = &paperLock{}
+		l = &idLock{}
 		p.locks[id] = l
 	}
 	l.users++
@@ -253,33 +261,33 @@ func (p *PaperDirectory) lock(id string) (unlock func()) {
 	}
 }
 
-func (p *PaperDirectory) forget(tmp string) {
+func (p *Dir) forget(tmp string) {
 	p.mu.Lock()
 	delete(p.inFlight, tmp)
 	p.mu.Unlock()
 }
 
 // List returns the manifests of the messages written, sorted by message
-// ID; see ReadPaperDirectory.
-func (p *PaperDirectory) List() ([]PaperManifest, error) {
-	return ReadPaperDirectory(p.root.FS())
+// ID; see Read.
+func (p *Dir) List() ([]Manifest, error) {
+	return Read(p.root.FS())
 }
 
 // Manifest returns the manifest of message id; the error wraps
 // fs.ErrNotExist when there is none.
-func (p *PaperDirectory) Manifest(id string) (*PaperManifest, error) {
-	if err := checkPaperID(id); err != nil {
+func (p *Dir) Manifest(id string) (*Manifest, error) {
+	if err := checkID(id); err != nil {
 		return nil, fmt.Errorf("paper mail: message ID %s: %w", quote(id), err)
 	}
-	return readPaperManifest(p.root.FS(), id)
+	return readManifest(p.root.FS(), id)
 }
 
 // Clean removes the temporary folders that interrupted writes left, and
-// returns how many it removed. It spares folders this PaperDirectory is
+// returns how many it removed. It spares folders this Dir is
 // writing, and those modified less than olderThan ago, which another
 // process sharing the directory may still be writing: with one process per
 // directory, Clean(0) at start-up removes every leftover.
-func (p *PaperDirectory) Clean(olderThan time.Duration) (int, error) {
+func (p *Dir) Clean(olderThan time.Duration) (int, error) {
 	entries, err := fs.ReadDir(p.root.FS(), ".")
 	if err != nil {
 		return 0, fmt.Errorf("paper mail: clean: %w", err)
@@ -289,7 +297,7 @@ func (p *PaperDirectory) Clean(olderThan time.Duration) (int, error) {
 	removed := 0
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasPrefix(name, paperTmpPrefix) {
+		if !strings.HasPrefix(name, tmpPrefix) {
 			continue
 		}
 		p.mu.Lock()

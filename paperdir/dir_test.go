@@ -51,12 +51,11 @@ func paperMessage(id string) *message.Message {
 	}
 }
 
-func newTestPaperDirectory(t *testing.T) (*PaperDirectory, string) {
+func newTestDir(t *testing.T) (*Dir, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "paper")
-	p, err := NewPaperDirectory(dir)
+	p, err := New(dir, Config{Now: func() time.Time { return paperTestTime }})
 	require.NoError(t, err)
-	p.now = func() time.Time { return paperTestTime }
 	t.Cleanup(func() { _ = p.Close() })
 	return p, dir
 }
@@ -84,7 +83,7 @@ func hexSum(sum []byte) string { return hex.EncodeToString(sum) }
 
 func TestPaperDirectoryLayoutAndManifest(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	m := paperMessage(paperTestID)
 	require.NoError(t, p.SendPaper(context.Background(), m, message.PaperNoMailbox))
 
@@ -118,14 +117,14 @@ func TestPaperDirectoryLayoutAndManifest(t *testing.T) {
 	assert.Equal(t, "KST-4711", got.Reference)
 	assert.Equal(t, "Beslut om bygglov", got.Subject)
 	assert.Equal(t, securityclass.Class3, got.Class)
-	assert.Equal(t, PaperSupport{Text: "Frågor? Ring oss.", URL: "https://kommun.example/kontakt", Phone: "+46 8 123 45 67", Email: "kontakt@kommun.example"}, got.Support)
+	assert.Equal(t, Support{Text: "Frågor? Ring oss.", URL: "https://kommun.example/kontakt", Phone: "+46 8 123 45 67", Email: "kontakt@kommun.example"}, got.Support)
 	assert.Equal(t, message.PaperNoMailbox, got.Reason)
 	assert.Equal(t, "the recipient has no digital mailbox", got.ReasonText)
 	assert.Equal(t, paperTestTime, got.CreatedAt)
-	assert.Equal(t, PaperFile{Path: "body.txt", ContentType: "text/plain", Size: int64(len(body)), SHA256: sha(body), MD5: md(body)}, got.Body)
+	assert.Equal(t, File{Path: "body.txt", ContentType: "text/plain", Size: int64(len(body)), SHA256: sha(body), MD5: md(body)}, got.Body)
 	require.Len(t, got.Attachments, 2)
 	for i, a := range m.Attachments {
-		assert.Equal(t, PaperFile{
+		assert.Equal(t, File{
 			Path: "attachments/" + a.Filename, Filename: a.Filename, ContentType: a.ContentType,
 			Size: int64(len(a.Data)), SHA256: sha(a.Data), MD5: md(a.Data),
 		}, got.Attachments[i])
@@ -156,7 +155,7 @@ func mapKeys[V any](m map[string]V) []string {
 
 func TestPaperDirectoryHTMLBodyAndNoAttachments(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	m := paperMessage("m-1")
 	m.Recipient = paperTestOrg
 	m.Body = message.Body{ContentType: message.ContentTypeHTML, Text: "<p>Hej</p>"}
@@ -168,14 +167,14 @@ func TestPaperDirectoryHTMLBodyAndNoAttachments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "body.html", got.Body.Path)
 	assert.Equal(t, "text/html", got.Body.ContentType)
-	assert.Equal(t, []PaperFile{}, got.Attachments)
+	assert.Equal(t, []File{}, got.Attachments)
 	assert.Equal(t, securityclass.Class3, got.Class, "the zero class means class 3")
 	assert.Equal(t, paperTestOrg, got.Recipient)
 }
 
 func TestPaperDirectoryIdempotent(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	ctx := context.Background()
 	require.NoError(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperNoMailbox))
 	mf := filepath.Join(dir, paperTestID, "manifest.json")
@@ -207,7 +206,7 @@ func TestPaperDirectoryIdempotent(t *testing.T) {
 		m := paperMessage(paperTestID)
 		change(m)
 		err := p.SendPaper(ctx, m, message.PaperNoMailbox)
-		assert.ErrorIs(t, err, ErrPaperConflict, name)
+		assert.ErrorIs(t, err, ErrConflict, name)
 		assert.ErrorContains(t, err, paperTestID, name)
 	}
 	after, err = os.ReadFile(mf)
@@ -221,7 +220,7 @@ func TestPaperDirectoryIdempotent(t *testing.T) {
 
 func TestPaperDirectoryConcurrent(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	const messages, workers = 200, 16
 	jobs := make(chan *message.Message)
 	errs := make(chan error, 2*messages)
@@ -269,7 +268,7 @@ func TestPaperDirectoryConcurrent(t *testing.T) {
 
 func TestPaperDirectoryConcurrentConflict(t *testing.T) {
 	t.Parallel()
-	p, _ := newTestPaperDirectory(t)
+	p, _ := newTestDir(t)
 	const writers = 16
 	results := make([]error, writers)
 	var wg sync.WaitGroup
@@ -288,7 +287,7 @@ func TestPaperDirectoryConcurrentConflict(t *testing.T) {
 			winner = i
 			continue
 		}
-		assert.ErrorIs(t, err, ErrPaperConflict)
+		assert.ErrorIs(t, err, ErrConflict)
 	}
 	require.NotEqual(t, -1, winner)
 	got, err := p.Manifest(paperTestID)
@@ -338,7 +337,7 @@ func TestPaperDirectoryRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, dir := newTestPaperDirectory(t)
+			p, dir := newTestDir(t)
 			m := paperMessage(paperTestID)
 			tt.change(m)
 			why := tt.why
@@ -355,7 +354,7 @@ func TestPaperDirectoryRefuses(t *testing.T) {
 			assert.Empty(t, tree(t, dir), "nothing written")
 		})
 	}
-	p, _ := newTestPaperDirectory(t)
+	p, _ := newTestDir(t)
 	err := p.SendPaper(context.Background(), nil, message.PaperNoMailbox)
 	assert.ErrorIs(t, err, message.ErrInvalid)
 }
@@ -366,7 +365,7 @@ func TestPaperDirectoryInjectedFailure(t *testing.T) {
 	for _, at := range []string{"body.txt", "attachments/beslut.pdf", "attachments/möte 12.ics", "manifest.json"} {
 		t.Run(at, func(t *testing.T) {
 			t.Parallel()
-			p, dir := newTestPaperDirectory(t)
+			p, dir := newTestDir(t)
 			var written []string
 			p.afterFile = func(name string) error {
 				written = append(written, name)
@@ -391,7 +390,7 @@ func TestPaperDirectoryInjectedFailure(t *testing.T) {
 
 func TestPaperDirectoryContext(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorIs(t, p.SendPaper(ctx, paperMessage(paperTestID), message.PaperNoMailbox), context.Canceled)
@@ -411,7 +410,7 @@ func TestPaperDirectoryContext(t *testing.T) {
 
 func TestPaperDirectoryStaysInside(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	outside := t.TempDir()
 	require.NoError(t, p.root.Mkdir(".tmp-x", 0o700))
 	// Past the name checks, os.Root still refuses to leave the directory.
@@ -429,18 +428,18 @@ func TestPaperDirectoryStaysInside(t *testing.T) {
 
 func TestPaperDirectoryForeignFolder(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, paperTestID), 0o700))
 	err := p.SendPaper(context.Background(), paperMessage(paperTestID), message.PaperNoMailbox)
 	assert.ErrorContains(t, err, "folder exists without a manifest")
-	assert.NotErrorIs(t, err, ErrPaperConflict)
+	assert.NotErrorIs(t, err, ErrConflict)
 	_, err = p.List()
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
 func TestPaperDirectoryClean(t *testing.T) {
 	t.Parallel()
-	p, dir := newTestPaperDirectory(t)
+	p, dir := newTestDir(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, ".tmp-old-1", "attachments"), 0o700))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".tmp-old-1", "body.txt"), []byte("x"), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".keep"), nil, 0o600))
@@ -473,13 +472,13 @@ func TestPaperDirectoryClean(t *testing.T) {
 
 func TestNewPaperDirectoryRefuses(t *testing.T) {
 	t.Parallel()
-	_, err := NewPaperDirectory("")
+	_, err := New("", Config{})
 	assert.EqualError(t, err, "paper mail: directory is empty")
 	file := filepath.Join(t.TempDir(), "f")
 	require.NoError(t, os.WriteFile(file, nil, 0o600))
-	_, err = NewPaperDirectory(file)
+	_, err = New(file, Config{})
 	assert.ErrorContains(t, err, "paper mail: ")
-	p, _ := newTestPaperDirectory(t)
+	p, _ := newTestDir(t)
 	_, err = p.Manifest("../x")
 	assert.ErrorContains(t, err, "start and end with a letter or digit")
 	_, err = p.Manifest("absent")

@@ -17,18 +17,18 @@ import (
 	"github.com/avsandare/mm/securityclass"
 )
 
-// PaperFormat names the manifest format PaperDirectory writes. A later
+// Format names the manifest format Dir writes. A later
 // format gets a new name.
-const PaperFormat = "mm-paper/1"
+const Format = "mm-paper/1"
 
-// PaperManifestName is the name of the manifest file in a message folder.
-const PaperManifestName = "manifest.json"
+// ManifestName is the name of the manifest file in a message folder.
+const ManifestName = "manifest.json"
 
-// PaperManifest describes one paper message, as manifest.json in its
+// Manifest describes one paper message, as manifest.json in its
 // folder. It holds personal data: the recipient's full number, which the
 // print provider needs to address the letter, and the subject.
-type PaperManifest struct {
-	// Format is PaperFormat.
+type Manifest struct {
+	// Format is Format.
 	Format string `json:"format"`
 	// MessageID is the message's ID, and the folder's name.
 	MessageID string `json:"messageId"`
@@ -42,7 +42,7 @@ type PaperManifest struct {
 	Class     securityclass.Class `json:"class"`
 	// Support tells the recipient where to turn with questions, as in the
 	// digital message.
-	Support PaperSupport `json:"support"`
+	Support Support `json:"support"`
 	// Reason is why the message went by paper; ReasonText says it for
 	// people.
 	Reason     message.PaperReason `json:"reason"`
@@ -50,9 +50,9 @@ type PaperManifest struct {
 	// CreatedAt is when the folder was written.
 	CreatedAt time.Time `json:"createdAt"`
 	// Body is the message text's file: body.txt or body.html.
-	Body PaperFile `json:"body"`
+	Body File `json:"body"`
 	// Attachments are the files under attachments/, in message order.
-	Attachments []PaperFile `json:"attachments"`
+	Attachments []File `json:"attachments"`
 	// ContentSHA256 identifies the letter's content: the hex SHA-256 of this
 	// manifest's JSON with CreatedAt, Reason, ReasonText and ContentSHA256
 	// left zero. Two sends of one message ID are the same letter exactly
@@ -60,16 +60,16 @@ type PaperManifest struct {
 	ContentSHA256 string `json:"contentSha256"`
 }
 
-// PaperSupport is the support information printed with the letter.
-type PaperSupport struct {
+// Support is the support information printed with the letter.
+type Support struct {
 	Text  string `json:"text"`
 	URL   string `json:"url,omitempty"`
 	Phone string `json:"phone,omitempty"`
 	Email string `json:"email,omitempty"`
 }
 
-// PaperFile describes one file of a paper message.
-type PaperFile struct {
+// File describes one file of a paper message.
+type File struct {
 	// Path is the file's path in the message folder, with forward slashes:
 	// body.txt, body.html or attachments/<filename>.
 	Path string `json:"path"`
@@ -82,60 +82,60 @@ type PaperFile struct {
 	MD5    string `json:"md5"`
 }
 
-// paperContent is one file to write: its manifest entry and bytes.
-type paperContent struct {
-	file PaperFile
+// content is one file to write: its manifest entry and bytes.
+type content struct {
+	file File
 	data []byte
 }
 
-// newPaperManifest builds the manifest of m and the files it lists. m must
-// have passed checkPaperMessage.
-func newPaperManifest(m *message.Message, why message.PaperReason, now time.Time) (*PaperManifest, []paperContent) {
+// newManifest builds the manifest of m and the files it lists. m must
+// have passed checkMessage.
+func newManifest(m *message.Message, why message.PaperReason, now time.Time) (*Manifest, []content) {
 	body := []byte(m.Body.Text)
 	name := "body.txt"
 	if m.Body.ContentType == message.ContentTypeHTML {
 		name = "body.html"
 	}
-	files := []paperContent{{file: describe(name, "", m.Body.ContentType, body), data: body}}
-	man := &PaperManifest{
-		Format:    PaperFormat,
+	files := []content{{file: describe(name, "", m.Body.ContentType, body), data: body}}
+	man := &Manifest{
+		Format:    Format,
 		MessageID: m.ID,
 		Recipient: m.Recipient,
 		Attention: m.Attention,
 		Reference: m.Reference,
 		Subject:   m.Subject,
 		Class:     m.Class.OrDefault(),
-		Support: PaperSupport{
+		Support: Support{
 			Text: m.Support.Text, URL: m.Support.URL, Phone: m.Support.Phone, Email: m.Support.Email,
 		},
 		Reason:      why,
 		ReasonText:  why.String(),
 		CreatedAt:   now.UTC(),
 		Body:        files[0].file,
-		Attachments: []PaperFile{},
+		Attachments: []File{},
 	}
 	for _, a := range m.Attachments {
-		f := describe(path.Join(paperAttachmentDir, a.Filename), a.Filename, a.ContentType, a.Data)
+		f := describe(path.Join(attachmentDir, a.Filename), a.Filename, a.ContentType, a.Data)
 		man.Attachments = append(man.Attachments, f)
-		files = append(files, paperContent{file: f, data: a.Data})
+		files = append(files, content{file: f, data: a.Data})
 	}
 	man.ContentSHA256 = man.contentHash()
 	return man, files
 }
 
-const paperAttachmentDir = "attachments"
+const attachmentDir = "attachments"
 
-func describe(p, filename, contentType string, data []byte) PaperFile {
+func describe(p, filename, contentType string, data []byte) File {
 	s := sha256.Sum256(data)
 	m := md5.Sum(data)
-	return PaperFile{
+	return File{
 		Path: p, Filename: filename, ContentType: contentType, Size: int64(len(data)),
 		SHA256: hex.EncodeToString(s[:]), MD5: hex.EncodeToString(m[:]),
 	}
 }
 
 // contentHash computes ContentSHA256 from the manifest's other fields.
-func (m *PaperManifest) contentHash() string {
+func (m *Manifest) contentHash() string {
 	c := *m
 	c.CreatedAt, c.Reason, c.ReasonText, c.ContentSHA256 = time.Time{}, "", "", ""
 	b, err := json.Marshal(&c)
@@ -149,7 +149,7 @@ func (m *PaperManifest) contentHash() string {
 }
 
 // marshal returns the manifest file's bytes: indented JSON for people.
-func (m *PaperManifest) marshal() ([]byte, error) {
+func (m *Manifest) marshal() ([]byte, error) {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err
@@ -157,17 +157,17 @@ func (m *PaperManifest) marshal() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// parsePaperManifest reads a manifest file and checks that it is one this
+// parseManifest reads a manifest file and checks that it is one this
 // package wrote: known format, a hash that matches its content.
-func parsePaperManifest(b []byte) (*PaperManifest, error) {
-	var m PaperManifest
+func parseManifest(b []byte) (*Manifest, error) {
+	var m Manifest
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&m); err != nil {
 		return nil, err
 	}
-	if m.Format != PaperFormat {
-		return nil, fmt.Errorf("format %q, want %q", m.Format, PaperFormat)
+	if m.Format != Format {
+		return nil, fmt.Errorf("format %q, want %q", m.Format, Format)
 	}
 	if m.contentHash() != m.ContentSHA256 {
 		return nil, fmt.Errorf("contentSha256 does not match the manifest's content")
@@ -175,38 +175,38 @@ func parsePaperManifest(b []byte) (*PaperManifest, error) {
 	return &m, nil
 }
 
-// ReadPaperDirectory returns the manifests of the complete messages in
-// fsys, the root of a folder PaperDirectory writes, sorted by message ID.
+// Read returns the manifests of the complete messages in
+// fsys, the root of a folder Dir writes, sorted by message ID.
 // Entries whose names start with a dot — among them the .tmp- folders of
 // writes in progress or interrupted — and plain files are skipped. A
 // message folder whose manifest is missing or unreadable is an error: with
 // atomic writes it can only come from outside meddling.
-func ReadPaperDirectory(fsys fs.FS) ([]PaperManifest, error) {
+func Read(fsys fs.FS) ([]Manifest, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("paper mail: read directory: %w", err)
 	}
-	var out []PaperManifest
+	var out []Manifest
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") || !e.IsDir() {
 			continue
 		}
-		m, err := readPaperManifest(fsys, e.Name())
+		m, err := readManifest(fsys, e.Name())
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, *m)
 	}
-	slices.SortFunc(out, func(a, b PaperManifest) int { return strings.Compare(a.MessageID, b.MessageID) })
+	slices.SortFunc(out, func(a, b Manifest) int { return strings.Compare(a.MessageID, b.MessageID) })
 	return out, nil
 }
 
-func readPaperManifest(fsys fs.FS, id string) (*PaperManifest, error) {
-	b, err := fs.ReadFile(fsys, path.Join(id, PaperManifestName))
+func readManifest(fsys fs.FS, id string) (*Manifest, error) {
+	b, err := fs.ReadFile(fsys, path.Join(id, ManifestName))
 	if err != nil {
 		return nil, fmt.Errorf("paper mail: message %s: %w", id, err)
 	}
-	m, err := parsePaperManifest(b)
+	m, err := parseManifest(b)
 	if err != nil {
 		return nil, fmt.Errorf("paper mail: message %s: manifest: %w", id, err)
 	}

@@ -284,7 +284,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 		}
 	}
 	if f.paperDir != "" {
-		p, err := paperdir.NewPaperDirectory(f.paperDir)
+		p, err := paperdir.New(f.paperDir, paperdir.Config{})
 		if err != nil {
 			cleanup()
 			return cfg, func() {}, err

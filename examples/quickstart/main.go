@@ -47,7 +47,7 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paper, err := paperdir.NewPaperDirectory(dir)
+	paper, err := paperdir.New(dir, paperdir.Config{})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 type Setup struct {
 	Infra  *fakeinfra.Infra
 	Sender *mm.Sender
-	Paper  *paperdir.PaperDirectory
+	Paper  *paperdir.Dir
 }
 
 // Start starts a fake and a paper directory that stop with the test, and a
@@ -25,7 +25,7 @@ type Setup struct {
 func Start(t testing.TB, mod ...func(*mm.Config)) *Setup {
 	t.Helper()
 	infra := fakeinfra.Start(t)
-	paper, err := paperdir.NewPaperDirectory(t.TempDir())
+	paper, err := paperdir.New(t.TempDir(), paperdir.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
