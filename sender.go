@@ -45,7 +45,7 @@ func New(cfg Config) (*Sender, error) {
 	var err error
 	s.far, err = far.New(far.Config{
 		Endpoints: cfg.FaR, HTTPClient: hc, CacheTTL: cfg.FaRCacheTTL, Logger: cfg.Logger,
-		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
+		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Now: cfg.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testClock is a settable clock for WithClock.
+// testClock is a settable clock for Config.Now.
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -36,7 +36,8 @@ func cachingClient(t *testing.T, infra *fakeinfra.Infra, clock *testClock) *far.
 	t.Helper()
 	cfg := far.Config{Endpoints: infra.FaR(), HTTPClient: infra.HTTPClient(), CacheTTL: time.Minute}
 	quick(&cfg)
-	c, err := far.New(cfg, far.WithClock(clock.Now))
+	cfg.Now = clock.Now
+	c, err := far.New(cfg)
 	require.NoError(t, err)
 	return c
 }
@@ -100,7 +101,8 @@ func TestCachePerSender(t *testing.T) {
 	add(t, infra, alice, fakeinfra.Mailbox("kivra"), fakeinfra.Rejects(otherSender))
 	clock := &testClock{now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	cfg := far.Config{Endpoints: infra.FaR(), HTTPClient: mtlsClient(t, leaf, infra), CacheTTL: time.Hour}
-	c, err := far.New(cfg, far.WithClock(clock.Now))
+	cfg.Now = clock.Now
+	c, err := far.New(cfg)
 	require.NoError(t, err)
 
 	for round := 1; round <= 2; round++ {

@@ -70,13 +70,9 @@ type Config struct {
 	// silent. Failures are returned, not logged, and identities are never
 	// logged whole.
 	Logger *slog.Logger
+	// Now is the clock the cache reads (default time.Now).
+	Now func() time.Time
 }
-
-// Option changes a Client made by New.
-type Option func(*Client)
-
-// WithClock sets the clock the cache reads (tests).
-func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
 
 // Client asks FaR. It is safe for concurrent use.
 type Client struct {
@@ -106,7 +102,7 @@ type cached struct {
 var ErrConfig = errors.New("invalid far configuration")
 
 // New validates cfg and returns a Client.
-func New(cfg Config, opts ...Option) (*Client, error) {
+func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		return nil, fmt.Errorf("%w: HTTPClient is required (one that presents the organisation certificate)", ErrConfig)
 	}
@@ -134,16 +130,16 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		eps: cfg.Endpoints, soap: sc, parallel: cfg.Parallel, batch: cfg.BatchSize,
-		ttl: cfg.CacheTTL, now: time.Now,
+		ttl: cfg.CacheTTL, now: cfg.Now,
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.parallel == 0 {
 		c.parallel = 4
 	}
 	if c.batch == 0 {
 		c.batch = MaxPerCall
-	}
-	for _, o := range opts {
-		o(c)
 	}
 	if c.ttl > 0 {
 		c.cache = map[cacheKey]cached{}

@@ -50,7 +50,7 @@ func TestChaos(t *testing.T) {
 	cfg.MaxRetries = 2
 	sender, err := mm.New(cfg)
 	require.NoError(t, err)
-	j, err := sqlitejournal.OpenSQLite(t.TempDir() + "/journal.db")
+	j, err := sqlitejournal.Open(t.TempDir()+"/journal.db", journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 

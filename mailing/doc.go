@@ -14,7 +14,7 @@
 //		Sender: sender, Mailing: src.Mailing(), Start: start, Rate: 20,
 //	})
 //	fmt.Print(plan.Text()) // the notice to e-mail to the infrastructure
-//	j, err := sqlitejournal.OpenSQLite("arsbesked.journal")
+//	j, err := sqlitejournal.Open("arsbesked.journal", journal.Config{})
 //	defer j.Close()
 //	// for m := range src.Messages(ctx): j.Get, then j.Record before and after each step
 //

@@ -53,7 +53,7 @@ func TestDrainSharesTheWork(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.Infra, 600)
-	j, err := sqlitejournal.OpenSQLite(filepath.Join(t.TempDir(), "shared.db"))
+	j, err := sqlitejournal.Open(filepath.Join(t.TempDir(), "shared.db"), journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	load(t, j, "shared", ids)
@@ -120,7 +120,7 @@ func TestDrainTakesOverExpiredLeases(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.Infra, 200)
-	j := journal.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	load(t, j, "takeover", ids)
 
 	h := &hanging{Journal: j, stop: make(chan struct{})}

@@ -33,7 +33,7 @@ func Example() {
 		fmt.Println(err) // every problem, by line
 		return
 	}
-	j := journal.NewMemory() // sqlitejournal.OpenSQLite(path) to survive a crash
+	j := journal.NewMemory(journal.Config{}) // sqlitejournal.Open(path, journal.Config{}) to survive a crash
 	defer j.Close()
 	op := message.Operator{ID: "165599990001", Name: "Operatör A"}
 	for m, err := range src.Messages(ctx) {

@@ -44,7 +44,7 @@ func Send(ctx context.Context, s *mm.Sender, msgs iter.Seq2[*message.Message, er
 		return nil, errors.New("mailing: Options.Name is required")
 	}
 	if opts.Journal == nil {
-		mem := journal.NewMemory(journal.WithClock(s.Config().Now))
+		mem := journal.NewMemory(journal.Config{Now: s.Config().Now})
 		defer mem.Close()
 		opts.Journal = mem
 	}

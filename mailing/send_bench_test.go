@@ -41,7 +41,7 @@ func benchSendAll(b *testing.B, kind string) {
 	}
 	var j journal.Journal = discard{}
 	if kind == "sqlite" {
-		sj, err := sqlitejournal.OpenSQLite(filepath.Join(b.TempDir(), "j.db"))
+		sj, err := sqlitejournal.Open(filepath.Join(b.TempDir(), "j.db"), journal.Config{})
 		if err != nil {
 			b.Fatal(err)
 		}

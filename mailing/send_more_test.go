@@ -153,7 +153,7 @@ func TestSendAllCancelThenResume(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.Infra, 400)
-	j := journal.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	rep, err := mailing.Send(ctx, s.Sender, mailingOf(ids, "cut"), mailing.Options{
@@ -205,7 +205,7 @@ func TestSendAllStopsWhenTheJournalFails(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.Infra, 200)
-	j := &failing{Journal: journal.NewMemory()}
+	j := &failing{Journal: journal.NewMemory(journal.Config{})}
 	j.left.Store(30)
 	rep, err := mailing.Send(context.Background(), s.Sender, mailingOf(ids, "full"), mailing.Options{Name: "full", Journal: j})
 	require.ErrorIs(t, err, errDiskFull)
@@ -232,7 +232,7 @@ func TestSendAllClassesAndPolicies(t *testing.T) {
 			}
 		}
 	}
-	j := journal.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	rep, err := mailing.Send(context.Background(), s.Sender, msgs, mailing.Options{Name: "classes", Journal: j})
 	require.NoError(t, err)
 	get := func(id string) journal.Entry {

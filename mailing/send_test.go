@@ -72,7 +72,7 @@ func TestSendAllEveryOutcome(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	ids := population(t, s.Infra, 300)
-	j := journal.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	var last mailing.Progress
 	rep, err := mailing.Send(context.Background(), s.Sender, mailingOf(ids, "m1"), mailing.Options{
 		Name: "m1", Journal: j, Progress: func(p mailing.Progress) { last = p }, Total: len(ids),

@@ -120,9 +120,9 @@ func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.Report, err
 // the journal in memory (no resume).
 func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	if addr == "" {
-		return journal.NewMemory(), nil
+		return journal.NewMemory(journal.Config{}), nil
 	}
-	return journals.Open(ctx, addr)
+	return journals.Open(ctx, addr, journal.Config{})
 }
 
 func printSummary(w io.Writer, name string, rep *mailing.Report) {

@@ -71,7 +71,7 @@ func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx con
 		return exitUsage
 	}
 	ctx := context.Background()
-	j, err := journals.OpenExisting(ctx, f.journal)
+	j, err := journals.OpenExisting(ctx, f.journal, journal.Config{})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: --journal: %v\n", prefix, err)
 		return exitTrouble

@@ -93,7 +93,7 @@ func wantStatus(at time.Time) mailingStatus {
 func TestMailingStatusFromMemory(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-	j := journal.NewMemory(journal.WithClock(journaltest.NewClock(at).Now))
+	j := journal.NewMemory(journal.Config{Now: journaltest.NewClock(at).Now})
 	fillMailing(t, j)
 
 	s, err := readStatus(t.Context(), j, reportMailing, at)
@@ -127,7 +127,7 @@ instances working (2):
 
 func TestMailingReportFromMemory(t *testing.T) {
 	t.Parallel()
-	j := journal.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	fillMailing(t, j)
 	tests := []struct {
 		name    string
@@ -230,13 +230,13 @@ func TestMailingCommands(t *testing.T) {
 	journals := map[string]func(t *testing.T) (journal.Journal, string){
 		"sqlite": func(t *testing.T) (journal.Journal, string) {
 			path := filepath.Join(t.TempDir(), "bygglov.journal")
-			j, err := sqlitejournal.OpenSQLite(path)
+			j, err := sqlitejournal.Open(path, journal.Config{})
 			require.NoError(t, err)
 			return j, path
 		},
 		"postgres": func(t *testing.T) (journal.Journal, string) {
 			dsn := conformance.Postgres(t)
-			j, err := pgjournal.Open(t.Context(), dsn)
+			j, err := pgjournal.Open(t.Context(), dsn, journal.Config{})
 			require.NoError(t, err)
 			return j, dsn
 		},
@@ -256,7 +256,7 @@ func TestMailingCommandErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bygglov.journal")
-	j, err := sqlitejournal.OpenSQLite(path)
+	j, err := sqlitejournal.Open(path, journal.Config{})
 	require.NoError(t, err)
 	fillMailing(t, j)
 	require.NoError(t, j.Close())

@@ -193,7 +193,7 @@ func sharedRun(t *testing.T, instances int, kill int) {
 	}
 
 	stored, duplicates := fake.stop(t)
-	j, err := journals.Open(context.Background(), dsn)
+	j, err := journals.Open(context.Background(), dsn, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	counts, err := j.Counts(context.Background(), name)
@@ -222,7 +222,7 @@ func sharedRun(t *testing.T, instances int, kill int) {
 // killing it then leaves work only a takeover can finish.
 func waitForLeases(t *testing.T, dsn, name, worker string) int {
 	t.Helper()
-	j, err := journals.Open(context.Background(), dsn)
+	j, err := journals.Open(context.Background(), dsn, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	deadline := time.Now().Add(3 * time.Minute)

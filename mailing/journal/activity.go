@@ -52,7 +52,7 @@ type ActivityReader interface {
 // ReadActivity returns the activity of a mailing in j: from j when it is
 // an ActivityReader, else by listing every entry of the mailing and reading
 // the leases and Updated times at now, which should then be the clock the
-// journal stamps with (time.Now unless WithClock said otherwise).
+// journal stamps with (time.Now unless its Config.Now says otherwise).
 func ReadActivity(ctx context.Context, j Journal, mailing string, window time.Duration, now time.Time) (Activity, error) {
 	if r, ok := j.(ActivityReader); ok {
 		return r.Activity(ctx, mailing, window)

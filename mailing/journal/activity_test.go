@@ -19,7 +19,7 @@ func TestReadActivityByListing(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	clock := journaltest.NewClock(start)
-	j := journal.NewMemory(journal.WithClock(clock.Now))
+	j := journal.NewMemory(journal.Config{Now: clock.Now})
 	ctx := t.Context()
 	persons := []message.RecipientID{"195303231855", "198101052382", "199001012385", "200001012384"}
 	items := func(yield func(journal.Item, error) bool) {
@@ -74,7 +74,7 @@ func (j activityJournal) Activity(context.Context, string, time.Duration) (journ
 func TestReadActivityAsksTheJournal(t *testing.T) {
 	t.Parallel()
 	want := journal.Activity{Settled: 7, Window: time.Minute, Workers: []journal.WorkerLeases{{Worker: "w", Entries: 1}}}
-	got, err := journal.ReadActivity(t.Context(), activityJournal{journal.NewMemory(), want}, "m", time.Minute, time.Now())
+	got, err := journal.ReadActivity(t.Context(), activityJournal{journal.NewMemory(journal.Config{}), want}, "m", time.Minute, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }

@@ -39,20 +39,3 @@ func NewCounts() Counts { return newCounts() }
 // Add counts n entries in state s on channel ch for operator op (either
 // may be empty). c must come from NewCounts.
 func (c *Counts) Add(s State, ch receipt.Channel, op message.OrgNumber, n int) { c.add(s, ch, op, n) }
-
-// Settings are the options given to a journal, as an implementation
-// outside this package reads them.
-type Settings struct {
-	// Now is the clock WithClock gave, or nil when none was given: the
-	// implementation then reads its own (pgjournal the database server's).
-	Now func() time.Time
-}
-
-// ReadOptions returns the settings opts ask for.
-func ReadOptions(opts ...Option) Settings {
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
-	return Settings{Now: o.now}
-}

@@ -67,9 +67,12 @@ func TestExtension(t *testing.T) {
 		Operator: map[message.OrgNumber]int{op.ID: 3}}, c)
 	assert.False(t, c.Done())
 
-	assert.Nil(t, journal.ReadOptions().Now, "no clock given: the journal uses its own")
-	clock := func() time.Time { return at }
-	got := journal.ReadOptions(journal.WithClock(clock)).Now
-	require.NotNil(t, got)
-	assert.Equal(t, at, got())
+	// Config.Stamp is the clock as journals store it: UTC, no monotonic
+	// reading; without a clock it reads time.Now.
+	local := at.In(time.FixedZone("CET", 3600))
+	stamp := journal.Config{Now: func() time.Time { return local }}.Stamp()
+	assert.Equal(t, time.UTC, stamp.Location())
+	assert.True(t, stamp.Equal(at))
+	before := time.Now()
+	assert.WithinRange(t, journal.Config{}.Stamp(), before.Add(-time.Second), time.Now().Add(time.Second))
 }

@@ -103,26 +103,25 @@ func (e *TransitionError) Error() string {
 // Unwrap makes errors.Is(err, ErrTransition) true.
 func (e *TransitionError) Unwrap() error { return ErrTransition }
 
-// Option configures a journal.
-type Option func(*options)
-
-type options struct{ now func() time.Time }
-
-// WithClock makes the journal read the time from now: timestamps and lease
-// expiry. Tests use it to expire leases without waiting.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-func buildOptions(opts []Option) options {
-	o := options{now: time.Now}
-	for _, f := range opts {
-		f(&o)
-	}
-	return o
+// Config is what every journal takes besides the place it keeps its
+// entries.
+type Config struct {
+	// Now is the clock for timestamps and lease expiry; nil means
+	// time.Now (pgjournal: the database server's clock). Tests set it to
+	// expire leases without waiting.
+	Now func() time.Time
 }
 
-// stamp is the journal's clock reading as stored: UTC, nanoseconds, no
-// monotonic part, so that every implementation returns equal times.
-func (o options) stamp() time.Time { return o.now().UTC().Round(0) }
+// Stamp reads the clock (time.Now when Now is nil) as journals store a
+// time: UTC, nanoseconds, no monotonic part, so that every implementation
+// returns equal times.
+func (c Config) Stamp() time.Time {
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	return now().UTC().Round(0)
+}
 
 // checkKey checks what every call needs before it touches the store.
 func checkKey(mailing, messageID string) error {

@@ -12,7 +12,7 @@ import (
 // Memory is a Journal held in memory: for tests, and for small mailings
 // that need no resume. It is lost with the process.
 type Memory struct {
-	opts options
+	cfg Config
 
 	mu       sync.Mutex
 	closed   bool
@@ -29,8 +29,8 @@ type memMailing struct {
 var _ Journal = (*Memory)(nil)
 
 // NewMemory returns an empty in-memory journal.
-func NewMemory(opts ...Option) *Memory {
-	return &Memory{opts: buildOptions(opts), mailings: map[string]*memMailing{}}
+func NewMemory(cfg Config) *Memory {
+	return &Memory{cfg: cfg, mailings: map[string]*memMailing{}}
 }
 
 func (j *Memory) lookup(mailing, id string) *Entry {
@@ -85,7 +85,7 @@ func (j *Memory) Record(ctx context.Context, entries ...Entry) error {
 	if j.closed {
 		return ErrClosed
 	}
-	now := j.opts.stamp()
+	now := j.cfg.Stamp()
 	// Check all first, against the entries as this call changes them, so
 	// that a refused entry leaves the journal untouched.
 	staged := map[[2]string]*Entry{}
@@ -144,7 +144,7 @@ func (j *Memory) loadOne(mailing string, it Item) (bool, error) {
 	if old := j.lookup(mailing, it.MessageID); old != nil {
 		return false, sameItem(old, it)
 	}
-	e, err := next(nil, Entry{Mailing: mailing, MessageID: it.MessageID, Recipient: it.Recipient, State: Queued, Payload: it.Payload}, j.opts.stamp())
+	e, err := next(nil, Entry{Mailing: mailing, MessageID: it.MessageID, Recipient: it.Recipient, State: Queued, Payload: it.Payload}, j.cfg.Stamp())
 	if err != nil {
 		return false, err
 	}
@@ -173,7 +173,7 @@ func (j *Memory) Claim(ctx context.Context, mailing, worker string, n int, lease
 	if j.closed {
 		return nil, ErrClosed
 	}
-	now := j.opts.stamp()
+	now := j.cfg.Stamp()
 	var out []Entry
 	if m := j.mailings[mailing]; m != nil {
 		for _, e := range m.order {

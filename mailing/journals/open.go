@@ -34,30 +34,30 @@ func isURL(addr string) bool { return strings.Contains(addr, "://") }
 
 // Open opens the journal at addr: a PostgreSQL URL opens (and creates or
 // migrates) a pgjournal; any other URL is refused; anything else is the
-// path of a SQLite file, created when missing. opts go to the journal
-// (journal.WithClock). Close it when done.
-func Open(ctx context.Context, addr string, opts ...journal.Option) (journal.Journal, error) {
+// path of a SQLite file, created when missing. cfg goes to the journal.
+// Close it when done.
+func Open(ctx context.Context, addr string, cfg journal.Config) (journal.Journal, error) {
 	switch {
 	case addr == "":
 		return nil, errors.New("journals: the journal address is empty")
 	case IsPostgres(addr):
-		return pgjournal.Open(ctx, addr, opts...)
+		return pgjournal.Open(ctx, addr, cfg)
 	case isURL(addr):
 		// Name the scheme only: the rest may hold a password.
 		scheme, _, _ := strings.Cut(addr, "://")
 		return nil, fmt.Errorf("journals: journal URL scheme %q is not postgres:// or postgresql://; a SQLite journal is a file path", scheme)
 	}
-	return sqlitejournal.OpenSQLite(addr, opts...)
+	return sqlitejournal.Open(addr, cfg)
 }
 
 // OpenExisting is Open for tools that only read a journal: a SQLite file
 // must be there already, so that a mistyped path is an error rather than
 // a new, empty journal.
-func OpenExisting(ctx context.Context, addr string, opts ...journal.Option) (journal.Journal, error) {
+func OpenExisting(ctx context.Context, addr string, cfg journal.Config) (journal.Journal, error) {
 	if addr != "" && !isURL(addr) {
 		if _, err := os.Stat(addr); err != nil {
 			return nil, fmt.Errorf("journals: %w", err)
 		}
 	}
-	return Open(ctx, addr, opts...)
+	return Open(ctx, addr, cfg)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
@@ -33,9 +34,9 @@ func TestIsPostgres(t *testing.T) {
 func TestOpenByAddress(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "arsbesked.journal")
-	j, err := journals.Open(t.Context(), path)
+	j, err := journals.Open(t.Context(), path, journal.Config{})
 	require.NoError(t, err)
-	assert.IsType(t, &sqlitejournal.SQLite{}, j)
+	assert.IsType(t, &sqlitejournal.Journal{}, j)
 	require.NoError(t, j.Close())
 	_, err = os.Stat(path)
 	assert.NoError(t, err, "the SQLite file was created")
@@ -45,7 +46,7 @@ func TestOpenByAddress(t *testing.T) {
 		"mysql://mm:sekret@db/x":       `journals: journal URL scheme "mysql" is not postgres:// or postgresql://; a SQLite journal is a file path`,
 		"postgres://mm:sekret@db:x/db": "pgjournal: the journal DSN is neither a postgres:// URL nor key=value settings",
 	} {
-		_, err := journals.Open(t.Context(), addr)
+		_, err := journals.Open(t.Context(), addr, journal.Config{})
 		require.Error(t, err, addr)
 		assert.Equal(t, want, err.Error(), addr)
 	}
@@ -54,20 +55,20 @@ func TestOpenByAddress(t *testing.T) {
 func TestOpenExisting(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "typo.journal")
-	_, err := journals.OpenExisting(t.Context(), missing)
+	_, err := journals.OpenExisting(t.Context(), missing, journal.Config{})
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	_, err = os.Stat(missing)
 	assert.ErrorIs(t, err, os.ErrNotExist, "not created")
 
-	_, err = journals.OpenExisting(t.Context(), "mysql://mm:sekret@db/x")
+	_, err = journals.OpenExisting(t.Context(), "mysql://mm:sekret@db/x", journal.Config{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `scheme "mysql"`)
 
 	path := filepath.Join(t.TempDir(), "arsbesked.journal")
-	j, err := sqlitejournal.OpenSQLite(path)
+	j, err := sqlitejournal.Open(path, journal.Config{})
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
-	again, err := journals.OpenExisting(t.Context(), path)
+	again, err := journals.OpenExisting(t.Context(), path, journal.Config{})
 	require.NoError(t, err)
 	assert.NoError(t, again.Close())
 }
@@ -76,7 +77,7 @@ func TestOpenPostgres(t *testing.T) {
 	t.Parallel()
 	dsn := conformance.Postgres(t)
 	require.True(t, journals.IsPostgres(dsn), "%s must be a URL here", conformance.PostgresEnv)
-	j, err := journals.Open(t.Context(), dsn)
+	j, err := journals.Open(t.Context(), dsn, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	assert.IsType(t, &pgjournal.Journal{}, j)

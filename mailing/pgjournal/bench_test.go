@@ -41,7 +41,7 @@ func benchDrain(b *testing.B, workers int, batched bool) {
 	dsn := conformance.Postgres(b)
 	js := make([]*pgjournal.Journal, workers)
 	for i := range js {
-		j, err := pgjournal.Open(b.Context(), dsn)
+		j, err := pgjournal.Open(b.Context(), dsn, journal.Config{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,7 +19,7 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	var dsns sync.Map // journal → its DSN
 	openAt := func(t *testing.T, dsn string, now func() time.Time) journal.Journal {
-		j, err := pgjournal.Open(t.Context(), dsn, journal.WithClock(now))
+		j, err := pgjournal.Open(t.Context(), dsn, journal.Config{Now: now})
 		require.NoError(t, err)
 		dsns.Store(j, dsn)
 		return j

@@ -66,7 +66,7 @@
 // Leases and timestamps run on the database server's clock
 // (clock_timestamp, read after the row locks are granted), so instances
 // whose machine clocks drift apart still agree on when a lease ends. With
-// journal.WithClock the journal uses that clock instead, as the conformance
+// a journal.Config.Now the journal uses that clock instead, as the conformance
 // suite does to move time without waiting; every instance sharing a
 // journal must then use the same clock.
 //

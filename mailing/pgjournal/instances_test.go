@@ -43,7 +43,7 @@ func openN(t *testing.T, dsn string, n int) []*pgjournal.Journal {
 	t.Helper()
 	out := make([]*pgjournal.Journal, n)
 	for i := range out {
-		j, err := pgjournal.Open(t.Context(), dsn)
+		j, err := pgjournal.Open(t.Context(), dsn, journal.Config{})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = j.Close() })
 		out[i] = j

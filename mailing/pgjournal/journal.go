@@ -18,7 +18,7 @@ import (
 // use.
 type Journal struct {
 	pool *pgxpool.Pool
-	// clock is the clock WithClock gave, or nil: then every timestamp and
+	// clock is the clock Config.Now gave, or nil: then every timestamp and
 	// lease is read from the server's clock, so that instances whose
 	// machine clocks drift apart still agree on when a lease ends.
 	clock func() time.Time
@@ -35,17 +35,17 @@ var (
 // Open connects to the database dsn names — a postgres:// or
 // postgresql:// URL, or libpq key=value settings; pool settings such as
 // pool_max_conns go in it too — and creates or migrates the journal's
-// tables. The only option read is journal.WithClock, which replaces the
-// server's clock (for tests; every instance sharing a journal must then
-// use the same clock). Close the journal when done.
-func Open(ctx context.Context, dsn string, opts ...journal.Option) (*Journal, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+// tables. cfg.Now, when set, replaces the server's clock (for tests; every
+// instance sharing a journal must then use the same clock). Close the
+// journal when done.
+func Open(ctx context.Context, dsn string, cfg journal.Config) (*Journal, error) {
+	pcfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx redacts passwords only as best it can: leave the text out.
 		return nil, errors.New("pgjournal: the journal DSN is neither a postgres:// URL nor key=value settings")
 	}
-	cfg.AfterConnect = durableCommits
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pcfg.AfterConnect = durableCommits
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgjournal: connect: %w", err)
 	}
@@ -53,7 +53,7 @@ func Open(ctx context.Context, dsn string, opts ...journal.Option) (*Journal, er
 		pool.Close()
 		return nil, err
 	}
-	return &Journal{pool: pool, clock: journal.ReadOptions(opts...).Now}, nil
+	return &Journal{pool: pool, clock: cfg.Now}, nil
 }
 
 // durableCommits makes a commit wait for its WAL to be flushed even on a

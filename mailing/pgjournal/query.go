@@ -101,7 +101,7 @@ const activityWorkers = `SELECT lease_worker, count(*), max(lease_until) FROM ` 
 	GROUP BY lease_worker ORDER BY lease_worker COLLATE "C"`
 
 // Activity implements journal.ActivityReader, on the clock the leases
-// run on: the server's, or the one WithClock gave.
+// run on: the server's, or the one Config.Now gave.
 func (j *Journal) Activity(ctx context.Context, mailingName string, window time.Duration) (journal.Activity, error) {
 	release, err := j.use()
 	if err != nil {

@@ -127,10 +127,10 @@ func seqOf(its ...journal.Item) func(func(journal.Item, error) bool) {
 func TestActivity(t *testing.T) {
 	t.Parallel()
 	clock := journaltest.NewClock(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
-	pg, err := pgjournal.Open(t.Context(), conformance.Postgres(t), journal.WithClock(clock.Now))
+	pg, err := pgjournal.Open(t.Context(), conformance.Postgres(t), journal.Config{Now: clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = pg.Close() })
-	mem := journal.NewMemory(journal.WithClock(clock.Now))
+	mem := journal.NewMemory(journal.Config{Now: clock.Now})
 
 	for _, j := range []journal.Journal{pg, mem} {
 		_, err := j.Load(t.Context(), testMailing, testItems(20))

@@ -24,7 +24,7 @@ func BenchmarkRecord(b *testing.B) {
 		name string
 		open func(b *testing.B) journal.Journal
 	}{
-		{"memory", func(*testing.B) journal.Journal { return journal.NewMemory() }},
+		{"memory", func(*testing.B) journal.Journal { return journal.NewMemory(journal.Config{}) }},
 		{"sqlite-full", func(b *testing.B) journal.Journal { return benchSQLite(b, "FULL") }},
 		{"sqlite-normal", func(b *testing.B) journal.Journal { return benchSQLite(b, "NORMAL") }},
 	}
@@ -54,7 +54,7 @@ func BenchmarkRecord(b *testing.B) {
 				wg.Wait()
 				b.StopTimer()
 				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/record")
-				if s, ok := j.(*SQLite); ok {
+				if s, ok := j.(*Journal); ok {
 					b.ReportMetric(float64(s.w.grouped.Load())/float64(s.w.groups.Load()), "records/commit")
 				}
 			})
@@ -78,7 +78,7 @@ func benchEntry(g, i int) journal.Entry {
 }
 
 func benchSQLite(b *testing.B, synchronous string) journal.Journal {
-	j, err := openSQLite(filepath.Join(b.TempDir(), "journal.db"), synchronous, nil)
+	j, err := open(filepath.Join(b.TempDir(), "journal.db"), synchronous, journal.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}

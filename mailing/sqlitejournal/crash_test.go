@@ -63,7 +63,7 @@ func TestSQLiteCrashHelper(t *testing.T) {
 	if path == "" {
 		t.Skip("helper process for TestSQLiteSurvivesKill")
 	}
-	j, err := OpenSQLite(path)
+	j, err := Open(path, journal.Config{})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
@@ -146,7 +146,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 		require.Less(t, run, 12, "the mailing never finished")
 	}
 
-	j, err := OpenSQLite(path)
+	j, err := Open(path, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	c, err := j.Counts(t.Context(), crashMailing)
@@ -202,7 +202,7 @@ func runCrashChild(t *testing.T, path string, killAfter time.Duration, acked map
 // checks it against what was acknowledged.
 func checkCrashJournal(t *testing.T, path string, acked map[int]journal.State) {
 	t.Helper()
-	j, err := OpenSQLite(path)
+	j, err := Open(path, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	var integrity string

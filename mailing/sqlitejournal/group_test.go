@@ -17,7 +17,7 @@ import (
 // group are written whole. The writer is held busy so that every call
 // queues, and then all of them go into one group.
 func TestSQLiteGroupKeepsCallersApart(t *testing.T) {
-	j, err := OpenSQLite(t.TempDir() + "/j.db")
+	j, err := Open(t.TempDir()+"/j.db", journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	ctx := context.Background()

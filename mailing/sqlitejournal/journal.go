@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"sync"
-	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo, so the SDK cross-compiles
@@ -30,8 +29,8 @@ import (
 //
 // The schema is versioned with PRAGMA user_version and created on first
 // open; a file written by a newer schema is refused.
-type SQLite struct {
-	now  func() time.Time
+type Journal struct {
+	cfg  journal.Config
 	db   *sql.DB // readers; the writer holds one connection of its own
 	w    *writer
 	read *sqliteStmts
@@ -40,7 +39,7 @@ type SQLite struct {
 	closed bool
 }
 
-var _ journal.Journal = (*SQLite)(nil)
+var _ journal.Journal = (*Journal)(nil)
 
 // busyTimeoutMS is how long a write waits for another process's write lock.
 const busyTimeoutMS = 10000
@@ -77,16 +76,16 @@ var schema = []string{
 	fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion),
 }
 
-// OpenSQLite opens the journal in the file at path, creating it and its
-// schema when missing. The file holds personal data (see Entry): give it a
+// Open opens the journal in the file at path, creating it and its schema
+// when missing; cfg.Now is its clock. The file holds personal data (see Entry): give it a
 // place and permissions fit for that. Close it when done.
-func OpenSQLite(path string, opts ...journal.Option) (*SQLite, error) {
-	return openSQLite(path, "FULL", opts)
+func Open(path string, cfg journal.Config) (*Journal, error) {
+	return open(path, "FULL", cfg)
 }
 
 // openSQLite takes the synchronous mode so that the benchmark can measure
 // what FULL costs against NORMAL.
-func openSQLite(path, synchronous string, opts []journal.Option) (*SQLite, error) {
+func open(path, synchronous string, cfg journal.Config) (*Journal, error) {
 	if path == "" {
 		return nil, errors.New("mailing: journal path is empty")
 	}
@@ -102,10 +101,7 @@ func openSQLite(path, synchronous string, opts []journal.Option) (*SQLite, error
 	// A few readers beside the writer's own connection.
 	db.SetMaxOpenConns(5)
 	db.SetMaxIdleConns(5)
-	j := &SQLite{now: journal.ReadOptions(opts...).Now, db: db}
-	if j.now == nil {
-		j.now = time.Now
-	}
+	j := &Journal{cfg: cfg, db: db}
 	if err := j.init(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -113,7 +109,7 @@ func openSQLite(path, synchronous string, opts []journal.Option) (*SQLite, error
 	return j, nil
 }
 
-func (j *SQLite) init() error {
+func (j *Journal) init() error {
 	ctx := context.Background()
 	if err := migrate(ctx, j.db); err != nil {
 		return err
@@ -179,12 +175,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // listing does not hold up recording.
 const pageSize = 500
 
-// stamp is the journal's clock reading as stored: UTC, nanoseconds, no
-// monotonic part, so that every implementation returns equal times.
-func (j *SQLite) stamp() time.Time { return j.now().UTC().Round(0) }
-
 // use marks a call in progress; it fails once the journal is closed.
-func (j *SQLite) use() (release func(), err error) {
+func (j *Journal) use() (release func(), err error) {
 	j.mu.RLock()
 	if j.closed {
 		j.mu.RUnlock()
@@ -194,7 +186,7 @@ func (j *SQLite) use() (release func(), err error) {
 }
 
 // Close waits for calls in progress, stops the writer and closes the file.
-func (j *SQLite) Close() error {
+func (j *Journal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {

@@ -13,7 +13,7 @@ import (
 )
 
 // Get implements Journal.
-func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (journal.Entry, error) {
+func (j *Journal) Get(ctx context.Context, mailing, messageID string) (journal.Entry, error) {
 	if err := journal.CheckKey(mailing, messageID); err != nil {
 		return journal.Entry{}, err
 	}
@@ -37,14 +37,14 @@ func (j *SQLite) Get(ctx context.Context, mailing, messageID string) (journal.En
 // Every entry is read and checked before the first is written, so a
 // refused entry leaves nothing to undo, and the writer needs no savepoint
 // for the call (see writer.doPlain): two statements fewer per Record.
-func (j *SQLite) Record(ctx context.Context, entries ...journal.Entry) error {
+func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 	release, err := j.use()
 	if err != nil {
 		return err
 	}
 	defer release()
 	return j.w.doPlain(ctx, func(ctx context.Context, st *sqliteStmts) error {
-		now := j.stamp()
+		now := j.cfg.Stamp()
 		type pending struct {
 			seq    int64
 			entry  journal.Entry
@@ -102,7 +102,7 @@ func (j *SQLite) Record(ctx context.Context, entries ...journal.Entry) error {
 const loadBatch = 256
 
 // Load implements Journal.
-func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
+func (j *Journal) Load(ctx context.Context, mailing string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
 	release, err := j.use()
 	if err != nil {
 		return journal.LoadStats{}, err
@@ -112,7 +112,7 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[journ
 		var bst journal.LoadStats
 		err := j.w.do(ctx, func(ctx context.Context, stmts *sqliteStmts) error {
 			bst = journal.LoadStats{}
-			now := j.stamp()
+			now := j.cfg.Stamp()
 			for _, it := range batch {
 				if err := journal.CheckKey(mailing, it.MessageID); err != nil {
 					return err
@@ -144,7 +144,7 @@ func (j *SQLite) Load(ctx context.Context, mailing string, items iter.Seq2[journ
 }
 
 // Claim implements Journal.
-func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease time.Duration) ([]journal.Entry, error) {
+func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, lease time.Duration) ([]journal.Entry, error) {
 	if err := journal.CheckClaim(mailing, worker, n, lease); err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 	var out []journal.Entry
 	err = j.w.do(ctx, func(ctx context.Context, st *sqliteStmts) error {
 		out = out[:0]
-		now := j.stamp()
+		now := j.cfg.Stamp()
 		rows, err := st.claimable.QueryContext(ctx, mailing, now.UnixNano(), n)
 		if err != nil {
 			return fmt.Errorf("mailing: claim: %w", err)
@@ -192,7 +192,7 @@ func (j *SQLite) Claim(ctx context.Context, mailing, worker string, n int, lease
 }
 
 // Counts implements Journal.
-func (j *SQLite) Counts(ctx context.Context, mailing string) (journal.Counts, error) {
+func (j *Journal) Counts(ctx context.Context, mailing string) (journal.Counts, error) {
 	release, err := j.use()
 	if err != nil {
 		return journal.Counts{}, err
@@ -221,7 +221,7 @@ func (j *SQLite) Counts(ctx context.Context, mailing string) (journal.Counts, er
 // List implements Journal. Each page is its own short read, so a long
 // listing never holds a snapshot that keeps the WAL from being
 // checkpointed.
-func (j *SQLite) List(ctx context.Context, mailing string, f journal.Filter) iter.Seq2[journal.Entry, error] {
+func (j *Journal) List(ctx context.Context, mailing string, f journal.Filter) iter.Seq2[journal.Entry, error] {
 	query, args := listQuery(mailing, f)
 	return journal.ListPages(pageSize, func(after int64) ([]journal.Entry, int64, error) {
 		page, err := j.listPage(ctx, query, append(args[:len(args):len(args)], after))
@@ -260,7 +260,7 @@ func listQuery(mailing string, f journal.Filter) (string, []any) {
 	return b.String(), args
 }
 
-func (j *SQLite) listPage(ctx context.Context, query string, args []any) ([]row, error) {
+func (j *Journal) listPage(ctx context.Context, query string, args []any) ([]row, error) {
 	release, err := j.use()
 	if err != nil {
 		return nil, err

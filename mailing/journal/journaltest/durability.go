@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,7 +59,7 @@ func testDurability(t *testing.T, h Harness) {
 	f.record(p...)
 	f.reopen()
 	assert.Equal(t, journal.Paper, f.get(id(5000)).State)
-	assert.Equal(t, "no-mailbox", f.get(id(5000)).PaperReason)
+	assert.Equal(t, message.PaperNoMailbox, f.get(id(5000)).PaperReason)
 }
 
 // testClosed checks that a closed journal refuses every call.

@@ -8,7 +8,7 @@
 //	func TestConformance(t *testing.T) {
 //		journaltest.Run(t, journaltest.Harness{
 //			Open: func(t *testing.T, now func() time.Time) journal.Journal {
-//				return journal.NewMemory(journal.WithClock(now))
+//				return journal.NewMemory(journal.Config{Now: now})
 //			},
 //		})
 //	}

@@ -107,7 +107,7 @@ func testFieldRules(t *testing.T, h Harness) {
 			return e
 		}, journal.ErrTransition},
 		{"paper on digital", journal.Sending, receipt.Digital, func(e journal.Entry) journal.Entry {
-			e.State, e.PaperReason = journal.Paper, "no-mailbox"
+			e.State, e.PaperReason = journal.Paper, message.PaperNoMailbox
 			return e
 		}, journal.ErrTransition},
 		{"failed without error", journal.LookedUp, "", func(e journal.Entry) journal.Entry {
@@ -140,7 +140,7 @@ func testFieldRules(t *testing.T, h Harness) {
 			return e
 		}, journal.ErrTransition},
 		{"paper without its own sending record", journal.Unknown, receipt.Digital, func(e journal.Entry) journal.Entry {
-			e.State, e.Channel, e.Operator, e.PaperReason, e.Error = journal.DeclinedThenPaper, receipt.Paper, message.Operator{}, "operator-declined", ""
+			e.State, e.Channel, e.Operator, e.PaperReason, e.Error = journal.DeclinedThenPaper, receipt.Paper, message.Operator{}, message.PaperOperatorDeclined, ""
 			return e
 		}, journal.ErrTransition},
 		{"receipt of another message", journal.Sending, receipt.Digital, func(e journal.Entry) journal.Entry {

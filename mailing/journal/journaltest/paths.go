@@ -49,7 +49,7 @@ func deliveredReceipt(n int) *receipt.Receipt {
 func path(n int, s journal.State, ch receipt.Channel) []journal.Entry {
 	sendingOn := func() []journal.Entry {
 		if ch == receipt.Paper {
-			return []journal.Entry{onPaper(n, journal.LookedUp, "no-mailbox"), withAttempts(onPaper(n, journal.Sending, "no-mailbox"), 1)}
+			return []journal.Entry{onPaper(n, journal.LookedUp, message.PaperNoMailbox), withAttempts(onPaper(n, journal.Sending, message.PaperNoMailbox), 1)}
 		}
 		return []journal.Entry{digital(n, journal.LookedUp), withAttempts(digital(n, journal.Sending), 1)}
 	}
@@ -70,10 +70,10 @@ func path(n int, s journal.State, ch receipt.Channel) []journal.Entry {
 		return append(path(n, journal.Sending, receipt.Digital), d)
 	case journal.DeclinedThenPaper:
 		return append(path(n, journal.Sending, receipt.Digital),
-			withAttempts(onPaper(n, journal.Sending, "operator-declined"), 2),
-			withAttempts(onPaper(n, journal.DeclinedThenPaper, "operator-declined"), 2))
+			withAttempts(onPaper(n, journal.Sending, message.PaperOperatorDeclined), 2),
+			withAttempts(onPaper(n, journal.DeclinedThenPaper, message.PaperOperatorDeclined), 2))
 	case journal.Paper:
-		return append(path(n, journal.Sending, receipt.Paper), withAttempts(onPaper(n, journal.Paper, "no-mailbox"), 1))
+		return append(path(n, journal.Sending, receipt.Paper), withAttempts(onPaper(n, journal.Paper, message.PaperNoMailbox), 1))
 	case journal.Failed:
 		e := withError(queued(n), "message invalid: Subject: required")
 		e.State = journal.Failed
@@ -97,7 +97,7 @@ func step(last journal.Entry, to journal.State) journal.Entry {
 	case journal.Sending:
 		e.Attempts++
 		if inRequest {
-			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, "operator-declined"
+			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, message.PaperOperatorDeclined
 		} else {
 			e.Channel, e.Operator, e.PaperReason = receipt.Digital, operatorA, ""
 		}
@@ -107,7 +107,7 @@ func step(last journal.Entry, to journal.State) journal.Entry {
 		}
 	case journal.DeclinedThenPaper, journal.Paper:
 		if !inRequest {
-			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, "operator-declined"
+			e.Channel, e.Operator, e.PaperReason = receipt.Paper, message.Operator{}, message.PaperOperatorDeclined
 		}
 	case journal.Failed:
 		e.Error = "operator fault 5001: invalid input"

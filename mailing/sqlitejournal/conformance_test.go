@@ -1,4 +1,4 @@
-package journal_test
+package sqlitejournal_test
 
 import (
 	"path/filepath"
@@ -12,20 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestMemoryConformance(t *testing.T) {
-	t.Parallel()
-	journaltest.Run(t, journaltest.Harness{
-		Open: func(t *testing.T, now func() time.Time) journal.Journal {
-			return journal.NewMemory(journal.WithClock(now))
-		},
-	})
-}
-
 func TestSQLiteConformance(t *testing.T) {
 	t.Parallel()
 	var paths sync.Map // journal → its file
 	openAt := func(t *testing.T, path string, now func() time.Time) journal.Journal {
-		j, err := sqlitejournal.OpenSQLite(path, journal.WithClock(now))
+		j, err := sqlitejournal.Open(path, journal.Config{Now: now})
 		require.NoError(t, err)
 		paths.Store(j, path)
 		return j
