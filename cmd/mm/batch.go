@@ -14,7 +14,6 @@ import (
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/mailing/journals"
 )
 
 // batchFlags are mm send's flags for a large mailing.
@@ -73,7 +72,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
 		Progress: bar.update, Total: total,
 	}
-	if journals.IsPostgres(b.journal) {
+	if isPostgres(b.journal) {
 		// A shared journal: load the mailing (idempotently: every instance
 		// may, and only the first adds anything), then drain it with the
 		// other instances.
@@ -122,7 +121,7 @@ func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	if addr == "" {
 		return journal.NewMemory(journal.Config{}), nil
 	}
-	return journals.Open(ctx, addr, journal.Config{})
+	return openJournalAt(ctx, addr)
 }
 
 func printSummary(w io.Writer, name string, rep *mailing.Report) {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/mailing/journals"
 )
 
 func init() {
@@ -71,7 +70,7 @@ func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx con
 		return exitUsage
 	}
 	ctx := context.Background()
-	j, err := journals.OpenExisting(ctx, f.journal, journal.Config{})
+	j, err := openExistingJournal(ctx, f.journal)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: --journal: %v\n", prefix, err)
 		return exitTrouble

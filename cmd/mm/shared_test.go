@@ -20,7 +20,6 @@ import (
 
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/mailing/journals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -193,7 +192,7 @@ func sharedRun(t *testing.T, instances int, kill int) {
 	}
 
 	stored, duplicates := fake.stop(t)
-	j, err := journals.Open(context.Background(), dsn, journal.Config{})
+	j, err := openJournalAt(context.Background(), dsn)
 	require.NoError(t, err)
 	defer j.Close()
 	counts, err := j.Counts(context.Background(), name)
@@ -222,7 +221,7 @@ func sharedRun(t *testing.T, instances int, kill int) {
 // killing it then leaves work only a takeover can finish.
 func waitForLeases(t *testing.T, dsn, name, worker string) int {
 	t.Helper()
-	j, err := journals.Open(context.Background(), dsn, journal.Config{})
+	j, err := openJournalAt(context.Background(), dsn)
 	require.NoError(t, err)
 	defer j.Close()
 	deadline := time.Now().Add(3 * time.Minute)

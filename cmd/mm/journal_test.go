@@ -1,4 +1,4 @@
-package journals_test
+package main
 
 import (
 	"os"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/mailing/journals"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
 )
@@ -27,14 +26,14 @@ func TestIsPostgres(t *testing.T) {
 		"host=db dbname=mailings":       false,
 		"postgres:/missing-a-slash/odd": false,
 	} {
-		assert.Equal(t, want, journals.IsPostgres(addr), addr)
+		assert.Equal(t, want, isPostgres(addr), addr)
 	}
 }
 
 func TestOpenByAddress(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "arsbesked.journal")
-	j, err := journals.Open(t.Context(), path, journal.Config{})
+	j, err := openJournalAt(t.Context(), path)
 	require.NoError(t, err)
 	assert.IsType(t, &sqlitejournal.Journal{}, j)
 	require.NoError(t, j.Close())
@@ -42,11 +41,11 @@ func TestOpenByAddress(t *testing.T) {
 	assert.NoError(t, err, "the SQLite file was created")
 
 	for addr, want := range map[string]string{
-		"":                             "journals: the journal address is empty",
-		"mysql://mm:sekret@db/x":       `journals: journal URL scheme "mysql" is not postgres:// or postgresql://; a SQLite journal is a file path`,
+		"":                             "the journal address is empty",
+		"mysql://mm:sekret@db/x":       `journal URL scheme "mysql" is not postgres:// or postgresql://; a SQLite journal is a file path`,
 		"postgres://mm:sekret@db:x/db": "pgjournal: the journal DSN is neither a postgres:// URL nor key=value settings",
 	} {
-		_, err := journals.Open(t.Context(), addr, journal.Config{})
+		_, err := openJournalAt(t.Context(), addr)
 		require.Error(t, err, addr)
 		assert.Equal(t, want, err.Error(), addr)
 	}
@@ -55,12 +54,12 @@ func TestOpenByAddress(t *testing.T) {
 func TestOpenExisting(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "typo.journal")
-	_, err := journals.OpenExisting(t.Context(), missing, journal.Config{})
+	_, err := openExistingJournal(t.Context(), missing)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	_, err = os.Stat(missing)
 	assert.ErrorIs(t, err, os.ErrNotExist, "not created")
 
-	_, err = journals.OpenExisting(t.Context(), "mysql://mm:sekret@db/x", journal.Config{})
+	_, err = openExistingJournal(t.Context(), "mysql://mm:sekret@db/x")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `scheme "mysql"`)
 
@@ -68,7 +67,7 @@ func TestOpenExisting(t *testing.T) {
 	j, err := sqlitejournal.Open(path, journal.Config{})
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
-	again, err := journals.OpenExisting(t.Context(), path, journal.Config{})
+	again, err := openExistingJournal(t.Context(), path)
 	require.NoError(t, err)
 	assert.NoError(t, again.Close())
 }
@@ -76,8 +75,8 @@ func TestOpenExisting(t *testing.T) {
 func TestOpenPostgres(t *testing.T) {
 	t.Parallel()
 	dsn := conformance.Postgres(t)
-	require.True(t, journals.IsPostgres(dsn), "%s must be a URL here", conformance.PostgresEnv)
-	j, err := journals.Open(t.Context(), dsn, journal.Config{})
+	require.True(t, isPostgres(dsn), "%s must be a URL here", conformance.PostgresEnv)
+	j, err := openJournalAt(t.Context(), dsn)
 	require.NoError(t, err)
 	defer j.Close()
 	assert.IsType(t, &pgjournal.Journal{}, j)
