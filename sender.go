@@ -35,7 +35,7 @@ func New(cfg Config) (*Sender, error) {
 			ConnectTimeout: cfg.ConnectTimeout, ReadTimeout: cfg.ReadTimeout,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
 	if cfg.Now == nil {
@@ -48,7 +48,7 @@ func New(cfg Config) (*Sender, error) {
 		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Now: cfg.Now,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	s.fwd, err = forward.New(forward.Config{
 		Signer: cfg.sealer(), HTTPClient: hc, Roots: cfg.Roots, MayActFor: s.mayActFor,
@@ -57,7 +57,7 @@ func New(cfg Config) (*Sender, error) {
 		Logger: cfg.Logger, Now: cfg.Now,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return s, nil
 }

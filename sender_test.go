@@ -11,7 +11,8 @@ import (
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/far"
+	"github.com/avsandare/mm/fault"
 	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/internal/testsender"
 	"github.com/avsandare/mm/message"
@@ -204,12 +205,13 @@ func TestOperatorRefusal(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	require.NoError(t, s.Infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	s.Infra.Inject(fakeinfra.OperatorFault("kivra", soap.CodeUnsupportedMIMEType))
+	s.Infra.Inject(fakeinfra.OperatorFault("kivra", fault.CodeUnsupportedMIMEType))
 	r, err := s.Sender.Send(context.Background(), newMessage(alice))
 	assert.ErrorIs(t, err, mm.ErrNotSent)
-	var f *mm.Fault // the public name of the fault users branch on
+	var f *fault.Fault // the public type of the fault users branch on
 	require.True(t, errors.As(err, &f))
-	assert.Equal(t, mm.CodeUnsupportedMIMEType, f.Code)
+	assert.Equal(t, fault.CodeUnsupportedMIMEType, f.Code)
+	assert.NotEmpty(t, f.CallID)
 	assert.False(t, f.Retryable())
 	assert.Equal(t, receipt.StateFailed, r.State)
 	list, _ := s.Paper.List()
@@ -299,4 +301,16 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// New's errors wrap the cause with %w, so that a caller can tell which
+// package refused the configuration.
+func TestNewWrapsTheCause(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	cfg := infra.SenderConfig()
+	cfg.FaR.Recipient = "http://far.example/Recipient/v3"
+	_, err := mm.New(cfg)
+	require.ErrorIs(t, err, mm.ErrConfig)
+	assert.ErrorIs(t, err, far.ErrConfig, "the far package's reason comes through")
 }

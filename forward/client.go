@@ -35,7 +35,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c := &Client{cfg: cfg, soap: sc, now: cfg.Now, log: cfg.Logger}
 	if c.now == nil {

@@ -19,7 +19,7 @@
 //
 // Technical failures are retried with the same bytes and the same message
 // ID, so an operator stores a message once however often it arrives.
-// Application faults come back typed (*mm.Fault, with code and
+// Application faults come back typed (*fault.Fault, with code and
 // description) and are not retried. When a request may have landed but no
 // answer came, the receipt's state is unknown, never failed, and the error
 // wraps ErrMaybeDelivered: sending again with the same ID is safe.

@@ -6,7 +6,7 @@ import "github.com/avsandare/mm/receipt"
 // Receipt says what is known: failed (nothing landed: the operator refused
 // it with an application fault, or nothing could be sent) or unknown (it
 // may have landed). Use errors.As to get it, and errors.Is for
-// ErrMaybeDelivered; errors.As also reaches the *mm.Fault of a refusal.
+// ErrMaybeDelivered; errors.As also reaches the *fault.Fault of a refusal.
 type Error struct {
 	Receipt *receipt.Receipt
 	// Response is the answer's body when one came but could not be read.
