@@ -16,7 +16,7 @@ import (
 )
 
 // Config is everything a Sender needs. Start from the environment's
-// endpoints (far.Production, far.Test, or a fake's) and the organisation
+// endpoints (far.Production(), far.Test(), or a fake's) and the organisation
 // certificate; the rest has defaults.
 type Config struct {
 	// Sender is the authority that owns the messages: its organisation
@@ -29,7 +29,7 @@ type Config struct {
 	// Intermediary seals deliveries and presents its certificate over
 	// TLS. Nil means the sender is its own intermediary: Signer seals too.
 	Intermediary *sign.Signer
-	// FaR are the address register's endpoints (far.Production, far.Test
+	// FaR are the address register's endpoints (far.Production(), far.Test()
 	// or any URLs). Required.
 	FaR far.Endpoints
 	// Roots are the CAs trusted for servers' certificates (FaR, operators)
@@ -108,7 +108,7 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: the Signer's certificate is for %s, not the sender %s; set Intermediary if another organisation signs and seals", ErrConfig, c.Signer.OrgNumber(), c.Sender.ID)
 	}
 	if c.FaR.Recipient == "" {
-		return fmt.Errorf("%w: FaR endpoints are required (far.Production, far.Test or URLs)", ErrConfig)
+		return fmt.Errorf("%w: FaR endpoints are required (far.Production(), far.Test() or URLs)", ErrConfig)
 	}
 	for class, p := range c.PaperPolicy {
 		if !class.Valid() || p < PaperFallback || p > PaperOnly {

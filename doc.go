@@ -10,7 +10,7 @@
 //	sender, err := mm.New(mm.Config{
 //		Sender: message.Sender{ID: "162021004748", Name: "Kommun A"},
 //		Signer: signer,        // sign.LoadPKCS12(p12, password)
-//		FaR:    far.Production,
+//		FaR:    far.Production(),
 //		Roots:  roots,         // the infrastructure's CA
 //		Paper:  paper,         // paperdir.New(dir, paperdir.Config{}), or your own PaperMail
 //	})

@@ -120,7 +120,7 @@ func ExampleNew() {
 	sender, err := mm.New(mm.Config{
 		Sender: message.Sender{ID: signer.OrgNumber(), Name: "Kommun A"},
 		Signer: signer,
-		FaR:    far.Production,
+		FaR:    far.Production(),
 		Roots:  roots,
 		Paper:  paper,
 	})

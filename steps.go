@@ -44,7 +44,7 @@ func (s *Sender) Deliver(ctx context.Context, m *message.Message, op message.Ope
 	start := s.now()
 	var proof *receipt.Proof
 	var err error
-	if m.Class.OrDefault() == securityclass.Class1 {
+	if m.Class.Operation() == securityclass.OpNotify {
 		proof, err = s.fwd.Notify(ctx, op, &message.Notification{Sender: s.cfg.Sender, Message: m})
 	} else {
 		proof, err = s.fwd.Deliver(ctx, op, message.NewDelivery(s.cfg.Sender, m), s.cfg.Signer)

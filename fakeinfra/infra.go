@@ -33,14 +33,17 @@ type OperatorSpec struct {
 	DisplayName string
 }
 
-// DefaultOperators are the four operators a fake starts with, named after
-// the real ones. Kivra's organisation number is the one in the contract
-// samples; the others are made up (valid check digits, no real owner).
-var DefaultOperators = []OperatorSpec{
-	{Name: "kivra", ID: "165568402266", DisplayName: "Kivra"},
-	{Name: "minmyndighetspost", ID: "162021006883", DisplayName: "Min myndighetspost"},
-	{Name: "billo", ID: "165590010004", DisplayName: "Billo"},
-	{Name: "fortnox", ID: "165590020003", DisplayName: "Fortnox"},
+// DefaultOperators returns the four operators a fake starts with, named
+// after the real ones. Kivra's organisation number is the one in the
+// contract samples; the others are made up (valid check digits, no real
+// owner).
+func DefaultOperators() []OperatorSpec {
+	return []OperatorSpec{
+		{Name: "kivra", ID: "165568402266", DisplayName: "Kivra"},
+		{Name: "minmyndighetspost", ID: "162021006883", DisplayName: "Min myndighetspost"},
+		{Name: "billo", ID: "165590010004", DisplayName: "Billo"},
+		{Name: "fortnox", ID: "165590020003", DisplayName: "Fortnox"},
+	}
 }
 
 // Infra is a running fake infrastructure. It is safe for concurrent use.
@@ -149,7 +152,7 @@ func (s *settings) addresses() ([]string, error) {
 
 // New starts a fake infrastructure; Close stops it.
 func New(opts ...Option) (*Infra, error) {
-	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators, seed: 1}
+	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators(), seed: 1}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, err

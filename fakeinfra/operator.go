@@ -199,7 +199,7 @@ func contentTypes(m *message.Message) *faultAnswer {
 		return &faultAnswer{code: soap.CodeUnsupportedMIMEType, desc: fmt.Sprintf("body content type %q is not supported", m.Body.ContentType)}
 	}
 	for _, a := range m.Attachments {
-		if !slices.Contains(message.AttachmentContentTypes, a.ContentType) {
+		if !slices.Contains(message.AttachmentContentTypes(), a.ContentType) {
 			return &faultAnswer{code: soap.CodeUnsupportedMIMEType, desc: fmt.Sprintf("attachment content type %q is not supported", a.ContentType)}
 		}
 	}

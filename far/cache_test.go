@@ -178,7 +178,7 @@ func TestNewValidates(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
-	for _, eps := range []far.Endpoints{far.Production, far.Test, {Recipient: ok.Recipient}} {
+	for _, eps := range []far.Endpoints{far.Production(), far.Test(), {Recipient: ok.Recipient}} {
 		c, err := far.New(far.Config{Endpoints: eps, HTTPClient: hc, BatchSize: 1000, Parallel: 1})
 		require.NoError(t, err)
 		assert.NotNil(t, c)

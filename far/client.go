@@ -25,18 +25,23 @@ type Endpoints struct {
 	Authority string
 }
 
-// Named endpoint presets (§3, table 3.1). Confirm them in the connection
-// agreement; any other URLs may be configured instead.
-var (
-	Production = Endpoints{
+// Production returns the production environment's endpoints (§3, table
+// 3.1). Confirm them in the connection agreement; any other URLs may be
+// configured instead.
+func Production() Endpoints {
+	return Endpoints{
 		Recipient: "https://www5.skatteverket.se/webservice/ec/Recipient/v3",
 		Authority: "https://www5.skatteverket.se/webservice/ec/Authority",
 	}
-	Test = Endpoints{
+}
+
+// Test returns the test environment's endpoints (§3, table 3.1).
+func Test() Endpoints {
+	return Endpoints{
 		Recipient: "https://notarealhost.skatteverket.se/webservice/acc1accao/Recipient/v3",
 		Authority: "https://notarealhost.skatteverket.se/webservice/acc1accao/Authority",
 	}
-)
+}
 
 // Config configures a Client.
 type Config struct {

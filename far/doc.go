@@ -17,7 +17,7 @@
 // anything else fails with ErrMalformedAnswer.
 //
 //	hc, err := mm.NewHTTPClient(signer.TLSCertificate(), roots) // mutual TLS with the organisation certificate
-//	client, err := far.New(far.Config{Endpoints: far.Production, HTTPClient: hc})
+//	client, err := far.New(far.Config{Endpoints: far.Production(), HTTPClient: hc})
 //	answers, err := client.IsReachable(ctx, "162021004748", ids...)
 //	for _, a := range answers {
 //		if d := a.Decide(); d.Digital {

@@ -202,12 +202,7 @@ func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *r
 	return resp, p, nil
 }
 
-func channelOf(a *receipt.Attempt) receipt.Channel {
-	if a.Class == securityclass.Class1 {
-		return receipt.Notification
-	}
-	return receipt.Digital
-}
+func channelOf(a *receipt.Attempt) receipt.Channel { return receipt.DigitalChannel(a.Class) }
 
 // unreadable turns an answer that cannot be read into an unknown outcome:
 // the operator answered, but what it said is not clear.

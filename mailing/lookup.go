@@ -212,16 +212,9 @@ func (r *run) addressOf(want *message.Operator, d far.Decision) *message.Operato
 	return nil
 }
 
-func digitalChannel(m *message.Message) receipt.Channel {
-	if m.Class.OrDefault() == 1 {
-		return receipt.Notification
-	}
-	return receipt.Digital
-}
-
 func channelOf(jb *job) receipt.Channel {
 	if jb.op != nil {
-		return digitalChannel(jb.m)
+		return receipt.DigitalChannel(jb.m.Class)
 	}
 	return receipt.Paper
 }

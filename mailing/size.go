@@ -39,7 +39,7 @@ func MessageSize(sender message.Sender, m *message.Message) int {
 // 1 the notify request exactly (no signatures). m must be valid and have
 // its ID.
 func RequestSize(sender message.Sender, m *message.Message, overhead int) (int, error) {
-	if m.Class.OrDefault() == securityclass.Class1 {
+	if m.Class.Operation() == securityclass.OpNotify {
 		n := &message.Notification{Sender: sender, Message: m}
 		b, err := n.AppendNotification(nil, "notify", message.NSServiceV3, message.NSServiceV3)
 		if err != nil {

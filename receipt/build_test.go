@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -193,4 +194,12 @@ func TestRequestSHA256(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", RequestSHA256(nil))
 	assert.Equal(t, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", RequestSHA256([]byte("abc")))
+}
+
+func TestDigitalChannel(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, Notification, DigitalChannel(securityclass.Class1))
+	assert.Equal(t, Digital, DigitalChannel(securityclass.Class2))
+	assert.Equal(t, Digital, DigitalChannel(securityclass.Class3))
+	assert.Equal(t, Digital, DigitalChannel(0), "unset means class 3")
 }

@@ -36,6 +36,16 @@ func (c Channel) Valid() bool {
 	return false
 }
 
+// DigitalChannel returns the channel a message of class c takes to its
+// mailbox operator, by the operation securityclass gives the class:
+// Notification for notify (class 1), Digital for deliverSecure.
+func DigitalChannel(c securityclass.Class) Channel {
+	if c.Operation() == securityclass.OpNotify {
+		return Notification
+	}
+	return Digital
+}
+
 // State is the outcome a receipt records.
 type State string
 

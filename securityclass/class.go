@@ -59,15 +59,23 @@ func (c Class) String() string {
 	return fmt.Sprintf("class ?(%d)", int(c))
 }
 
-// Requirements returns what the class means, from [Rules]. An invalid class
-// returns the zero Requirements and false.
+// Requirements returns what the class means, from [Rules]; the zero value
+// means class 3. An invalid class returns the zero Requirements and false.
 func (c Class) Requirements() (Requirements, bool) {
-	for _, r := range Rules {
+	for _, r := range Rules() {
 		if r.Class == c.OrDefault() {
 			return r, true
 		}
 	}
 	return Requirements{}, false
+}
+
+// Operation returns the Service v3 operation that carries messages of the
+// class, from [Rules]: [OpNotify] for class 1, [OpDeliverSecure] for
+// classes 2 and 3 (and the zero value); "" for an invalid class.
+func (c Class) Operation() Operation {
+	r, _ := c.Requirements()
+	return r.Operation
 }
 
 // MarshalText encodes the class as its digit.

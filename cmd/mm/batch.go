@@ -127,7 +127,7 @@ func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 func printSummary(w io.Writer, name string, rep *mailing.Report) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
 		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
-	for _, st := range journal.States {
+	for _, st := range journal.States() {
 		if n := rep.ByState[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %d\n", st, n)
 		}

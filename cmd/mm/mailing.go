@@ -186,7 +186,7 @@ func printStatus(w io.Writer, s mailingStatus) {
 	fmt.Fprintf(w, "mailing %s: %d messages, %d settled (%.1f%%), %d open\n",
 		s.Mailing, s.Total, s.Settled, 100*float64(s.Settled)/float64(s.Total), s.Open)
 	fmt.Fprintln(w, "by state:")
-	for _, st := range journal.States {
+	for _, st := range journal.States() {
 		if n := s.States[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %8d\n", st, n)
 		}

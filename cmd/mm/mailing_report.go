@@ -32,8 +32,8 @@ func reportStates(list string) ([][]journal.State, error) {
 }
 
 func stateWords() string {
-	words := make([]string, len(journal.States))
-	for i, s := range journal.States {
+	words := make([]string, len(journal.States()))
+	for i, s := range journal.States() {
 		words[i] = string(s)
 	}
 	return strings.Join(words, ", ")

@@ -301,7 +301,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 func (f *sendFlags) writeRequest(stdout, stderr io.Writer, cfg sdk.Config, m *message.Message) int {
 	var req []byte
 	var err error
-	if m.Class.OrDefault() == securityclass.Class1 {
+	if m.Class.Operation() == securityclass.OpNotify {
 		req, err = forward.NotifyRequest(&message.Notification{Sender: cfg.Sender, Message: m})
 	} else {
 		sealer := cfg.Intermediary

@@ -35,8 +35,10 @@ const (
 	Unknown State = "unknown"
 )
 
-// States lists every state, in the order of the diagram.
-var States = [...]State{Queued, LookedUp, Sending, Delivered, DeclinedThenPaper, Paper, Failed, Unknown}
+// States returns every state, in the order of the diagram.
+func States() []State {
+	return []State{Queued, LookedUp, Sending, Delivered, DeclinedThenPaper, Paper, Failed, Unknown}
+}
 
 // Valid reports whether s is one of the states.
 func (s State) Valid() bool {

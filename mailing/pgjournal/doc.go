@@ -24,7 +24,7 @@
 //
 //	mm_journal_schema   version integer PRIMARY KEY, applied timestamptz
 //	mm_journal_entries  seq bigint identity, mailing, message_id, recipient,
-//	                    state (CHECK: one of journal.States), channel,
+//	                    state (CHECK: one of journal.States()), channel,
 //	                    operator_id, operator_name, paper_reason, error,
 //	                    attempts, receipt jsonb, payload bytea,
 //	                    lease_worker, lease_until, created, updated

@@ -104,7 +104,7 @@ func TestMigrateAgain(t *testing.T) {
 func TestStateLists(t *testing.T) {
 	t.Parallel()
 	var open, all []string
-	for _, s := range journal.States {
+	for _, s := range journal.States() {
 		all = append(all, "'"+string(s)+"'")
 		if !s.Terminal() {
 			open = append(open, "'"+string(s)+"'")

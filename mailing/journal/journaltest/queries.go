@@ -17,7 +17,7 @@ import (
 func mix(f *fixture, blocks int) int {
 	n := 0
 	for b := range blocks {
-		for _, s := range journal.States {
+		for _, s := range journal.States() {
 			ch := receipt.Digital
 			if s == journal.Paper || s == journal.DeclinedThenPaper {
 				ch = receipt.Paper
@@ -47,7 +47,7 @@ func testQueries(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	assert.Equal(t, n, c.Total)
 	wantStates := map[journal.State]int{}
-	for _, s := range journal.States {
+	for _, s := range journal.States() {
 		wantStates[s] = blocks
 	}
 	assert.Equal(t, wantStates, c.State)
