@@ -1,6 +1,7 @@
 package fakeinfra
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/far"
-	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
 )
@@ -265,6 +265,12 @@ func (i *Infra) SenderSigner() *sign.Signer { return i.pki.sender.signer }
 // and for signatures its certificates make.
 func (i *Infra) Roots() *x509.CertPool { return i.pki.ca.Pool() }
 
+// ServerCertificate is the certificate, with its key, that the fake's
+// servers present: issued by its CA for the loopback addresses. A test's
+// own server presents it to be trusted as the fake's are (a hostile
+// operator, say).
+func (i *Infra) ServerCertificate() tls.Certificate { return i.pki.server.TLS() }
+
 // CAPEM is the fake's CA certificate in PEM.
 func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
 
@@ -272,7 +278,3 @@ func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
 // certificate and trusts the fake's CA: what the SDK's clients need to talk
 // to the fake.
 func (i *Infra) HTTPClient() *http.Client { return i.pki.client(i.pki.sender.leaf) }
-
-// CA gives direct access to the fake's certificate authority, to issue more
-// certificates in tests (other senders, intermediaries, other CAs).
-func (i *Infra) CA() *testpki.CA { return i.pki.ca }

@@ -279,7 +279,7 @@ func TestIntermediaryAsksForItsSenders(t *testing.T) {
 	infra := fakeinfra.Start(t)
 	_, err := infra.AddSender(string(otherSender), "Kommun B")
 	require.NoError(t, err)
-	leaf, err := infra.CA().Org(string(broker), "Förmedlare AB")
+	leaf, err := infra.Issue(broker, "Förmedlare AB")
 	require.NoError(t, err)
 	_, err = infra.AddIntermediary(string(broker), "Förmedlare AB", otherSender)
 	require.NoError(t, err)

@@ -213,7 +213,7 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name)
+	leaf, err := infra.Issue(infra.Sender().ID, infra.Sender().Name)
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
@@ -226,7 +226,7 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 		`"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
 	i := bytes.LastIndex(pretty, []byte("</SignedDelivery>"))
 	doc := append(append(append([]byte{}, pretty[:i]...), tmpl...), pretty[i:]...)
-	foreign := conformance.Xmlsec1Sign(t, doc, key, leaf.ChainPEM())
+	foreign := conformance.Xmlsec1Sign(t, doc, key, leaf.CertPEM())
 	require.Contains(t, string(foreign), "\n  <Delivery>")
 
 	c := newClient(t, infra)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/stretchr/testify/assert"
@@ -26,11 +25,11 @@ func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
 	t.Helper()
 	infra := fakeinfra.Start(t)
 	dir := t.TempDir()
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{})
+	leaf, err := infra.Issue(infra.Sender().ID, infra.Sender().Name)
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
-	files := map[string][]byte{"ca.pem": infra.CAPEM(), "sender.pem": leaf.ChainPEM(), "sender.key": key}
+	files := map[string][]byte{"ca.pem": infra.CAPEM(), "sender.pem": leaf.CertPEM(), "sender.key": key}
 	for name, b := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o600))
 	}
