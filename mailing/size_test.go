@@ -52,7 +52,7 @@ func TestDeliverSecureOverhead(t *testing.T) {
 	s := testSigner(t)
 	measured, err := MeasureOverhead(s)
 	require.NoError(t, err)
-	t.Logf("overhead with a two-certificate RSA-2048 chain: %d bytes (constant %d)", measured, DeliverSecureOverhead)
+	t.Logf("overhead with an RSA-2048 organisation certificate: %d bytes (constant %d)", measured, DeliverSecureOverhead)
 	assert.GreaterOrEqual(t, DeliverSecureOverhead, measured, "the constant does not underestimate")
 	assert.Less(t, DeliverSecureOverhead-measured, 512, "the constant is the measured figure rounded up")
 
