@@ -135,7 +135,7 @@ func (r *run) paperOne(jb *job) {
 	before := journal.Entry{State: journal.Sending, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
 	if (jb.entry.State == journal.Unknown || jb.entry.State == journal.Sending) && jb.entry.Channel == receipt.Paper {
 		// A crash while paper mail was handed over: hand it again, which
-		// the paper hook must take as the same letter (PaperDirectory does).
+		// the paper hook must take as the same letter (paperdir.Dir does).
 		before.State, before.Error = journal.Unknown, "paper mail handed again after a crash"
 	}
 	if !r.record(jb, before) {

@@ -47,10 +47,10 @@ func TestExtension(t *testing.T) {
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, journal.TransitionError{MessageID: "id-1", From: journal.Sending, To: journal.Queued}, *te)
 
-	assert.EqualError(t, journal.CheckKey("", "id-1"), "mailing: mailing name is empty")
-	assert.EqualError(t, journal.CheckKey("m", ""), "mailing: message ID is empty")
+	assert.EqualError(t, journal.CheckKey("", "id-1"), "journal: mailing name is empty")
+	assert.EqualError(t, journal.CheckKey("m", ""), "journal: message ID is empty")
 	assert.NoError(t, journal.CheckKey("m", "id-1"))
-	assert.EqualError(t, journal.CheckClaim("m", "w", 1, 0), "mailing: lease 0s is not positive")
+	assert.EqualError(t, journal.CheckClaim("m", "w", 1, 0), "journal: lease 0s is not positive")
 	assert.NoError(t, journal.CheckClaim("m", "w", 0, time.Second))
 
 	it := journal.Item{MessageID: "id-1", Recipient: "195303231855", Payload: []byte("{}")}

@@ -70,18 +70,18 @@ type Journal interface {
 // Errors that callers branch on.
 var (
 	// ErrNotFound: no entry has this mailing and message ID.
-	ErrNotFound = errors.New("mailing: no such entry")
+	ErrNotFound = errors.New("journal: no such entry")
 	// ErrTransition: the state machine does not allow the change, or the
 	// entry breaks a field rule of its state.
-	ErrTransition = errors.New("mailing: illegal transition")
+	ErrTransition = errors.New("journal: illegal transition")
 	// ErrLeaseLost: another worker holds a live lease on the entry; the
 	// caller's lease expired and the entry was taken over.
-	ErrLeaseLost = errors.New("mailing: lease held by another worker")
+	ErrLeaseLost = errors.New("journal: lease held by another worker")
 	// ErrConflict: a message ID is already recorded with another recipient
 	// or payload. A message ID names one message to one recipient.
-	ErrConflict = errors.New("mailing: message ID already recorded with other content")
+	ErrConflict = errors.New("journal: message ID already recorded with other content")
 	// ErrClosed: the journal is closed.
-	ErrClosed = errors.New("mailing: journal closed")
+	ErrClosed = errors.New("journal: journal closed")
 )
 
 // TransitionError tells which entry broke the state machine and how.
@@ -93,7 +93,7 @@ type TransitionError struct {
 }
 
 func (e *TransitionError) Error() string {
-	s := fmt.Sprintf("mailing: message %s: %s → %s", e.MessageID, e.From, e.To)
+	s := fmt.Sprintf("journal: message %s: %s → %s", e.MessageID, e.From, e.To)
 	if e.Reason != "" {
 		return s + ": " + e.Reason
 	}
@@ -126,10 +126,10 @@ func (c Config) Stamp() time.Time {
 // checkKey checks what every call needs before it touches the store.
 func checkKey(mailing, messageID string) error {
 	if mailing == "" {
-		return errors.New("mailing: mailing name is empty")
+		return errors.New("journal: mailing name is empty")
 	}
 	if messageID == "" {
-		return errors.New("mailing: message ID is empty")
+		return errors.New("journal: message ID is empty")
 	}
 	return nil
 }
@@ -142,13 +142,13 @@ func claimable(e *Entry, now time.Time) bool {
 func checkClaim(mailing, worker string, n int, lease time.Duration) error {
 	switch {
 	case mailing == "":
-		return errors.New("mailing: mailing name is empty")
+		return errors.New("journal: mailing name is empty")
 	case worker == "":
-		return errors.New("mailing: worker name is empty")
+		return errors.New("journal: worker name is empty")
 	case n < 0:
-		return fmt.Errorf("mailing: claim count %d is negative", n)
+		return fmt.Errorf("journal: claim count %d is negative", n)
 	case lease <= 0:
-		return fmt.Errorf("mailing: lease %s is not positive", lease)
+		return fmt.Errorf("journal: lease %s is not positive", lease)
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func Store(e *Entry) (StoredEntry, error) {
 	if e.Receipt != nil {
 		b, err := json.Marshal(e.Receipt.WithFullIDs())
 		if err != nil {
-			return StoredEntry{}, fmt.Errorf("mailing: message %s: encode receipt: %w", e.MessageID, err)
+			return StoredEntry{}, fmt.Errorf("journal: message %s: encode receipt: %w", e.MessageID, err)
 		}
 		s.Receipt = b
 	}
@@ -87,7 +87,7 @@ func (s *StoredEntry) Entry() (Entry, error) {
 	if s.Receipt != nil {
 		e.Receipt = new(receipt.Receipt)
 		if err := json.Unmarshal(s.Receipt, e.Receipt); err != nil {
-			return Entry{}, fmt.Errorf("mailing: message %s: stored receipt: %w", s.MessageID, err)
+			return Entry{}, fmt.Errorf("journal: message %s: stored receipt: %w", s.MessageID, err)
 		}
 		e.Receipt.At = e.Receipt.At.UTC()
 	}

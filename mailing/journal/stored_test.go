@@ -63,7 +63,7 @@ func TestStoredRoundTrip(t *testing.T) {
 
 	values[11] = []byte(`{"channel":"carrier pigeon"}`)
 	_, _, err = journal.ScanStored(scan, false)
-	assert.ErrorContains(t, err, "mailing: message id-1: stored receipt: ")
+	assert.ErrorContains(t, err, "journal: message id-1: stored receipt: ")
 }
 
 func TestLoadBatches(t *testing.T) {

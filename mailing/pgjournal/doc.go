@@ -2,18 +2,19 @@
 // that sender instances on several machines drain together: each instance
 // opens the same database, Load puts the mailing in once, and every
 // instance's workers Claim batches under leases and Record their progress.
-// It passes the conformance suite of mailing/journaltest, so it behaves
-// as the SQLite journal does: the same state machine and field rules
+// It passes the conformance suite of mailing/journal/journaltest, so it
+// behaves as the SQLite journal does: the same state machine and field rules
 // (journal.CheckRecord, the same code), idempotent Load, leases that never
 // overlap, and every call durable when it returns.
 //
-//	j, err := pgjournal.Open(ctx, "postgres://mm@db.example/mailings?pool_max_conns=16")
+//	j, err := pgjournal.Open(ctx, "postgres://mm@db.example/mailings?pool_max_conns=16", journal.Config{})
 //	defer j.Close()
-//	_, err = j.Load(ctx, src.Mailing(), items)        // any instance, any number of times
-//	es, err := j.Claim(ctx, src.Mailing(), "host-a-4711", 50, 2*time.Minute)
-//	// per entry: j.Record(ctx, e) before and after each external step
+//	_, err = j.Load(ctx, src.Mailing(), src.Items(ctx)) // any instance, any number of times
+//	rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{
+//		Options: mailing.Options{Name: src.Mailing(), Journal: j},
+//	})
 //
-// mailing/journals opens this journal or a SQLite one by address, and
+// mm send --batch uses it when --journal is a postgres:// URL, and
 // `mm mailing status` and `mm mailing report` read it while it runs.
 //
 // # Schema
@@ -65,10 +66,10 @@
 //
 // Leases and timestamps run on the database server's clock
 // (clock_timestamp, read after the row locks are granted), so instances
-// whose machine clocks drift apart still agree on when a lease ends. With
-// a journal.Config.Now the journal uses that clock instead, as the conformance
-// suite does to move time without waiting; every instance sharing a
-// journal must then use the same clock.
+// whose machine clocks drift apart still agree on when a lease ends. Given
+// a journal.Config.Now the journal uses that clock instead, as the
+// conformance suite does to move time without waiting; every instance
+// sharing a journal must then use the same clock.
 //
 // Every call that writes commits before it returns. A server set to
 // synchronous_commit = off would lose the last commits in a crash, so

@@ -12,7 +12,7 @@ import (
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo, so the SDK cross-compiles
 )
 
-// SQLite is a Journal in one SQLite file, written through
+// Journal is a journal.Journal in one SQLite file, written through
 // modernc.org/sqlite (pure Go).
 //
 // Durability: the file is in WAL mode with synchronous=FULL, so a Record,
@@ -77,17 +77,18 @@ var schema = []string{
 }
 
 // Open opens the journal in the file at path, creating it and its schema
-// when missing; cfg.Now is its clock. The file holds personal data (see Entry): give it a
-// place and permissions fit for that. Close it when done.
+// when missing; cfg.Now is its clock. The file holds personal data (see
+// journal.Entry): give it a place and permissions fit for that. Close it
+// when done.
 func Open(path string, cfg journal.Config) (*Journal, error) {
 	return open(path, "FULL", cfg)
 }
 
-// openSQLite takes the synchronous mode so that the benchmark can measure
+// open takes the synchronous mode so that the benchmark can measure
 // what FULL costs against NORMAL.
 func open(path, synchronous string, cfg journal.Config) (*Journal, error) {
 	if path == "" {
-		return nil, errors.New("mailing: journal path is empty")
+		return nil, errors.New("sqlitejournal: journal path is empty")
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -96,7 +97,7 @@ func open(path, synchronous string, cfg journal.Config) (*Journal, error) {
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("mailing: open journal: %w", err)
+		return nil, fmt.Errorf("sqlitejournal: open journal: %w", err)
 	}
 	// A few readers beside the writer's own connection.
 	db.SetMaxOpenConns(5)
@@ -116,7 +117,7 @@ func (j *Journal) init() error {
 	}
 	conn, err := j.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("mailing: open journal: %w", err)
+		return fmt.Errorf("sqlitejournal: open journal: %w", err)
 	}
 	wstmts, err := prepare(ctx, conn)
 	if err != nil {
@@ -145,28 +146,28 @@ func (j *Journal) init() error {
 func migrate(ctx context.Context, db *sql.DB) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("mailing: open journal: %w", err)
+		return fmt.Errorf("sqlitejournal: open journal: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	var v int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
-		return fmt.Errorf("mailing: read journal schema version: %w", err)
+		return fmt.Errorf("sqlitejournal: read journal schema version: %w", err)
 	}
 	switch {
 	case v == schemaVersion:
 		return nil
 	case v > schemaVersion:
-		return fmt.Errorf("mailing: journal schema version %d is newer than this SDK reads (%d)", v, schemaVersion)
+		return fmt.Errorf("sqlitejournal: journal schema version %d is newer than this SDK reads (%d)", v, schemaVersion)
 	case v != 0:
-		return fmt.Errorf("mailing: journal schema version %d is unknown", v)
+		return fmt.Errorf("sqlitejournal: journal schema version %d is unknown", v)
 	}
 	for _, s := range schema {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("mailing: create journal schema: %w", err)
+			return fmt.Errorf("sqlitejournal: create journal schema: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("mailing: create journal schema: %w", err)
+		return fmt.Errorf("sqlitejournal: create journal schema: %w", err)
 	}
 	return nil
 }

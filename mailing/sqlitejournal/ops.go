@@ -162,25 +162,25 @@ func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, leas
 		now := j.cfg.Stamp()
 		rows, err := st.claimable.QueryContext(ctx, mailing, now.UnixNano(), n)
 		if err != nil {
-			return fmt.Errorf("mailing: claim: %w", err)
+			return fmt.Errorf("sqlitejournal: claim: %w", err)
 		}
 		var seqs []int64
 		for rows.Next() {
 			r, err := scanEntry(rows, true)
 			if err != nil {
 				_ = rows.Close()
-				return fmt.Errorf("mailing: claim: %w", err)
+				return fmt.Errorf("sqlitejournal: claim: %w", err)
 			}
 			r.Lease = journal.Lease{Worker: worker, Until: now.Add(lease)}
 			seqs = append(seqs, r.seq)
 			out = append(out, r.Entry)
 		}
 		if err := rows.Close(); err != nil {
-			return fmt.Errorf("mailing: claim: %w", err)
+			return fmt.Errorf("sqlitejournal: claim: %w", err)
 		}
 		for i, seq := range seqs {
 			if _, err := st.lease.ExecContext(ctx, worker, out[i].Lease.Until.UnixNano(), seq); err != nil {
-				return fmt.Errorf("mailing: claim: %w", err)
+				return fmt.Errorf("sqlitejournal: claim: %w", err)
 			}
 		}
 		return nil
@@ -200,7 +200,7 @@ func (j *Journal) Counts(ctx context.Context, mailing string) (journal.Counts, e
 	defer release()
 	rows, err := j.read.counts.QueryContext(ctx, mailing)
 	if err != nil {
-		return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
+		return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
 	}
 	defer rows.Close()
 	c := journal.NewCounts()
@@ -208,12 +208,12 @@ func (j *Journal) Counts(ctx context.Context, mailing string) (journal.Counts, e
 		var state, ch, op string
 		var n int
 		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
-			return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
+			return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
 		}
 		c.Add(journal.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
 	}
 	if err := rows.Err(); err != nil {
-		return journal.Counts{}, fmt.Errorf("mailing: count: %w", err)
+		return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
 	}
 	return c, nil
 }
@@ -268,19 +268,19 @@ func (j *Journal) listPage(ctx context.Context, query string, args []any) ([]row
 	defer release()
 	rows, err := j.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("mailing: list: %w", err)
+		return nil, fmt.Errorf("sqlitejournal: list: %w", err)
 	}
 	defer rows.Close()
 	var page []row
 	for rows.Next() {
 		r, err := scanEntry(rows, false)
 		if err != nil {
-			return nil, fmt.Errorf("mailing: list: %w", err)
+			return nil, fmt.Errorf("sqlitejournal: list: %w", err)
 		}
 		page = append(page, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("mailing: list: %w", err)
+		return nil, fmt.Errorf("sqlitejournal: list: %w", err)
 	}
 	return page, nil
 }

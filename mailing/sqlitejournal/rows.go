@@ -47,7 +47,7 @@ func prepare(ctx context.Context, p preparer) (*sqliteStmts, error) {
 		st, err := p.PrepareContext(ctx, q.sql)
 		if err != nil {
 			s.close()
-			return nil, fmt.Errorf("mailing: prepare journal statement: %w", err)
+			return nil, fmt.Errorf("sqlitejournal: prepare journal statement: %w", err)
 		}
 		*q.dst = st
 	}
@@ -85,7 +85,7 @@ func getRow(ctx context.Context, st *sql.Stmt, mailing, id string) (r row, ok bo
 		return row{}, false, nil
 	}
 	if err != nil {
-		return row{}, false, fmt.Errorf("mailing: read journal: %w", err)
+		return row{}, false, fmt.Errorf("sqlitejournal: read journal: %w", err)
 	}
 	return r, true, nil
 }
@@ -121,7 +121,7 @@ func execRow(ctx context.Context, st *sqliteStmts, seq int64, s *journal.StoredE
 			s.PaperReason, s.Error, s.Attempts, rc, s.LeaseWorker, s.LeaseUntil, s.Updated, seq)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("mailing: write journal: %w", err)
+		return 0, fmt.Errorf("sqlitejournal: write journal: %w", err)
 	}
 	return seq, nil
 }

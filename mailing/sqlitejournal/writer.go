@@ -70,7 +70,7 @@ func startWriter(ctx context.Context, conn *sql.Conn, st *sqliteStmts) (*writer,
 		s, err := conn.PrepareContext(ctx, q.sql)
 		if err != nil {
 			w.closeStmts()
-			return nil, fmt.Errorf("mailing: prepare journal statement: %w", err)
+			return nil, fmt.Errorf("sqlitejournal: prepare journal statement: %w", err)
 		}
 		*q.dst = s
 	}
@@ -123,7 +123,7 @@ func (w *writer) commit(first *writeReq) ([]*writeReq, []error) {
 	var results []error
 	fail := func(what string, err error) ([]*writeReq, []error) {
 		_, _ = w.tx.rollback.ExecContext(ctx)
-		err = fmt.Errorf("mailing: journal %s: %w", what, err)
+		err = fmt.Errorf("sqlitejournal: journal %s: %w", what, err)
 		for i := range group {
 			if i >= len(results) {
 				results = append(results, err)
