@@ -23,7 +23,7 @@ type Config struct {
 	Signer *sign.Signer
 	// HTTPClient sends the requests; it must present the intermediary's
 	// certificate and verify operators' server certificates against the
-	// roots to trust (soap.NewHTTPClient makes one). Required.
+	// roots to trust (mm.NewHTTPClient makes one). Required.
 	HTTPClient *http.Client
 	// Roots verify senders' signatures in DeliverSecure. Required for
 	// DeliverSecure.
@@ -42,7 +42,9 @@ type Config struct {
 	// AllowSHA1 accepts senders' rsa-sha1 signatures in DeliverSecure.
 	AllowSHA1 bool
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
-	// failures (see soap.Config).
+	// failures: how many after the first attempt (default 3; negative for
+	// none), and the bounds of the backoff between them (default 1 s and
+	// 30 s).
 	MaxRetries   int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
