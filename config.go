@@ -41,7 +41,7 @@ type Config struct {
 	HTTPClient *http.Client
 	// ConnectTimeout and ReadTimeout bound the client the Sender builds:
 	// the TCP connect and TLS handshake, and each read of an answer
-	// (defaults 5 s and 120 s, as observed in production).
+	// (DefaultConnectTimeout, DefaultReadTimeout).
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
 
@@ -72,12 +72,44 @@ type Config struct {
 	// FaRCacheTTL, when positive, caches FaR answers (see far.Config).
 	FaRCacheTTL time.Duration
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
-	// failures towards FaR and the operators.
+	// failures towards FaR and the operators: how many after the first
+	// attempt (negative for none) and the bounds of the backoff between
+	// them (DefaultMaxRetries, DefaultRetryWaitMin, DefaultRetryWaitMax).
 	MaxRetries   int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+}
+
+// The defaults of Config: what a zero field means. Sender.Config shows
+// them filled in.
+const (
+	DefaultConnectTimeout = 5 * time.Second   // TCP connect and TLS handshake
+	DefaultReadTimeout    = 120 * time.Second // each read of an answer, as observed in production
+	DefaultMaxRetries     = 3                 // retries of a technical failure after the first attempt
+	DefaultRetryWaitMin   = time.Second       // the shortest wait before a retry
+	DefaultRetryWaitMax   = 30 * time.Second  // the longest
+)
+
+// withDefaults returns c with its zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	set(&c.ConnectTimeout, DefaultConnectTimeout)
+	set(&c.ReadTimeout, DefaultReadTimeout)
+	set(&c.RetryWaitMin, DefaultRetryWaitMin)
+	set(&c.RetryWaitMax, DefaultRetryWaitMax)
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
 }
 
 // PaperPolicy is what a class does without a digital mailbox.

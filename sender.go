@@ -27,6 +27,7 @@ func New(cfg Config) (*Sender, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	hc := cfg.HTTPClient
 	if hc == nil {
 		var err error
@@ -37,9 +38,6 @@ func New(cfg Config) (*Sender, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	s := &Sender{cfg: cfg}
 	var err error
@@ -121,7 +119,7 @@ func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt
 }
 
 // Config returns the configuration the Sender works with: the one New was
-// given, with Now set.
+// given, its zero fields set to their defaults.
 func (s *Sender) Config() Config { return s.cfg }
 
 func (s *Sender) now() time.Time { return s.cfg.Now() }

@@ -13,6 +13,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/fault"
+	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/internal/testsender"
 	"github.com/avsandare/mm/message"
@@ -313,4 +314,22 @@ func TestNewWrapsTheCause(t *testing.T) {
 	_, err := mm.New(cfg)
 	require.ErrorIs(t, err, mm.ErrConfig)
 	assert.ErrorIs(t, err, far.ErrConfig, "the far package's reason comes through")
+}
+
+// The defaults a Sender works with are the ones Config documents, and the
+// transport's own.
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	cfg := s.Sender.Config()
+	assert.Equal(t, mm.DefaultConnectTimeout, cfg.ConnectTimeout)
+	assert.Equal(t, mm.DefaultReadTimeout, cfg.ReadTimeout)
+	assert.Equal(t, 10*time.Millisecond, cfg.RetryWaitMin, "the fake's SenderConfig sets its own")
+	assert.Equal(t, mm.DefaultMaxRetries, cfg.MaxRetries)
+	assert.NotNil(t, cfg.Now)
+	assert.Equal(t, soap.DefaultConnectTimeout, mm.DefaultConnectTimeout)
+	assert.Equal(t, soap.DefaultReadTimeout, mm.DefaultReadTimeout)
+	assert.Equal(t, soap.DefaultMaxRetries, mm.DefaultMaxRetries)
+	assert.Equal(t, soap.DefaultRetryWaitMin, mm.DefaultRetryWaitMin)
+	assert.Equal(t, soap.DefaultRetryWaitMax, mm.DefaultRetryWaitMax)
 }

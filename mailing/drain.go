@@ -12,7 +12,8 @@ import (
 	"github.com/avsandare/mm/message"
 )
 
-// DrainOptions add to Options what draining a shared mailing needs.
+// DrainOptions add to Options what draining a shared mailing needs. Zero
+// fields take the defaults (DefaultLease, DefaultClaimBatch, DefaultIdle).
 type DrainOptions struct {
 	Options
 	// Worker names this instance in the journal's leases (default: host
@@ -52,13 +53,13 @@ func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*mess
 		opts.Worker = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	if opts.Lease <= 0 {
-		opts.Lease = 2 * time.Minute
+		opts.Lease = DefaultLease
 	}
 	if opts.ClaimBatch <= 0 {
-		opts.ClaimBatch = 50
+		opts.ClaimBatch = DefaultClaimBatch
 	}
 	if opts.Idle <= 0 {
-		opts.Idle = 200 * time.Millisecond
+		opts.Idle = DefaultIdle
 	}
 	r := newRun(ctx, s, opts.Options)
 	defer r.cancel(nil)

@@ -8,7 +8,8 @@ import (
 	"github.com/avsandare/mm/receipt"
 )
 
-// Options shape a large mailing sent with Send or Drain.
+// Options shape a large mailing sent with Send or Drain. Zero fields take
+// the defaults the Default constants name.
 type Options struct {
 	// Name identifies the mailing in the journal; required. Starting
 	// Send again with the same name and the same input resumes it.
@@ -58,32 +59,6 @@ type Options struct {
 	// Total, when known, is how many messages the input holds, for the
 	// estimate of the end.
 	Total int
-}
-
-func (o *Options) defaults() {
-	set := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.PerOperator, 4)
-	set(&o.PaperParallel, 4)
-	set(&o.LookupParallel, 2)
-	set(&o.MaxBatchBytes, 64<<20)
-	set(&o.BreakerThreshold, 5)
-	set(&o.ResendUnknown, 3)
-	if o.LookupBatch <= 0 || o.LookupBatch > 1000 {
-		o.LookupBatch = 1000
-	}
-	if o.BreakerCooldown <= 0 {
-		o.BreakerCooldown = 30 * time.Second
-	}
-	if o.ResendWait <= 0 {
-		o.ResendWait = 2 * time.Second
-	}
-	if o.ProgressEvery <= 0 {
-		o.ProgressEvery = time.Second
-	}
 }
 
 // Progress is a snapshot of a running mailing.
