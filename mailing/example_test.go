@@ -66,9 +66,14 @@ func ExampleSend() {
 	sender, stop := exampleSender(dir)
 	defer stop()
 
-	src := exampleSource() // mailing.OpenSource("beslut-2026-11", "beslut.jsonl") for a file
+	_ = os.WriteFile(filepath.Join(dir, "beslut.jsonl"), []byte(beslut), 0o600)
+
+	src, err := mailing.OpenSource("beslut-2026-11", filepath.Join(dir, "beslut.jsonl"))
+	if err != nil {
+		panic(err)
+	}
 	if _, err := src.Validate(ctx); err != nil {
-		fmt.Println(err) // every problem, by line
+		fmt.Println(err) // every problem, by line, before anything is sent
 		return
 	}
 	j, err := sqlitejournal.Open(filepath.Join(dir, "beslut.journal"), journal.Config{})
