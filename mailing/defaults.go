@@ -24,27 +24,30 @@ const (
 )
 
 func (o *Options) defaults() {
-	set := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.PerOperator, DefaultPerOperator)
-	set(&o.PaperParallel, DefaultPaperParallel)
-	set(&o.LookupParallel, DefaultLookupParallel)
-	set(&o.MaxBatchBytes, DefaultMaxBatchBytes)
-	set(&o.BreakerThreshold, DefaultBreakerThreshold)
-	set(&o.ResendUnknown, DefaultResendUnknown)
+	orDefault(&o.PerOperator, DefaultPerOperator)
+	orDefault(&o.PaperParallel, DefaultPaperParallel)
+	orDefault(&o.LookupParallel, DefaultLookupParallel)
+	orDefault(&o.MaxBatchBytes, DefaultMaxBatchBytes)
+	orDefault(&o.BreakerThreshold, DefaultBreakerThreshold)
+	orDefault(&o.BreakerCooldown, DefaultBreakerCooldown)
+	orDefault(&o.ResendUnknown, DefaultResendUnknown)
+	orDefault(&o.ResendWait, DefaultResendWait)
+	orDefault(&o.ProgressEvery, DefaultProgressEvery)
 	if o.LookupBatch <= 0 || o.LookupBatch > far.MaxPerCall {
 		o.LookupBatch = DefaultLookupBatch
 	}
-	if o.BreakerCooldown <= 0 {
-		o.BreakerCooldown = DefaultBreakerCooldown
-	}
-	if o.ResendWait <= 0 {
-		o.ResendWait = DefaultResendWait
-	}
-	if o.ProgressEvery <= 0 {
-		o.ProgressEvery = DefaultProgressEvery
+}
+
+func (o *DrainOptions) defaults() {
+	o.Options.defaults()
+	orDefault(&o.Lease, DefaultLease)
+	orDefault(&o.ClaimBatch, DefaultClaimBatch)
+	orDefault(&o.Idle, DefaultIdle)
+}
+
+// orDefault sets *v to d when *v is not positive.
+func orDefault[T int | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
 	}
 }

@@ -46,21 +46,13 @@ type DrainOptions struct {
 // deduplicate by ID. Rates in the options apply per instance.
 func Drain(ctx context.Context, s *mm.Sender, decode func(payload []byte) (*message.Message, error), opts DrainOptions) (*Report, error) {
 	if opts.Name == "" || opts.Journal == nil {
-		return nil, errors.New("mm: Drain: the mailing's Name and a shared Journal are required")
+		return nil, errors.New("mailing: Drain needs Options.Name and a shared Options.Journal")
 	}
 	if opts.Worker == "" {
 		host, _ := os.Hostname()
 		opts.Worker = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	if opts.Lease <= 0 {
-		opts.Lease = DefaultLease
-	}
-	if opts.ClaimBatch <= 0 {
-		opts.ClaimBatch = DefaultClaimBatch
-	}
-	if opts.Idle <= 0 {
-		opts.Idle = DefaultIdle
-	}
+	opts.defaults()
 	r := newRun(ctx, s, opts.Options)
 	defer r.cancel(nil)
 	r.worker, r.lease, r.active = opts.Worker, opts.Lease, map[string]bool{}

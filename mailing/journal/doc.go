@@ -64,5 +64,5 @@
 // checks Memory makes, for other implementations to make the same;
 // StoredEntry, Store, ScanStored, LoadBatches and ListPages are the stored
 // form and the batching that the SQL journals share. Config.Stamp reads a
-// clock as every journal stores times.
+// clock as every journal stores times; Gate keeps calls and Close apart.
 package journal

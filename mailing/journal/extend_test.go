@@ -1,6 +1,7 @@
 package journal_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -75,4 +76,24 @@ func TestExtension(t *testing.T) {
 	assert.True(t, stamp.Equal(at))
 	before := time.Now()
 	assert.WithinRange(t, journal.Config{}.Stamp(), before.Add(-time.Second), time.Now().Add(time.Second))
+}
+
+// Gate lets calls in until Close, which waits for those in progress.
+func TestGate(t *testing.T) {
+	t.Parallel()
+	var g journal.Gate
+	release, err := g.Enter()
+	require.NoError(t, err)
+	closed := make(chan error)
+	go func() { closed <- g.Close(func() error { return errors.New("shut") }) }()
+	select {
+	case <-closed:
+		t.Fatal("Close did not wait for the call in progress")
+	case <-time.After(20 * time.Millisecond):
+	}
+	release()
+	assert.EqualError(t, <-closed, "shut")
+	_, err = g.Enter()
+	assert.ErrorIs(t, err, journal.ErrClosed)
+	assert.ErrorIs(t, g.Close(func() error { panic("runs once") }), journal.ErrClosed)
 }

@@ -109,6 +109,32 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
+// Rows is what ScanCounts reads: a database/sql or pgx result set.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanCounts adds up rows of (state, channel, operator ID, count) — a
+// mailing's entries grouped by the three — into Counts, as the SQL
+// journals answer Counts.
+func ScanCounts(rows Rows) (Counts, error) {
+	c := newCounts()
+	for rows.Next() {
+		var state, ch, op string
+		var n int
+		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
+			return Counts{}, err
+		}
+		c.add(State(state), receipt.Channel(ch), message.OrgNumber(op), n)
+	}
+	if err := rows.Err(); err != nil {
+		return Counts{}, err
+	}
+	return c, nil
+}
+
 // LoadBatches reads items in batches of up to size and hands each to
 // write — one transaction each, durable before the next is read — adding
 // up what they did. It stops at the first error of the source or of a

@@ -33,7 +33,7 @@ func (j *Journal) Claim(ctx context.Context, mailingName, worker string, n int, 
 	if err := journal.CheckClaim(mailingName, worker, n, lease); err != nil {
 		return nil, err
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
@@ -23,8 +22,7 @@ type Journal struct {
 	// machine clocks drift apart still agree on when a lease ends.
 	clock func() time.Time
 
-	mu     sync.RWMutex // held for reading while a call uses the pool
-	closed bool
+	gate journal.Gate
 }
 
 var (
@@ -66,26 +64,12 @@ func durableCommits(ctx context.Context, c *pgx.Conn) error {
 	return err
 }
 
-// use marks a call in progress; it fails once the journal is closed.
-func (j *Journal) use() (release func(), err error) {
-	j.mu.RLock()
-	if j.closed {
-		j.mu.RUnlock()
-		return nil, journal.ErrClosed
-	}
-	return j.mu.RUnlock, nil
-}
-
 // Close waits for calls in progress and closes the pool.
 func (j *Journal) Close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return journal.ErrClosed
-	}
-	j.closed = true
-	j.pool.Close()
-	return nil
+	return j.gate.Close(func() error {
+		j.pool.Close()
+		return nil
+	})
 }
 
 // dbNow is the server's clock in Unix nanoseconds. clock_timestamp, not

@@ -29,7 +29,7 @@ const readItems = `SELECT ` + withPayload + ` FROM ` + entriesTable + ` WHERE ma
 
 // Load implements journal.Journal.
 func (j *Journal) Load(ctx context.Context, mailingName string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.LoadStats{}, err
 	}

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/receipt"
 )
 
 const countEntries = `SELECT state, channel, operator_id, count(*) FROM ` + entriesTable + `
@@ -15,7 +13,7 @@ const countEntries = `SELECT state, channel, operator_id, count(*) FROM ` + entr
 
 // Counts implements journal.Journal.
 func (j *Journal) Counts(ctx context.Context, mailingName string) (journal.Counts, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.Counts{}, err
 	}
@@ -25,16 +23,8 @@ func (j *Journal) Counts(ctx context.Context, mailingName string) (journal.Count
 		return journal.Counts{}, dbError(err)
 	}
 	defer rows.Close()
-	c := journal.NewCounts()
-	for rows.Next() {
-		var state, ch, op string
-		var n int
-		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
-			return journal.Counts{}, dbError(err)
-		}
-		c.Add(journal.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
-	}
-	if err := rows.Err(); err != nil {
+	c, err := journal.ScanCounts(rows)
+	if err != nil {
 		return journal.Counts{}, dbError(err)
 	}
 	return c, nil
@@ -68,7 +58,7 @@ func (j *Journal) List(ctx context.Context, mailingName string, f journal.Filter
 // listPage reads the page after seq after: its entries, and the seq of
 // the last.
 func (j *Journal) listPage(ctx context.Context, mailingName string, after int64, states []string, f journal.Filter) ([]journal.Entry, int64, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -103,7 +93,7 @@ const activityWorkers = `SELECT lease_worker, count(*), max(lease_until) FROM ` 
 // Activity implements journal.ActivityReader, on the clock the leases
 // run on: the server's, or the one Config.Now gave.
 func (j *Journal) Activity(ctx context.Context, mailingName string, window time.Duration) (journal.Activity, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.Activity{}, err
 	}

@@ -19,7 +19,7 @@ func (j *Journal) Get(ctx context.Context, mailingName, messageID string) (journ
 	if err := journal.CheckKey(mailingName, messageID); err != nil {
 		return journal.Entry{}, err
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.Entry{}, err
 	}
@@ -46,7 +46,7 @@ const lockEntries = `SELECT ` + withPayload + ` FROM ` + entriesTable + `
 // transaction: it locks the stored rows, checks every entry with
 // journal.CheckRecord against them, and writes the results.
 func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
 
 	"github.com/avsandare/mm/mailing/journal"
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo, so the SDK cross-compiles
@@ -35,8 +34,7 @@ type Journal struct {
 	w    *writer
 	read *sqliteStmts
 
-	mu     sync.RWMutex // held for reading while a call uses the journal
-	closed bool
+	gate journal.Gate
 }
 
 var _ journal.Journal = (*Journal)(nil)
@@ -176,25 +174,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // listing does not hold up recording.
 const pageSize = 500
 
-// use marks a call in progress; it fails once the journal is closed.
-func (j *Journal) use() (release func(), err error) {
-	j.mu.RLock()
-	if j.closed {
-		j.mu.RUnlock()
-		return nil, journal.ErrClosed
-	}
-	return j.mu.RUnlock, nil
-}
-
 // Close waits for calls in progress, stops the writer and closes the file.
 func (j *Journal) Close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return journal.ErrClosed
-	}
-	j.closed = true
-	errW := j.w.stop()
-	j.read.close()
-	return errors.Join(errW, j.db.Close())
+	return j.gate.Close(func() error {
+		errW := j.w.stop()
+		j.read.close()
+		return errors.Join(errW, j.db.Close())
+	})
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/receipt"
 )
 
 // Get implements Journal.
@@ -17,7 +15,7 @@ func (j *Journal) Get(ctx context.Context, mailing, messageID string) (journal.E
 	if err := journal.CheckKey(mailing, messageID); err != nil {
 		return journal.Entry{}, err
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.Entry{}, err
 	}
@@ -38,7 +36,7 @@ func (j *Journal) Get(ctx context.Context, mailing, messageID string) (journal.E
 // refused entry leaves nothing to undo, and the writer needs no savepoint
 // for the call (see writer.doPlain): two statements fewer per Record.
 func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return err
 	}
@@ -103,7 +101,7 @@ const loadBatch = 256
 
 // Load implements Journal.
 func (j *Journal) Load(ctx context.Context, mailing string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.LoadStats{}, err
 	}
@@ -151,7 +149,7 @@ func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, leas
 	if n == 0 {
 		return nil, nil
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +191,7 @@ func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, leas
 
 // Counts implements Journal.
 func (j *Journal) Counts(ctx context.Context, mailing string) (journal.Counts, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return journal.Counts{}, err
 	}
@@ -203,16 +201,8 @@ func (j *Journal) Counts(ctx context.Context, mailing string) (journal.Counts, e
 		return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
 	}
 	defer rows.Close()
-	c := journal.NewCounts()
-	for rows.Next() {
-		var state, ch, op string
-		var n int
-		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
-			return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
-		}
-		c.Add(journal.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
-	}
-	if err := rows.Err(); err != nil {
+	c, err := journal.ScanCounts(rows)
+	if err != nil {
 		return journal.Counts{}, fmt.Errorf("sqlitejournal: count: %w", err)
 	}
 	return c, nil
@@ -261,7 +251,7 @@ func listQuery(mailing string, f journal.Filter) (string, []any) {
 }
 
 func (j *Journal) listPage(ctx context.Context, query string, args []any) ([]row, error) {
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, err
 	}
