@@ -83,7 +83,8 @@
 //     which must be UTF-8, then standalone yes or no), and the PI target
 //     xml in any other case (XML, Xml); no white space between a PI target
 //     and its content, or after <!DOCTYPE;
-//   - elements nested deeper than Options.MaxDepth.
+//   - elements nested deeper than Options.MaxDepth, and start tags with
+//     more than Options.MaxAttrs attributes.
 //
 // # Tokens and the input
 //
@@ -98,6 +99,7 @@
 // is all a caller can observe.
 //
 // Nothing in the decoder recurses, no step costs more than linear time in
-// the input, and memory beyond the tokens returned is bounded by the depth
-// of nesting and the namespace declarations in scope.
+// the input (duplicate attributes are found with a set once a start tag has
+// more than a few), and memory beyond the tokens returned is bounded by the
+// depth of nesting and the namespace declarations in scope.
 package xmltok
