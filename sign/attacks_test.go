@@ -121,10 +121,12 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), "</KeyInfo></Signature>", `</KeyInfo><Object><Manifest><Reference URI="http://evil.example/x"></Reference></Manifest></Object></Signature>`)
 	}, ErrSignatureInvalid, "Signature has 4 child elements"},
 	{"keyinfo-swapped", func(t *testing.T, c *creds) []byte {
-		// The certificate in KeyInfo replaced by one from an untrusted CA.
+		// The certificate in KeyInfo replaced by one from an untrusted CA
+		// (another key): no certificate of KeyInfo verifies the signature,
+		// so none is the signer.
 		orig := signedDoc(t, c)
 		return replace1(t, orig, c.sender.certB64, c.untrusted.certB64)
-	}, ErrUntrustedCertificate, "certificate signed by unknown authority"},
+	}, ErrSignatureInvalid, "signature value does not verify with the key of the certificate"},
 	{"untrusted-signer", func(t *testing.T, c *creds) []byte {
 		s, err := c.untrusted.SignDelivery(testDelivery())
 		require.NoError(t, err)

@@ -41,24 +41,30 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-// FuzzCanonicalAgainstGoxmldsig holds the canonicaliser against goxmldsig's
-// on every tree inside the profile (namespaced elements, no comments, PIs or
-// namespaced attributes).
+// FuzzCanonicalAgainstGoxmldsig holds the canonicaliser against
+// goxmldsig's, exclusive and inclusive, on every tree inside the profile
+// (namespaced elements, no comments, PIs or namespaced attributes).
 func FuzzCanonicalAgainstGoxmldsig(f *testing.F) {
 	fuzzSeeds(f)
 	f.Add([]byte(`<a xmlns="urn:a" z="1" b="&lt;"><b xmlns="urn:b">x&#13;</b></a>`))
-	canonicalizer := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	f.Add([]byte(`<a xmlns="urn:a" xmlns:x="urn:x"><b xmlns:x="urn:x" xmlns:y="u&quot;"><c xmlns:x="urn:z"/></b></a>`))
+	references := map[c14nMode]dsig.Canonicalizer{
+		exclusive: dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(""),
+		inclusive: dsig.MakeC14N10RecCanonicalizer(),
+	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		root, err := parseTree(doc, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxElements: 10_000})
+		root, err := parseTree(doc, Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxElements: 10_000}.withDefaults())
 		if err != nil || checkSignedContent(root) != nil {
 			return
 		}
-		want, err := canonicalizer.Canonicalize(root.Copy())
-		if err != nil {
-			return
-		}
-		if got := appendCanonical(nil, root, nil); string(got) != string(want) {
-			t.Fatalf("canonical forms differ:\nours:      %q\ngoxmldsig: %q", got, want)
+		for mode, ref := range references {
+			want, err := ref.Canonicalize(toEtree(root))
+			if err != nil {
+				continue
+			}
+			if got, _, _ := appendCanonical(nil, root, mode, nil); string(got) != string(want) {
+				t.Fatalf("%s forms differ:\nours:      %q\ngoxmldsig: %q", mode, got, want)
+			}
 		}
 	})
 }

@@ -137,3 +137,15 @@ func BenchmarkAttributes(b *testing.B) {
 		})
 	}
 }
+
+// A prefix bound to the namespace name "xmlns" would give its attributes
+// the Space that marks namespace declarations among resolved names, so
+// that p:q="v" looked like xmlns:q="v" to every caller: it is refused.
+func TestNamespaceNamedXmlnsIsRefused(t *testing.T) {
+	t.Parallel()
+	doc := `<a xmlns:p="xmlns" p:q="urn:evil"><q:b/></a>`
+	got := decodeAll([]byte(doc))
+	assert.ErrorContains(t, got.err, "prefix p bound to the namespace name xmlns")
+	checkAgainstStd(t, []byte(doc))
+	require.NoError(t, decodeAll([]byte(`<a xmlns="xmlns"/>`)).err, "a default namespace of that name marks no attribute")
+}

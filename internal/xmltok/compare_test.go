@@ -255,7 +255,7 @@ func breaksNamespaces(data []byte) bool {
 				if isDefault {
 					p = ""
 				}
-				if p == "xmlns" || (p == "xml") != (a.Value == xmlURL) || a.Value == xmlnsURL || p != "" && a.Value == "" {
+				if p == "xmlns" || (p == "xml") != (a.Value == xmlURL) || a.Value == xmlnsURL || p != "" && (a.Value == "" || a.Value == "xmlns") {
 					return true
 				}
 				mine = append(mine, p)

@@ -67,11 +67,12 @@
 //     before the root may stand there); a DOCTYPE after another or after
 //     the root started; <!ENTITY and other declarations outside a DOCTYPE;
 //   - an undeclared namespace prefix (encoding/xml keeps the prefix as the
-//     Space); names like ":a" and "a:"; xmlns:p=""; the xmlns prefix
-//     declared or used on an element, or an element named xmlns (which
-//     encoding/xml leaves out of the default namespace); the xml prefix bound to another
-//     namespace or the xml and xmlns namespaces bound to another prefix; a
-//     colon in a PI target;
+//     Space); names like ":a" and "a:"; xmlns:p=""; xmlns:p="xmlns" (the
+//     attributes of p would carry the Space that marks declarations); the
+//     xmlns prefix declared or used on an element, or an element named
+//     xmlns (which encoding/xml leaves out of the default namespace); the
+//     xml prefix bound to another namespace or the xml and xmlns namespaces
+//     bound to another prefix; a colon in a PI target;
 //   - two attributes with the same expanded name, or no white space
 //     between attributes;
 //   - invalid UTF-8 or characters outside XML's Char production in

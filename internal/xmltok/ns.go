@@ -107,6 +107,10 @@ func (d *Decoder) declare(a *rawAttr) error {
 		return d.failRule(ruleNamespace, a.off, "reserved namespace %s bound to %s", a.value, qn)
 	case prefix != "" && a.value == "":
 		return d.failRule(ruleNamespace, a.off, "prefix %s bound to the empty namespace name", prefix)
+	case prefix != "" && a.value == "xmlns":
+		// Resolved names mark declarations with the Space "xmlns": an
+		// attribute in a namespace of that name would pass for one.
+		return d.failRule(ruleNamespace, a.off, "prefix %s bound to the namespace name xmlns, which resolved names cannot tell from a declaration", prefix)
 	}
 	d.ns.push(prefix, a.value)
 	return nil
