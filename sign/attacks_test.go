@@ -111,10 +111,7 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), AlgRSASHA256, "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256")
 	}, ErrAlgorithm, "SignatureMethod"},
 	{"downgrade-sha1", func(t *testing.T, c *creds) []byte {
-		key, err := os.ReadFile(filepath.Join(c.dir, "sender.key"))
-		require.NoError(t, err)
-		cert, err := os.ReadFile(filepath.Join(c.dir, "sender.pem"))
-		require.NoError(t, err)
+		key, cert := c.pem(t, "sender.key"), c.pem(t, "sender.pem")
 		unsigned, err := testDelivery().MarshalSignedDelivery()
 		require.NoError(t, err)
 		return conformance.Xmlsec1Sign(t, withTemplate(t, unsigned, sigTemplate(AlgRSASHA1, AlgSHA1, c.sender.subject)), key, cert)
@@ -205,10 +202,7 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), "</X509Data>", more+"</X509Data>")
 	}, ErrUntrustedCertificate, "more than 8 certificates"},
 	{"ecdsa-signature-method", func(t *testing.T, c *creds) []byte {
-		key, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.key"))
-		require.NoError(t, err)
-		cert, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.pem"))
-		require.NoError(t, err)
+		key, cert := c.pem(t, "ecdsa.key"), c.pem(t, "ecdsa.pem")
 		unsigned, err := testDelivery().MarshalSignedDelivery()
 		require.NoError(t, err)
 		tmpl := sigTemplateWith([]string{AlgEnveloped}, AlgECDSASHA256, AlgSHA256, c.sender.subject)

@@ -50,12 +50,7 @@ var peers = map[string]peer{
 
 // makePeers signs the peer documents with xmlsec1.
 func makePeers(t *testing.T, c *creds) map[string][]byte {
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join(c.dir, name))
-		require.NoError(t, err)
-		return b
-	}
-	key, cert, ikey, icert := read("sender.key"), read("sender.pem"), read("intermediary.key"), read("intermediary.pem")
+	key, cert, ikey, icert := c.pem(t, "sender.key"), c.pem(t, "sender.pem"), c.pem(t, "intermediary.key"), c.pem(t, "intermediary.pem")
 	unsigned, err := testDelivery().MarshalSignedDelivery()
 	require.NoError(t, err)
 	sign := func(doc []byte, tmpl string) []byte {
