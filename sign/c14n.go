@@ -2,7 +2,9 @@ package sign
 
 import (
 	"cmp"
+	"encoding/xml"
 	"slices"
+	"strings"
 
 	"github.com/avsandare/mm/internal/canon"
 )
@@ -57,8 +59,10 @@ type canonicaliser struct {
 	sig              *element
 	sigStart, sigEnd int
 	scope            map[string][]string // inclusive: prefix → declarations written in scope, innermost last
-	attrs            []attr              // scratch
+	pushed           []string            // prefixes pushed on scope, for all open elements
+	attrs            []xml.Attr          // scratch
 	pairs, decls     []string            // scratch
+	sorted           []nsDecl            // scratch
 }
 
 // appendCanonical appends the canonical form of el under mode to dst.
@@ -81,23 +85,8 @@ func (c *canonicaliser) write(el *element, mode c14nMode) {
 		mode = exclusive
 		c.sigStart = len(c.w.Buf)
 	}
-	var pushed []string
-	c.decls = c.decls[:0]
-	if mode == inclusive {
-		for _, d := range el.keptDecls() {
-			if s := c.scope[d.prefix]; len(s) > 0 && s[len(s)-1] == d.uri {
-				continue // already in scope with this value: not rendered again
-			}
-			if c.scope == nil {
-				c.scope = map[string][]string{}
-			}
-			c.scope[d.prefix] = append(c.scope[d.prefix], d.uri)
-			pushed = append(pushed, d.prefix)
-			c.decls = append(c.decls, d.prefix, d.uri)
-		}
-		sortPairs(c.decls)
-	}
-	c.w.OpenNS(el.local, el.ns, c.decls, c.sortedAttrs(el))
+	mark := len(c.pushed)
+	c.w.OpenNS(el.local, el.ns, c.renderedDecls(el, mode), c.sortedAttrs(el))
 	for _, k := range el.kids {
 		if k.el == nil {
 			c.w.Text(k.text)
@@ -106,12 +95,41 @@ func (c *canonicaliser) write(el *element, mode c14nMode) {
 		}
 	}
 	c.w.Close(el.local)
-	for _, p := range pushed {
+	for _, p := range c.pushed[mark:] {
 		c.scope[p] = c.scope[p][:len(c.scope[p])-1]
 	}
+	c.pushed = c.pushed[:mark]
 	if el == c.sig {
 		c.sigEnd = len(c.w.Buf)
 	}
+}
+
+// renderedDecls returns the prefixed declarations el renders as prefix,
+// namespace pairs sorted by prefix, and puts them in scope: under inclusive
+// C14N those that survive prefix stripping and are not in scope already
+// with the same value; under exclusive C14N none.
+func (c *canonicaliser) renderedDecls(el *element, mode c14nMode) []string {
+	if mode != inclusive || el.x == nil || len(el.x.decls) == 0 {
+		return nil
+	}
+	c.sorted = c.sorted[:0]
+	for d := range el.keptDecls() {
+		if s := c.scope[d.prefix()]; len(s) > 0 && s[len(s)-1] == d.uri() {
+			continue // in scope with this value: not rendered again
+		}
+		c.sorted = append(c.sorted, *d)
+	}
+	slices.SortFunc(c.sorted, func(a, b nsDecl) int { return cmp.Compare(a.prefix(), b.prefix()) })
+	if c.scope == nil && len(c.sorted) > 0 {
+		c.scope = map[string][]string{}
+	}
+	c.decls = c.decls[:0]
+	for _, d := range c.sorted {
+		c.scope[d.prefix()] = append(c.scope[d.prefix()], d.uri())
+		c.pushed = append(c.pushed, d.prefix())
+		c.decls = append(c.decls, d.prefix(), d.uri())
+	}
+	return c.decls
 }
 
 // sortedAttrs returns el's attributes as name, value pairs in canonical
@@ -120,36 +138,28 @@ func (c *canonicaliser) write(el *element, mode c14nMode) {
 // use (checkSignedContent refuses the rest before anything is written).
 func (c *canonicaliser) sortedAttrs(el *element) []string {
 	attrs := el.attrs()
-	if len(attrs) == 0 {
+	c.attrs = c.attrs[:0]
+	for _, a := range attrs {
+		if !isDecl(a) {
+			c.attrs = append(c.attrs, a)
+		}
+	}
+	if len(c.attrs) == 0 {
 		return nil
 	}
-	c.attrs = append(c.attrs[:0], attrs...)
-	slices.SortFunc(c.attrs, func(a, b attr) int {
-		return cmp.Or(cmp.Compare(a.space, b.space), cmp.Compare(a.local, b.local))
+	slices.SortFunc(c.attrs, func(a, b xml.Attr) int {
+		if a.Name.Space != b.Name.Space {
+			return strings.Compare(a.Name.Space, b.Name.Space)
+		}
+		return strings.Compare(a.Name.Local, b.Name.Local)
 	})
 	c.pairs = c.pairs[:0]
 	for _, a := range c.attrs {
-		name := a.local
-		if a.space == xmlNS {
-			name = "xml:" + a.local
+		name := a.Name.Local
+		if a.Name.Space == xmlNS {
+			name = "xml:" + a.Name.Local
 		}
-		c.pairs = append(c.pairs, name, a.value)
+		c.pairs = append(c.pairs, name, a.Value)
 	}
 	return c.pairs
-}
-
-// sortPairs sorts prefix, value pairs by prefix.
-func sortPairs(p []string) {
-	if len(p) <= 2 {
-		return
-	}
-	type pair struct{ k, v string }
-	ps := make([]pair, 0, len(p)/2)
-	for i := 0; i+1 < len(p); i += 2 {
-		ps = append(ps, pair{p[i], p[i+1]})
-	}
-	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.k, b.k) })
-	for i, x := range ps {
-		p[2*i], p[2*i+1] = x.k, x.v
-	}
 }

@@ -16,14 +16,17 @@ import (
 func toEtree(el *element) *etree.Element {
 	e := etree.NewElement(el.local)
 	e.CreateAttr("xmlns", el.ns)
-	for _, d := range el.keptDecls() {
-		e.CreateAttr("xmlns:"+d.prefix, d.uri)
+	for d := range el.keptDecls() {
+		e.CreateAttr("xmlns:"+d.prefix(), d.uri())
 	}
 	for _, a := range el.attrs() {
-		if a.space == xmlNS {
-			e.CreateAttr("xml:"+a.local, a.value)
+		if isDecl(a) {
+			continue
+		}
+		if a.Name.Space == xmlNS {
+			e.CreateAttr("xml:"+a.Name.Local, a.Value)
 		} else {
-			e.CreateAttr(a.local, a.value)
+			e.CreateAttr(a.Name.Local, a.Value)
 		}
 	}
 	for _, k := range el.kids {

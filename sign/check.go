@@ -29,7 +29,9 @@ type checked struct {
 // checkLevel verifies the enveloped signature of root, which is its last
 // child. With withSigned it also returns the canonical form of root with
 // the signature (checked.signed), from which the digested bytes are cut,
-// so that nothing is canonicalised twice.
+// so that nothing is canonicalised twice. sizeHint is the capacity the
+// canonical form starts with (the document's size is a close bound), so
+// that a large form is not copied over as it grows.
 //
 // The signature is taken from the one place the profile allows, the root's
 // last child. goxmldsig's ValidationContext is not used: it searches the
@@ -37,7 +39,7 @@ type checked struct {
 // traversal limit), and here the signature comes after the whole delivery,
 // so a delivery with a few hundred metadata entries would be refused as
 // "traversal limit reached".
-func checkLevel(level LevelName, root *element, opts VerifyOptions, withSigned bool) (checked, error) {
+func checkLevel(level LevelName, root *element, opts VerifyOptions, withSigned bool, sizeHint int) (checked, error) {
 	fail := func(sentinel error, format string, a ...any) (checked, error) {
 		return checked{}, verifyErr(level, sentinel, fmt.Sprintf(format, a...))
 	}
@@ -70,7 +72,7 @@ func checkLevel(level LevelName, root *element, opts VerifyOptions, withSigned b
 	// The transforms: enveloped-signature (cut the signature out), then the
 	// canonicalisation the list states.
 	var c checked
-	full, i, j := appendCanonical(nil, root, sig.c14n, sigEl)
+	full, i, j := appendCanonical(make([]byte, 0, sizeHint), root, sig.c14n, sigEl)
 	c.digested = cut(full, i, j)
 	if withSigned {
 		c.signed = full
@@ -106,8 +108,8 @@ func checkSignedContent(el *element) error {
 	}
 	if x := el.x; x != nil {
 		for _, a := range x.attrs {
-			if a.space != "" && a.space != xmlNS {
-				return fmt.Errorf("attribute {%s}%s on %s is namespace-qualified: outside the profile", a.space, a.local, el.local)
+			if a.Name.Space != "" && a.Name.Space != xmlNS && !isDecl(a) {
+				return fmt.Errorf("attribute {%s}%s on %s is namespace-qualified: outside the profile", a.Name.Space, a.Name.Local, el.local)
 			}
 		}
 		if x.comment {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"github.com/avsandare/mm/internal/xmltok"
@@ -23,28 +24,37 @@ type element struct {
 	ns, local string
 	kids      []node
 	x         *extra // nil for the many elements without attributes, declarations or markup
+	// size is the bytes the element spans in the input, which bounds its
+	// canonical form closely enough to size buffers once.
+	size int
 }
 
 // extra holds what most elements do not have.
 type extra struct {
-	attrs    []attr    // in document order, declarations excluded
-	decls    []*nsDecl // prefixed declarations written on the element
-	comment  bool      // a comment among the children
-	procInst bool      // a processing instruction among the children
+	// attrs are the start tag's attributes in document order: the token's
+	// own slice (xmltok never reuses it), so that attributes cost no copy.
+	// Declarations stay among them and are skipped (isDecl) by everything
+	// that reads attributes; decls holds the prefixed ones again. Name.Space
+	// is "" for an unqualified attribute, xmlNS for xml:lang and kin, or
+	// any other namespace (refused in signed content).
+	attrs    []xml.Attr
+	decls    []nsDecl // prefixed declarations written on the element
+	comment  bool     // a comment among the children
+	procInst bool     // a processing instruction among the children
 }
 
-// attr is an attribute: space is "" for an unqualified one, xmlNS for
-// xml:lang and kin, or any other namespace (refused in signed content).
-type attr struct{ space, local, value string }
-
-// nsDecl is a prefixed namespace declaration.
+// nsDecl is a prefixed namespace declaration, pointing into its element's
+// attributes.
 type nsDecl struct {
-	prefix, uri string
+	attr *xml.Attr
 	// elementUse: some element in the declaration's scope is written with
 	// its prefix. Such a declaration is what a SOAP stack adds when it
 	// prefixes a document, and goes with the prefixes.
 	elementUse bool
 }
+
+func (d *nsDecl) prefix() string { return d.attr.Name.Local }
+func (d *nsDecl) uri() string    { return d.attr.Value }
 
 // node is a child: an element, or text when el is nil.
 type node struct {
@@ -62,7 +72,7 @@ func (el *element) ext() *extra {
 	return el.x
 }
 
-func (el *element) attrs() []attr {
+func (el *element) attrs() []xml.Attr {
 	if el.x == nil {
 		return nil
 	}
@@ -72,28 +82,37 @@ func (el *element) attrs() []attr {
 // attr returns the value of el's unqualified attribute local.
 func (el *element) attr(local string) (string, bool) {
 	for _, a := range el.attrs() {
-		if a.space == "" && a.local == local {
-			return a.value, true
+		if a.Name.Space == "" && a.Name.Local == local && !isDecl(a) {
+			return a.Value, true
 		}
 	}
 	return "", false
+}
+
+// isDecl reports whether a, as xmltok resolves names, is a namespace
+// declaration: xmlns:p has the Space "xmlns" (xmltok refuses a namespace
+// of that name, which would look alike) and xmlns the Space "". An
+// attribute named xmlns under another prefix, such as xml:xmlns or
+// p:xmlns, declares nothing.
+func isDecl(a xml.Attr) bool {
+	return a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns"
 }
 
 // keptDecls returns the declarations of el that survive prefix stripping:
 // those no element name uses. They are rendered as the canonicalisation
 // the signature states requires (inclusive C14N writes them, exclusive
 // drops them as unused).
-func (el *element) keptDecls() []*nsDecl {
-	if el.x == nil || len(el.x.decls) == 0 {
-		return nil
-	}
-	var kept []*nsDecl
-	for _, d := range el.x.decls {
-		if !d.elementUse {
-			kept = append(kept, d)
+func (el *element) keptDecls() iter.Seq[*nsDecl] {
+	return func(yield func(*nsDecl) bool) {
+		if el.x == nil {
+			return
+		}
+		for i := range el.x.decls {
+			if d := &el.x.decls[i]; !d.elementUse && !yield(d) {
+				return
+			}
 		}
 	}
-	return kept
 }
 
 // is reports whether el is {ns}local.
@@ -137,6 +156,12 @@ type treeReader struct {
 	scope    map[string][]*nsDecl // prefix → its declarations in scope, innermost last
 	space    map[string]string    // short runs of white space, shared
 	elements int
+	before   int // the input offset before the token being handled
+	// The text run being read: CDATA sections and text between them come
+	// as several tokens, made into one node when the run ends.
+	run    []byte // the run's first token, aliasing the input
+	runBuf []byte // the run so far, once it has more than one token
+	runs   int
 }
 
 // maxSharedSpace bounds the white-space strings shared between text nodes
@@ -160,6 +185,7 @@ func parseTree(doc []byte, lim Limits) (*element, error) {
 	}
 	r := &treeReader{d: xmltok.NewDecoder(doc, xmltok.Options{MaxDepth: lim.MaxDepth, MaxAttrs: lim.MaxAttrs}), lim: lim}
 	for {
+		r.before = int(r.d.InputOffset())
 		tok, err := r.d.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -182,6 +208,15 @@ func (r *treeReader) token(tok xml.Token) error {
 	if len(r.stack) > 0 {
 		parent = r.stack[len(r.stack)-1]
 	}
+	if t, ok := tok.(xml.CharData); ok {
+		if parent != nil && len(t) > 0 { // xmltok allows only white space outside the root
+			r.addText(t)
+		}
+		return nil
+	}
+	if r.runs > 0 {
+		parent.kids = append(parent.kids, node{text: r.endRun()})
+	}
 	switch t := tok.(type) {
 	case xml.StartElement:
 		r.elements++
@@ -189,6 +224,7 @@ func (r *treeReader) token(tok xml.Token) error {
 			return fmt.Errorf("%w: more than %d elements", ErrMalformed, r.lim.MaxElements)
 		}
 		el := r.start(t)
+		el.size = r.before // the start; made the size at the end tag
 		if parent == nil {
 			r.root = el // xmltok refuses a second root
 		} else {
@@ -197,17 +233,14 @@ func (r *treeReader) token(tok xml.Token) error {
 		r.stack = append(r.stack, el)
 	case xml.EndElement:
 		el := r.stack[len(r.stack)-1]
+		el.size = int(r.d.InputOffset()) - el.size
 		if el.x != nil {
 			for _, d := range el.x.decls {
-				s := r.scope[d.prefix]
-				r.scope[d.prefix] = s[:len(s)-1]
+				s := r.scope[d.prefix()]
+				r.scope[d.prefix()] = s[:len(s)-1]
 			}
 		}
 		r.stack = r.stack[:len(r.stack)-1]
-	case xml.CharData:
-		if parent != nil { // xmltok allows only white space outside the root
-			parent.kids = append(parent.kids, node{text: r.text(t)})
-		}
 	case xml.Comment:
 		if parent != nil {
 			parent.ext().comment = true
@@ -222,39 +255,76 @@ func (r *treeReader) token(tok xml.Token) error {
 	return nil
 }
 
-// start makes the element of a start tag. Namespace declarations are told
-// from attributes by their resolved names: xmltok gives xmlns:p the Space
-// "xmlns" (and refuses a namespace of that name, which would look alike)
-// and xmlns the Space "" — never an attribute named xmlns under another
-// prefix, such as xml:xmlns or p:xmlns, which declares nothing.
+// start makes the element of a start tag.
 func (r *treeReader) start(t xml.StartElement) *element {
 	el := &element{ns: t.Name.Space, local: t.Name.Local}
+	if len(t.Attr) == 0 {
+		r.usePrefix(el)
+		return el
+	}
+	x := el.ext()
+	x.attrs = t.Attr
+	// The default namespace is said by the element's own namespace; xml:
+	// is always bound and never rendered.
+	prefixed := func(a xml.Attr) bool { return a.Name.Space == "xmlns" && a.Name.Local != "xml" }
+	n := 0
 	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			// The default namespace: the element's own namespace says it.
-		case a.Name.Space == "xmlns":
-			if a.Name.Local == "xml" {
-				continue // always bound; never rendered
-			}
-			d := &nsDecl{prefix: a.Name.Local, uri: a.Value}
-			x := el.ext()
-			x.decls = append(x.decls, d)
-			if r.scope == nil {
-				r.scope = map[string][]*nsDecl{}
-			}
-			r.scope[d.prefix] = append(r.scope[d.prefix], d)
-		default:
-			x := el.ext()
-			x.attrs = append(x.attrs, attr{space: a.Name.Space, local: a.Name.Local, value: a.Value})
+		if prefixed(a) {
+			n++
 		}
 	}
+	if n > 0 {
+		x.decls = make([]nsDecl, 0, n) // sized once: a tag may carry hundreds
+		for i := range t.Attr {
+			if prefixed(t.Attr[i]) {
+				x.decls = append(x.decls, nsDecl{attr: &t.Attr[i]})
+			}
+		}
+	}
+	if len(x.decls) > 0 {
+		if r.scope == nil {
+			r.scope = map[string][]*nsDecl{}
+		}
+		for i := range x.decls { // the slice is complete: pointers into it stay valid
+			d := &x.decls[i]
+			r.scope[d.prefix()] = append(r.scope[d.prefix()], d)
+		}
+	}
+	r.usePrefix(el)
+	return el
+}
+
+// usePrefix marks the declaration of the prefix el is written with as used
+// by an element name.
+func (r *treeReader) usePrefix(el *element) {
 	if p := r.d.ElementPrefix(); p != "" {
 		if s := r.scope[p]; len(s) > 0 { // empty only for xml:, which is never declared
 			s[len(s)-1].elementUse = true
 		}
 	}
-	return el
+}
+
+// addText adds a token to the text run.
+func (r *treeReader) addText(t []byte) {
+	r.runs++
+	switch r.runs {
+	case 1:
+		r.run = t
+		return
+	case 2:
+		r.runBuf = append(r.runBuf[:0], r.run...)
+	}
+	r.runBuf = append(r.runBuf, t...)
+}
+
+// endRun returns the text run as a string and starts a new one.
+func (r *treeReader) endRun() string {
+	t := r.run
+	if r.runs > 1 {
+		t = r.runBuf
+	}
+	r.runs, r.run = 0, nil
+	return r.text(t)
 }
 
 // text converts character data, sharing short runs of white space.

@@ -40,7 +40,8 @@ type Decoder struct {
 
 	stack       []open
 	ns          scope
-	raw         []rawAttr // the start tag being read
+	seen        map[xml.Name]struct{} // checkDuplicates' set, reused
+	raw         []rawAttr             // the start tag being read
 	attrs       []xml.Attr
 	names       stringCache
 	values      stringCache

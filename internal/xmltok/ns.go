@@ -170,12 +170,17 @@ func (d *Decoder) checkDuplicates() error {
 		}
 		return nil
 	}
-	seen := make(map[xml.Name]struct{}, len(raw))
+	// One set serves every start tag: clearing keeps its buckets, and it
+	// never holds more than MaxAttrs names.
+	if d.seen == nil {
+		d.seen = make(map[xml.Name]struct{}, len(raw))
+	}
+	clear(d.seen)
 	for i := range raw {
-		if _, ok := seen[raw[i].name]; ok {
+		if _, ok := d.seen[raw[i].name]; ok {
 			return d.dupAttr(&raw[i])
 		}
-		seen[raw[i].name] = struct{}{}
+		d.seen[raw[i].name] = struct{}{}
 	}
 	return nil
 }
