@@ -55,8 +55,10 @@ type canonicaliser struct {
 	mode c14nMode
 	// sig is written in exclusive form whatever the mode, and its byte
 	// range recorded in sigStart and sigEnd, so that the enveloped
-	// signature can be cut out of the form that carries it.
+	// signature can be cut out of the form that carries it; with omitSig
+	// it is not written at all (the range is then empty).
 	sig              *element
+	omitSig          bool
 	sigStart, sigEnd int
 	scope            map[string][]string // inclusive: prefix → declarations written in scope, innermost last
 	pushed           []string            // prefixes pushed on scope, for all open elements
@@ -67,9 +69,9 @@ type canonicaliser struct {
 
 // appendCanonical appends the canonical form of el under mode to dst.
 // When sig is one of el's descendants, it is written in exclusive form and
-// its range returned.
-func appendCanonical(dst []byte, el *element, mode c14nMode, sig *element) (out []byte, sigStart, sigEnd int) {
-	c := canonicaliser{w: canon.New(dst, ""), mode: mode, sig: sig, sigStart: -1, sigEnd: -1}
+// its range returned, or left out with omitSig.
+func appendCanonical(dst []byte, el *element, mode c14nMode, sig *element, omitSig bool) (out []byte, sigStart, sigEnd int) {
+	c := canonicaliser{w: canon.New(dst, ""), mode: mode, sig: sig, omitSig: omitSig, sigStart: -1, sigEnd: -1}
 	c.write(el, mode)
 	return c.w.Buf, c.sigStart, c.sigEnd
 }
@@ -84,6 +86,10 @@ func (c *canonicaliser) write(el *element, mode c14nMode) {
 	if el == c.sig {
 		mode = exclusive
 		c.sigStart = len(c.w.Buf)
+		if c.omitSig {
+			c.sigEnd = c.sigStart
+			return
+		}
 	}
 	mark := len(c.pushed)
 	c.w.OpenNS(el.local, el.ns, c.renderedDecls(el, mode), c.sortedAttrs(el))

@@ -78,7 +78,7 @@ func TestCanonicalFormMatchesGoxmldsig(t *testing.T) {
 			for mode, ref := range references {
 				want, err := ref.Canonicalize(toEtree(root))
 				require.NoError(t, err)
-				got, _, _ := appendCanonical(nil, root, mode, nil)
+				got, _, _ := appendCanonical(nil, root, mode, nil, false)
 				assert.Equal(t, string(want), string(got), mode.String())
 			}
 		})
@@ -94,8 +94,8 @@ func TestInclusiveKeepsUnusedDeclarations(t *testing.T) {
 		`<p:Delivery xmlns:q="urn:q"><q:x xmlns:xsd="http://www.w3.org/2001/XMLSchema">1</q:x></p:Delivery></p:SignedDelivery>`)
 	root, err := parseTree(doc, Limits{}.withDefaults())
 	require.NoError(t, err)
-	inc, _, _ := appendCanonical(nil, root, inclusive, nil)
-	exc, _, _ := appendCanonical(nil, root, exclusive, nil)
+	inc, _, _ := appendCanonical(nil, root, inclusive, nil, false)
+	exc, _, _ := appendCanonical(nil, root, exclusive, nil, false)
 	assert.Equal(t, `<SignedDelivery xmlns="`+nsV3+`" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`+
 		`<Delivery><x xmlns="urn:q">1</x></Delivery></SignedDelivery>`, string(inc))
 	assert.Equal(t, `<SignedDelivery xmlns="`+nsV3+`"><Delivery><x xmlns="urn:q">1</x></Delivery></SignedDelivery>`, string(exc))
@@ -111,10 +111,14 @@ func TestSignatureRangeIsCut(t *testing.T) {
 	root, err := parseTree(signed, Limits{}.withDefaults())
 	require.NoError(t, err)
 	kids, _ := elementChildren(root)
-	full, i, j := appendCanonical(nil, root, inclusive, kids[1])
+	full, i, j := appendCanonical(nil, root, inclusive, kids[1], false)
 	assert.Equal(t, string(signed), string(full))
 	assert.Equal(t, `<Signature xmlns="`+nsDS+`">`, string(full[i:i+len(`<Signature xmlns="`+nsDS+`">`)]))
 	assert.Equal(t, "</SignedDelivery>", string(full[j:]))
 	content := cut(full, i, j)
 	assert.Equal(t, string(signed[:i])+"</SignedDelivery>", string(content))
+	omitted, k, l := appendCanonical(nil, root, inclusive, kids[1], true)
+	assert.Equal(t, string(content), string(omitted), "left out, the signature leaves the same bytes")
+	assert.Equal(t, i, k)
+	assert.Equal(t, k, l)
 }

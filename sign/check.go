@@ -72,10 +72,11 @@ func checkLevel(level LevelName, root *element, opts VerifyOptions, withSigned b
 	// The transforms: enveloped-signature (cut the signature out), then the
 	// canonicalisation the list states.
 	var c checked
-	full, i, j := appendCanonical(make([]byte, 0, sizeHint), root, sig.c14n, sigEl)
-	c.digested = cut(full, i, j)
 	if withSigned {
-		c.signed = full
+		full, i, j := appendCanonical(make([]byte, 0, sizeHint), root, sig.c14n, sigEl, false)
+		c.signed, c.digested = full, cut(full, i, j)
+	} else {
+		c.digested, _, _ = appendCanonical(make([]byte, 0, sizeHint), root, sig.c14n, sigEl, true)
 	}
 	h := sig.digest.new()
 	h.Write(c.digested)

@@ -62,7 +62,7 @@ func FuzzCanonicalAgainstGoxmldsig(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if got, _, _ := appendCanonical(nil, root, mode, nil); string(got) != string(want) {
+			if got, _, _ := appendCanonical(nil, root, mode, nil, false); string(got) != string(want) {
 				t.Fatalf("%s forms differ:\nours:      %q\ngoxmldsig: %q", mode, got, want)
 			}
 		}

@@ -74,7 +74,7 @@ func readSignature(sigEl *element, allowSHA1 bool) (sig signature, err error) {
 	if sig.value, err = decodeB64(textOf(valueEl)); err != nil || len(sig.value) == 0 {
 		return sig, fmt.Errorf("the SignatureValue is not base64")
 	}
-	sig.signedInfo, _, _ = appendCanonical(nil, si, exclusive, nil)
+	sig.signedInfo, _, _ = appendCanonical(nil, si, exclusive, nil, false)
 	sig.sentinel = ErrUntrustedCertificate
 	if sig.certs, err = readKeyInfo(keyInfo); err != nil {
 		return sig, err
