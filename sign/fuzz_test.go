@@ -19,6 +19,8 @@ func fuzzSeeds(f *testing.F) {
 	f.Add(sealed)
 	f.Add(soapEnvelope(body))
 	files, _ := filepath.Glob(filepath.Join("testdata", "attacks", "*.xml"))
+	peers, _ := filepath.Glob(filepath.Join("testdata", "peers", "*.xml"))
+	files = append(files, peers...)
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil && len(b) < 64<<10 {
 			f.Add(b)
@@ -27,7 +29,8 @@ func fuzzSeeds(f *testing.F) {
 }
 
 // FuzzVerify feeds Verify arbitrary documents: it must return, without
-// panicking, and never accept what the limits or the profile refuse.
+// panicking, and never accept what the limits or the profile refuse; what
+// it accepts, encoding/xml must read alike (checkDifferential).
 func FuzzVerify(f *testing.F) {
 	fuzzSeeds(f)
 	c := testCreds(f)
@@ -37,6 +40,9 @@ func FuzzVerify(f *testing.F) {
 		v, err := Verify(doc, o)
 		if err == nil && (v == nil || v.Delivery == nil || len(v.Levels) == 0) {
 			t.Fatalf("accepted without a result")
+		}
+		if err == nil {
+			checkDifferential(t, c, doc)
 		}
 	})
 }
