@@ -169,9 +169,15 @@ func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notificatio
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
 }
 
-// call posts the request and classifies failures. An application fault
-// means the operator refused the message: nothing landed. A failure before
-// the body could leave (the operator's certificate not trusted, a redirect
+// call posts the request and classifies failures. The receipt's state
+// follows the SOAP layer's retry decision (soap.Fault.Retryable): a fault
+// it does not retry — an application code 5000–9999, or a fault without a
+// readable code whose faultcode blames the request (soap:Client) — means
+// the operator refused the message: nothing landed, failed. A fault it
+// retries that lasted through every attempt — a technical code, or a
+// codeless soap:Server fault, after which nothing says the operator did
+// not store the message — may have landed: unknown. A failure before the
+// body could leave (the operator's certificate not trusted, a redirect
 // answered to the headers) leaves nothing behind either. Any other failure
 // may have landed. On success it returns the answer positioned at its
 // payload.
