@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -20,6 +21,7 @@ type connFlags struct {
 	p12, passwordEnv        string
 	certPEM, keyPEM, caFile string
 	sender, senderName      string
+	localNets               networksFlag
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
@@ -32,6 +34,32 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.caFile, "ca", "", "PEM file of the CA certificates to trust (default: the system's)")
 	fs.StringVar(&c.sender, "sender", "", "the sender's organisation number (default: the certificate's)")
 	fs.StringVar(&c.senderName, "sender-name", "", "the sender's name, as recipients see it")
+	fs.Var(&c.localNets, "allow-local-network", "a loopback, link-local or private network (CIDR, or one address) operators may be reached in, such as a fake's 127.0.0.1 (repeatable); refused otherwise")
+}
+
+// networksFlag collects network prefixes; a bare address is a network of
+// one.
+type networksFlag []netip.Prefix
+
+func (n *networksFlag) String() string {
+	parts := make([]string, len(*n))
+	for i, p := range *n {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (n *networksFlag) Set(v string) error {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		ip, ierr := netip.ParseAddr(v)
+		if ierr != nil {
+			return fmt.Errorf("%q is neither a network (127.0.0.1/32) nor an address", v)
+		}
+		p = netip.PrefixFrom(ip, ip.BitLen())
+	}
+	*n = append(*n, p.Masked())
+	return nil
 }
 
 // endpoints resolves --env and --far.

@@ -160,7 +160,7 @@ func TestVerifyProofBundle(t *testing.T) {
 	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
 	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: infra.SenderSigner().TLSCertificate(), Roots: infra.Roots()})
 	require.NoError(t, err)
-	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
+	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots(), AllowLocalNetworks: infra.LocalNetworks()})
 	require.NoError(t, err)
 	op, _ := infra.Operator("kivra")
 	proof, err := c.Deliver(context.Background(), forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
