@@ -3,8 +3,10 @@ package forward_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -236,4 +238,61 @@ func TestAddressPolicyThroughAnotherRoundTripper(t *testing.T) {
 	proof, err := allowed.Deliver(context.Background(), kivra, delivery(infra, alice), infra.SenderSigner())
 	require.NoError(t, err)
 	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
+}
+
+// connectProxy is an HTTP CONNECT proxy on loopback that counts tunnels.
+func connectProxy(t *testing.T) (*url.URL, *atomic.Int64) {
+	t.Helper()
+	var tunnels atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		up, err := net.Dial("tcp", r.Host)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		tunnels.Add(1)
+		w.WriteHeader(http.StatusOK)
+		down, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			_ = up.Close()
+			return
+		}
+		go func() { _, _ = io.Copy(up, down); _ = up.Close() }()
+		_, _ = io.Copy(down, up)
+		_ = down.Close()
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	return u, &tunnels
+}
+
+// A proxy the transport is configured with is the configuration's, not
+// FaR's: dialling it is not refused though it is on loopback. The proxy
+// resolves names itself, so behind it only literal addresses are checked.
+func TestAddressPolicyWithProxy(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	kivra := operator(t, infra, "kivra")
+	proxy, tunnels := connectProxy(t)
+	hc := httpClient(t, infra, infra.SenderSigner().TLSCertificate(), 0)
+	tr := hc.Transport.(*http.Transport).Clone()
+	tr.Proxy = http.ProxyURL(proxy)
+	c := newClient(t, infra, func(cfg *forward.Config) { cfg.HTTPClient, cfg.AllowLocalNetworks = &http.Client{Transport: tr}, nil })
+
+	_, err := c.Deliver(context.Background(), kivra, delivery(infra, alice), infra.SenderSigner())
+	require.ErrorIs(t, err, forward.ErrOperatorAddress, "a literal loopback address, proxy or not")
+	assert.Zero(t, tunnels.Load())
+
+	byName := kivra
+	byName.ServiceAddress = strings.Replace(kivra.ServiceAddress, "127.0.0.1", "localhost", 1)
+	proof, err := c.Deliver(context.Background(), byName, delivery(infra, alice), infra.SenderSigner())
+	require.NoError(t, err)
+	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
+	assert.Equal(t, int64(1), tunnels.Load(), "through the proxy")
 }

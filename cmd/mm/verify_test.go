@@ -180,6 +180,10 @@ func TestVerifyProofBundle(t *testing.T) {
 	assert.Contains(t, out, "delivered via digital at Kivra")
 	assert.Equal(t, 2, strings.Count(out, "signed by 162021004748"))
 	assert.NotContains(t, out, "195303231855")
+	code, out, _ = mm(t, "", "verify", "--insecure-skip-chain", f)
+	require.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, ": proof consistent, signature valid, certificate chain NOT checked\n")
+	assert.NotContains(t, out, "valid proof")
 
 	tampered := bytes.Replace(buf.Bytes(), []byte(`"state": "delivered"`), []byte(`"state": "declined"`), 1)
 	require.NotEqual(t, buf.Bytes(), tampered)
