@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
@@ -12,7 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
@@ -124,4 +128,44 @@ func TestVerifyOversizeDelivery(t *testing.T) {
 func md5Upper(b []byte) string {
 	sum := md5.Sum(b)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// A class-1 proof bundle has no signatures to report: --json must still
+// answer (it dereferenced the missing result before).
+func TestVerifyClass1ProofJSON(t *testing.T) {
+	t.Parallel()
+	infra, c, op := fakeForward(t)
+	m := testDelivery().Messages[0]
+	m.Class = 1
+	m.SMS = &message.SMSNotice{From: "Kommun A", Text: "Nytt meddelande"}
+	proof, err := c.Notify(context.Background(), op, &message.Notification{Sender: infra.Sender(), Message: m})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = proof.WriteTo(&buf)
+	require.NoError(t, err)
+	f := filepath.Join(t.TempDir(), "class1.json")
+	require.NoError(t, os.WriteFile(f, buf.Bytes(), 0o600))
+
+	_, out, errOut := mm(t, "", "verify", "--json", f)
+	var got struct {
+		File   string `json:"file"`
+		Levels []any  `json:"levels"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out+errOut)
+	assert.Equal(t, f, got.File)
+	assert.Empty(t, got.Levels)
+}
+
+// fakeForward starts a fake with a mailbox at Kivra for 195303231855 and
+// returns a forward client of its default sender and the operator.
+func fakeForward(t *testing.T) (*fakeinfra.Infra, *forward.Client, forward.Operator) {
+	t.Helper()
+	infra := fakeinfra.Start(t)
+	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
+	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: infra.SenderSigner().TLSCertificate(), Roots: infra.Roots()})
+	require.NoError(t, err)
+	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots(), AllowLocalNetworks: infra.LocalNetworks()})
+	require.NoError(t, err)
+	op, _ := infra.Operator("kivra")
+	return infra, c, forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
 }
