@@ -296,3 +296,32 @@ func TestAddressPolicyWithProxy(t *testing.T) {
 	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
 	assert.Equal(t, int64(1), tunnels.Load(), "through the proxy")
 }
+
+// Whatever form an IPv4 address comes in — plain, IPv4-mapped IPv6, or
+// behind the NAT64 prefix — the policy decides alike, allowed networks
+// included.
+func FuzzAddressForms(f *testing.F) {
+	for _, s := range []string{"169.254.169.254", "127.0.0.1", "10.1.2.3", "100.100.100.200", "8.8.8.8", "0.0.0.0", "192.168.0.1"} {
+		f.Add(netip.MustParseAddr(s).AsSlice(), uint8(8))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, bits uint8) {
+		if len(b) != 4 {
+			return
+		}
+		v4 := netip.AddrFrom4([4]byte(b))
+		mapped := netip.AddrFrom16(v4.As16())
+		var n [16]byte
+		copy(n[:], netip.MustParseAddr("64:ff9b::").AsSlice())
+		copy(n[12:], b)
+		nat64 := netip.AddrFrom16(n)
+		allow, err := v4.Prefix(int(bits % 33))
+		require.NoError(t, err)
+		for _, nets := range [][]netip.Prefix{nil, {allow}} {
+			want := forward.CheckAddress(nets, "h", v4) == nil
+			assert.Equal(t, want, forward.CheckAddress(nets, "h", mapped) == nil, "%s mapped, allowed %v", v4, nets)
+			if nets == nil { // an allowed v4 network does not name the NAT64 form
+				assert.Equal(t, want, forward.CheckAddress(nets, "h", nat64) == nil, "%s via NAT64", v4)
+			}
+		}
+	})
+}
