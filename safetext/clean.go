@@ -1,0 +1,151 @@
+package safetext
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Clean returns s with personal identity numbers masked and control
+// characters escaped; see the package documentation for the rules.
+func Clean(s string) string {
+	if !needsWork(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b.WriteString(replacement) // not UTF-8
+			} else if escaped(r) {
+				writeEscape(&b, r)
+			} else {
+				b.WriteString(s[i : i+size])
+			}
+			i += size
+		case c < 0x20 || c == 0x7f:
+			writeEscape(&b, rune(c))
+			i++
+		case isHex(c) && (i == 0 || !isHex(s[i-1]) && s[i-1] != '-') && isUUIDAt(s, i):
+			// A message ID: its last group may be twelve digits that look
+			// like a person's number, and must stay whole.
+			b.WriteString(s[i : i+uuidLen])
+			i += uuidLen
+		case isDigit(c) && (i == 0 || !isDigit(s[i-1])):
+			i = number(&b, s, i)
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// needsWork reports whether s holds anything Clean changes: a byte that is
+// a control character or not ASCII (checked rune by rune only then), or a
+// run of at least six digits.
+func needsWork(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c >= utf8.RuneSelf:
+			return needsRuneWork(s[i:])
+		case isDigit(c):
+			if digits++; digits >= 6 {
+				return true
+			}
+		default:
+			digits = 0
+		}
+	}
+	return false
+}
+
+// needsRuneWork is needsWork for the part of s from its first non-ASCII
+// byte on.
+func needsRuneWork(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError || escaped(r):
+			return true // RuneError: invalid UTF-8, or U+FFFD itself (harmless)
+		case r < utf8.RuneSelf && isDigit(byte(r)):
+			if digits++; digits >= 6 {
+				return true
+			}
+		default:
+			digits = 0
+		}
+	}
+	return false
+}
+
+// escaped reports whether r is written as an escape: C0 and C1 controls,
+// DEL, the bidirectional formatting characters (marks, embeddings,
+// overrides, isolates) and the line and paragraph separators.
+func escaped(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, // arabic letter mark, LRM, RLM
+		r >= 0x202a && r <= 0x202e, // LRE, RLE, PDF, LRO, RLO
+		r >= 0x2066 && r <= 0x2069, // LRI, RLI, FSI, PDI
+		r == 0x2028, r == 0x2029:   // line and paragraph separators
+		return true
+	}
+	return false
+}
+
+// replacement stands for a character that must not reach a reader.
+const replacement = "\uFFFD"
+
+// writeEscape writes r visibly: line breaks and tabs as Go writes them in
+// a string literal, so that a multi-line text stays readable on one line;
+// anything else as U+FFFD. No escape ends in a digit, so that cleaning
+// never joins digits into a number that a second pass would mask.
+func writeEscape(b *strings.Builder, r rune) {
+	switch r {
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		b.WriteString(replacement)
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func isWord(c byte) bool { return isHex(c) || c >= 'g' && c <= 'z' || c >= 'G' && c <= 'Z' || c == '-' }
+
+// uuidLen is the length of a UUID's text form.
+const uuidLen = 36
+
+// isUUIDAt reports whether s holds a UUID (8-4-4-4-12 hex digits) at i,
+// not followed by another letter, digit or hyphen.
+func isUUIDAt(s string, i int) bool {
+	if len(s)-i < uuidLen || (len(s)-i > uuidLen && isWord(s[i+uuidLen])) {
+		return false
+	}
+	for k := 0; k < uuidLen; k++ {
+		c := s[i+k]
+		if k == 8 || k == 13 || k == 18 || k == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
