@@ -44,38 +44,16 @@ func Clean(s string) string {
 	return b.String()
 }
 
-// needsWork reports whether s holds anything Clean changes: a byte that is
-// a control character or not ASCII (checked rune by rune only then), or a
+// needsWork reports whether s holds anything Clean changes: a character
+// it replaces, invalid UTF-8 (or U+FFFD itself, which is harmless), or a
 // run of at least six digits.
 func needsWork(s string) bool {
-	digits := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 || c == 0x7f:
-			return true
-		case c >= utf8.RuneSelf:
-			return needsRuneWork(s[i:])
-		case isDigit(c):
-			if digits++; digits >= 6 {
-				return true
-			}
-		default:
-			digits = 0
-		}
-	}
-	return false
-}
-
-// needsRuneWork is needsWork for the part of s from its first non-ASCII
-// byte on.
-func needsRuneWork(s string) bool {
 	digits := 0
 	for _, r := range s {
 		switch {
 		case r == utf8.RuneError || escaped(r):
-			return true // RuneError: invalid UTF-8, or U+FFFD itself (harmless)
-		case r < utf8.RuneSelf && isDigit(byte(r)):
+			return true
+		case r >= '0' && r <= '9':
 			if digits++; digits >= 6 {
 				return true
 			}
