@@ -7,9 +7,7 @@ import (
 	"io"
 	"iter"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	sdk "github.com/avsandare/mm"
@@ -30,15 +28,15 @@ type batchFlags struct {
 
 // runBatch sends every message of a JSONL source with SendAll: all lines
 // checked first, then paced, journalled and resumable.
-func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
+// ctx ends when the command is to stop.
+func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	b := f.batch
 	src, err := openSource(b.source, b.name)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitTrouble
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer src.Close()
 	if code := validateSource(ctx, src, stderr, "mm send"); code != exitOK {
 		return code
 	}

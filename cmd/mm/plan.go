@@ -52,6 +52,7 @@ func runPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mm plan:", err)
 		return exitTrouble
 	}
+	defer src.Close()
 	ctx := context.Background()
 	if code := validateSource(ctx, src, stderr, "mm plan"); code != exitOK {
 		return code

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"mime"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -64,7 +62,9 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, r := range demoRecipients {
 		synopsis += fmt.Sprintf("  %s  %s\n", r.id, r.about)
 	}
-	synopsis += "--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no certificate files."
+	synopsis += "--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no certificate files.\n" +
+		"SIGINT (Ctrl-C) or SIGTERM stops mm send within a second, whatever it is doing; a stopped --batch\n" +
+		"resumes with --resume, sending nothing twice."
 	fs := newFlagSet("send", synopsis, stderr)
 	f.conn.register(fs)
 	fs.StringVar(&f.to, "to", "", "the recipient: personal, coordination or organisation number, in any usual form")
@@ -114,8 +114,14 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "mm send: --batch takes its messages from the file: no --to, no --dry-run")
 			return exitUsage
 		}
-		return runBatch(&f, stdout, stderr)
+		ctx, release := onStop(stderr, "mm send", "run again with --resume to finish")
+		defer release()
+		return runBatch(ctx, &f, stdout, stderr)
 	}
+	// From here on a signal stops the command, even while it reads a
+	// --body or --attach that is a pipe.
+	ctx, release := onStop(stderr, "mm send", "a message that may have left is sent again safely with the same --id")
+	defer release()
 	if f.dryRun && f.out == "" {
 		fmt.Fprintln(stderr, "mm send: --dry-run needs --out FILE")
 		return exitUsage
@@ -139,8 +145,6 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f.dryRun {
 		return f.writeRequest(stdout, stderr, cfg, m)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	var proof *receipt.Proof
 	cfg.OnProof = func(p *receipt.Proof) error { proof = p; return nil }
 	sender, err := sdk.New(cfg)
