@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -318,7 +319,7 @@ func (f *sendFlags) writeRequest(stdout, stderr io.Writer, cfg sdk.Config, m *me
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitFailed
 	}
-	if err := os.WriteFile(f.out, req, 0o600); err != nil {
+	if err := writeFile(f.out, req, 0o600); err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitTrouble
 	}
@@ -356,14 +357,12 @@ func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
 	fmt.Fprintln(w)
 }
 
+// writeProof writes a proof bundle, which holds the recipient's number
+// and the message: private, as writeFile writes.
 func writeProof(path string, p *receipt.Proof) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
+	var b bytes.Buffer
+	if _, err := p.WriteTo(&b); err != nil {
 		return err
 	}
-	if _, err := p.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeFile(path, b.Bytes(), 0o600)
 }

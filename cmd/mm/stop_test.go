@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,18 +26,42 @@ const stopBound = 10 * time.Second
 type mmProcess struct {
 	cmd         *exec.Cmd
 	out, errOut *lockedBuffer
+	stdout      io.Reader // startMMPiped's
 	done        chan struct{}
 	err         error
 }
 
 func startMM(t *testing.T, args ...string) *mmProcess {
 	t.Helper()
-	p := &mmProcess{cmd: exec.Command(mmBinary(t), args...), out: &lockedBuffer{}, errOut: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.errOut
+	p := newMM(t, args)
+	p.out = &lockedBuffer{}
+	p.cmd.Stdout = p.out
+	p.start(t)
+	return p
+}
+
+// startMMPiped is startMM with the standard output to read as it comes.
+func startMMPiped(t *testing.T, args ...string) *mmProcess {
+	t.Helper()
+	p := newMM(t, args)
+	var err error
+	p.stdout, err = p.cmd.StdoutPipe()
+	require.NoError(t, err)
+	p.start(t)
+	return p
+}
+
+func newMM(t *testing.T, args []string) *mmProcess {
+	p := &mmProcess{cmd: exec.Command(mmBinary(t), args...), errOut: &lockedBuffer{}, done: make(chan struct{})}
+	p.cmd.Stderr = p.errOut
+	return p
+}
+
+func (p *mmProcess) start(t *testing.T) {
+	t.Helper()
 	require.NoError(t, p.cmd.Start())
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done })
-	return p
 }
 
 // stop sends sig and waits for the process to end, failing the test past
