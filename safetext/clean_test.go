@@ -1,6 +1,9 @@
 package safetext_test
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -104,4 +107,22 @@ func FuzzClean(f *testing.F) {
 // digitRuns returns the maximal runs of ASCII digits in s.
 func digitRuns(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+type codeError struct{ code int }
+
+func (e *codeError) Error() string {
+	return "code " + strconv.Itoa(e.code) + " for 195303231855" + spoof
+}
+
+func TestCleanError(t *testing.T) {
+	t.Parallel()
+	assert.NoError(t, safetext.CleanError(nil))
+	cause := &codeError{5001}
+	err := safetext.CleanError(fmt.Errorf("operator: %w", cause))
+	assert.Equal(t, `operator: code 5001 for 19530323****�[2K\rmm send: message delivered OK\n`, err.Error())
+	got, ok := errors.AsType[*codeError](err)
+	assert.True(t, ok)
+	assert.Same(t, cause, got)
+	assert.Same(t, err, safetext.CleanError(err), "cleaned once")
 }
