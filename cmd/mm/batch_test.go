@@ -21,9 +21,9 @@ import (
 
 // fakeFlags starts a fake and writes what a process needs to talk to it:
 // the CA, and a certificate for the default sender.
-func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
+func fakeFlags(t *testing.T, opts ...fakeinfra.Option) (*fakeinfra.Infra, []string) {
 	t.Helper()
-	infra := fakeinfra.Start(t)
+	infra := fakeinfra.Start(t, opts...)
 	dir := t.TempDir()
 	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{})
 	require.NoError(t, err)

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/safetext"
 )
 
 func init() {
@@ -227,6 +228,9 @@ func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, err
 	return out, nil
 }
 
+// printFake shows out as text. The names come from the configuration
+// file, which may hold anything: they are cleaned (safetext.Clean); the
+// paths are the command's own.
 func printFake(w io.Writer, out *fakeOut) error {
 	var err error
 	p := func(format string, a ...any) {
@@ -234,17 +238,18 @@ func printFake(w io.Writer, out *fakeOut) error {
 			_, err = fmt.Fprintf(w, format, a...)
 		}
 	}
+	clean := safetext.Clean
 	p("The fake Mina meddelanden infrastructure is running.\n\nFaR\n")
 	p("  Recipient v3  %s\n  Authority     %s\n\nMailbox operators (ServiceAdress)\n", out.FaR.Recipient, out.FaR.Authority)
 	for _, op := range out.Operators {
-		p("  %-18s %s  %s\n", op.Name, op.ID, op.ServiceAddress)
+		p("  %-18s %s  %s\n", clean(op.Name), op.ID, op.ServiceAddress)
 	}
 	for _, n := range out.LocalNetworks {
 		p("  (on loopback: a sender must allow it, as with --allow-local-network %s)\n", n)
 	}
 	p("\nFiles in %s\n  CA certificate (trust it for the servers and for signatures)  %s\n", out.Dir, filepath.Base(out.CA))
 	for _, id := range out.Identities {
-		p("  %s %s %s\n    chain %s, key %s, PKCS#12 %s\n", id.Role, id.Org, id.Name, filepath.Base(id.Cert), filepath.Base(id.Key), filepath.Base(id.PKCS12))
+		p("  %s %s %s\n    chain %s, key %s, PKCS#12 %s\n", id.Role, id.Org, clean(id.Name), filepath.Base(id.Cert), filepath.Base(id.Key), filepath.Base(id.PKCS12))
 	}
 	p("  PKCS#12 password: %s\n", out.Password)
 	return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 func init() {
@@ -93,7 +94,7 @@ func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, 
 	var se *mailing.SourceError
 	switch {
 	case errors.As(err, &se):
-		fmt.Fprintf(stderr, "%s: %s has problems; nothing was sent:\n", who, src.Mailing())
+		fmt.Fprintf(stderr, "%s: %s has problems; nothing was sent:\n", who, safetext.Clean(src.Mailing()))
 		for _, p := range se.Problems {
 			fmt.Fprintf(stderr, "  %v\n", p)
 		}
@@ -105,7 +106,7 @@ func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, 
 		fmt.Fprintf(stderr, "%s: %v\n", who, err)
 		return exitTrouble
 	case n == 0:
-		fmt.Fprintf(stderr, "%s: %s holds no messages\n", who, src.Mailing())
+		fmt.Fprintf(stderr, "%s: %s holds no messages\n", who, safetext.Clean(src.Mailing()))
 		return exitFailed
 	}
 	return exitOK

@@ -19,6 +19,7 @@ import (
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -338,21 +339,24 @@ func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
 		fmt.Fprintf(w, "%s\n", b)
 		return
 	}
-	fmt.Fprintf(w, "message %s to %s: %s via %s", r.MessageID, r.Recipient, r.State, r.Channel)
+	// Every text of a receipt may come from outside (an operator, FaR):
+	// cleaned before it reaches the terminal.
+	clean := safetext.Clean
+	fmt.Fprintf(w, "message %s to %s: %s via %s", clean(r.MessageID), r.Recipient, r.State, r.Channel)
 	if r.Operator.Name != "" {
-		fmt.Fprintf(w, " at %s (%s)", r.Operator.Name, r.Operator.ID)
+		fmt.Fprintf(w, " at %s (%s)", clean(r.Operator.Name), clean(string(r.Operator.ID)))
 	}
 	if r.TransID != "" {
-		fmt.Fprintf(w, ", transaction %s", r.TransID)
+		fmt.Fprintf(w, ", transaction %s", clean(r.TransID))
 	}
 	if r.PaperReason != "" {
-		fmt.Fprintf(w, ", because %s", sdk.PaperReason(r.PaperReason))
+		fmt.Fprintf(w, ", because %s", clean(sdk.PaperReason(r.PaperReason).String()))
 	}
 	if len(r.NotifiedBy) > 0 {
-		fmt.Fprintf(w, ", notified by %s", strings.Join(r.NotifiedBy, " and "))
+		fmt.Fprintf(w, ", notified by %s", clean(strings.Join(r.NotifiedBy, " and ")))
 	}
 	if r.Problem != "" {
-		fmt.Fprintf(w, "\n  %s", r.Problem)
+		fmt.Fprintf(w, "\n  %s", clean(r.Problem))
 	}
 	fmt.Fprintln(w)
 }
