@@ -11,37 +11,63 @@ func Clean(s string) string {
 	if !needsWork(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
+	c := cleaner{s: s}
 	for i := 0; i < len(s); {
-		c := s[i]
+		b := s[i]
 		switch {
-		case c >= utf8.RuneSelf:
+		case b >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				b.WriteString(replacement) // not UTF-8
+				c.replace(i, i+1, replacement) // not UTF-8
 			} else if escaped(r) {
-				writeEscape(&b, r)
-			} else {
-				b.WriteString(s[i : i+size])
+				c.replace(i, i+size, escape(r))
 			}
 			i += size
-		case c < 0x20 || c == 0x7f:
-			writeEscape(&b, rune(c))
+		case b < 0x20 || b == 0x7f:
+			c.replace(i, i+1, escape(rune(b)))
 			i++
-		case isHex(c) && (i == 0 || !isHex(s[i-1]) && s[i-1] != '-') && isUUIDAt(s, i):
+		case isHex(b) && (i == 0 || !isHex(s[i-1]) && s[i-1] != '-') && isUUIDAt(s, i):
 			// A message ID: its last group may be twelve digits that look
 			// like a person's number, and must stay whole.
-			b.WriteString(s[i : i+uuidLen])
 			i += uuidLen
-		case isDigit(c) && (i == 0 || !isDigit(s[i-1])):
-			i = number(&b, s, i)
+		case isDigit(b) && (i == 0 || !isDigit(s[i-1])):
+			end, mask := number(s, i)
+			if mask {
+				c.replace(end-4, end, "****")
+			}
+			i = end
 		default:
-			b.WriteByte(c)
 			i++
 		}
 	}
-	return b.String()
+	return c.result()
+}
+
+// cleaner builds the cleaned text only once something must change, so
+// that a text with digits or non-ASCII letters but nothing to clean is
+// returned as it is.
+type cleaner struct {
+	s    string
+	b    strings.Builder
+	done int // s[:done] is accounted for in b
+}
+
+// replace puts with in place of s[i:j]; replacements come in order.
+func (c *cleaner) replace(i, j int, with string) {
+	if c.b.Cap() == 0 {
+		c.b.Grow(len(c.s) + 8)
+	}
+	c.b.WriteString(c.s[c.done:i])
+	c.b.WriteString(with)
+	c.done = j
+}
+
+func (c *cleaner) result() string {
+	if c.done == 0 && c.b.Len() == 0 {
+		return c.s
+	}
+	c.b.WriteString(c.s[c.done:])
+	return c.b.String()
 }
 
 // needsWork reports whether s holds anything Clean changes: a character
@@ -83,21 +109,20 @@ func escaped(r rune) bool {
 // replacement stands for a character that must not reach a reader.
 const replacement = "\uFFFD"
 
-// writeEscape writes r visibly: line breaks and tabs as Go writes them in
+// escape is how r is written: line breaks and tabs as Go writes them in
 // a string literal, so that a multi-line text stays readable on one line;
 // anything else as U+FFFD. No escape ends in a digit, so that cleaning
 // never joins digits into a number that a second pass would mask.
-func writeEscape(b *strings.Builder, r rune) {
+func escape(r rune) string {
 	switch r {
 	case '\n':
-		b.WriteString(`\n`)
+		return `\n`
 	case '\r':
-		b.WriteString(`\r`)
+		return `\r`
 	case '\t':
-		b.WriteString(`\t`)
-	default:
-		b.WriteString(replacement)
+		return `\t`
 	}
+	return replacement
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
