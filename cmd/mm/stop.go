@@ -11,9 +11,10 @@ import (
 )
 
 // stopGrace is how long a command that sends has, after SIGINT or
-// SIGTERM, to wind down by itself before the process exits anyway: short
-// enough that it always stops within a second.
-const stopGrace = 800 * time.Millisecond
+// SIGTERM, to wind down by itself before the process exits anyway: half a
+// second, so that it stops within a second with room for a busy machine
+// (a paced mailing winds down in tens of milliseconds).
+const stopGrace = 500 * time.Millisecond
 
 // onStop returns a context that ends at the first SIGINT or SIGTERM, for
 // a command that may block where a context cannot reach: a read of a
