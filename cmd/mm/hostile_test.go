@@ -179,10 +179,7 @@ func TestFakeServeCleansConfigNames(t *testing.T) {
 // output cleaned.
 func TestVerifyCleansAProofsTexts(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	proof := filepath.Join(dir, "proof.json")
-	code, out, errOut := mm(t, "", append(sendBase, "--to", "195303231855", "--proof", proof)...)
-	require.Equal(t, exitOK, code, out+errOut)
+	proof, ca := sendWithProof(t)
 	var bundle map[string]any
 	require.NoError(t, json.Unmarshal(readFile(t, proof), &bundle))
 	r := bundle["receipt"].(map[string]any)
@@ -190,13 +187,7 @@ func TestVerifyCleansAProofsTexts(t *testing.T) {
 	b, err := json.Marshal(bundle)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(proof, b, 0o600))
-
-	infra, err := fakeinfra.New()
-	require.NoError(t, err)
-	defer infra.Close()
-	ca := filepath.Join(dir, "ca.pem")
-	require.NoError(t, os.WriteFile(ca, infra.CAPEM(), 0o600))
-	code, out, errOut = mm(t, "", "verify", "--trust", ca, proof)
+	code, out, errOut := mm(t, "", "verify", "--trust", ca, proof)
 	require.Equal(t, exitOK, code, out+errOut)
 	assert.Contains(t, out, "at Kivra uppgift om 19810105****")
 	assertClean(t, out, errOut)
