@@ -25,6 +25,7 @@ type Fault struct {
 	delay     time.Duration
 	faultcode string // kindCodeless
 	body      []byte // kindRaw
+	text      string // kindSOAPFault: the description; empty for the default
 }
 
 type faultKind int
@@ -45,6 +46,13 @@ const (
 // getSendersFault and getDispatchersFault at the Authority service.
 func SOAPFault(target Endpoint, code int) Fault {
 	return Fault{target: target, kind: kindSOAPFault, code: code}
+}
+
+// SOAPFaultText is SOAPFault with the description (and faultstring) a
+// server writes: a careless or hostile one, to test what a client shows,
+// logs and keeps of a server's text.
+func SOAPFaultText(target Endpoint, code int, description string) Fault {
+	return Fault{target: target, kind: kindSOAPFault, code: code, text: description}
 }
 
 // OperatorFault is SOAPFault at the named operator.
@@ -193,7 +201,11 @@ func (fs *faults) strike(ep Endpoint, after bool) *Fault {
 func (f *Fault) apply(w http.ResponseWriter, r *http.Request, done <-chan struct{}, detail soap.Detail) bool {
 	switch f.kind {
 	case kindSOAPFault:
-		soap.WriteFaultDetail(w, detail, f.code, fmt.Sprintf("injected fault %d", f.code), soap.NewCallID())
+		text := f.text
+		if text == "" {
+			text = fmt.Sprintf("injected fault %d", f.code)
+		}
+		soap.WriteFaultDetail(w, detail, f.code, text, soap.NewCallID())
 	case kindCodeless:
 		writeRaw(w, http.StatusInternalServerError, appendCodelessFault(nil, f.faultcode))
 	case kindRaw:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/avsandare/mm/internal/canon"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // The Authority service (SPEC §2; contracts/authority/Authority-wrappers.xsd)
@@ -163,8 +164,9 @@ func decodeSenderAccepted(w *walker, start xml.StartElement) (bool, error) {
 	return accepted, nil
 }
 
-// string reads an element's text as a string.
+// string reads an element's text as a string, cleaned by safetext.Clean:
+// the strings read this way are names, shown to people.
 func (w *walker) string(name string) (string, error) {
 	b, err := w.text(name)
-	return string(b), err
+	return safetext.Clean(string(b)), err
 }

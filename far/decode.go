@@ -10,6 +10,7 @@ import (
 
 	"github.com/avsandare/mm/internal/xmltok"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // The answers are read by walking their tokens (see readAnswer) rather
@@ -407,7 +408,10 @@ func (a *answers) operator() (*Operator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ServiceSupplier Id %q is not an organisation number", field(0))
 	}
-	op := &Operator{ID: org, Name: field(1), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
+	// The name is shown and journalled: cleaned of what could fake a
+	// line. The addresses are used as given (ServiceAddress is checked
+	// as a URL before any use) and cleaned where shown.
+	op := &Operator{ID: org, Name: safetext.Clean(field(1)), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
 	if a.operators == nil {
 		a.operators = map[string]*Operator{}
 	}

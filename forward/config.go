@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -109,7 +110,7 @@ var ErrOperatorAddress = errors.New("operator address refused")
 func (c *Client) checkOperator(op Operator) error {
 	u, err := url.Parse(strings.TrimSpace(op.ServiceAddress))
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, op.ServiceAddress)
+		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, safetext.Clean(op.ServiceAddress)) // as FaR gave it
 	}
 	if u.Scheme != "https" {
 		return fmt.Errorf("%w: %s uses %s; only https is used", ErrOperatorAddress, u.Host, u.Scheme)

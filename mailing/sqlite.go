@@ -76,8 +76,10 @@ var schema = []string{
 }
 
 // OpenSQLite opens the journal in the file at path, creating it and its
-// schema when missing. The file holds personal data (see Entry): give it a
-// place and permissions fit for that. Close it when done.
+// schema when missing. The file holds personal data (see Entry): a new
+// journal is created 0600, its -wal and -shm files alike, and an existing
+// one keeps its permissions; give it a place fit for that. Close it when
+// done.
 func OpenSQLite(path string, opts ...Option) (*SQLite, error) {
 	return openSQLite(path, "FULL", opts)
 }
@@ -87,6 +89,9 @@ func OpenSQLite(path string, opts ...Option) (*SQLite, error) {
 func openSQLite(path, synchronous string, opts []Option) (*SQLite, error) {
 	if path == "" {
 		return nil, errors.New("mailing: journal path is empty")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")

@@ -27,6 +27,6 @@
 //	if err := m.Validate(); err != nil { ... }
 //	doc, err := message.NewDelivery(sender, m).MarshalSignedDelivery()
 //
-// Package message depends only on securityclass and an internal writer of
-// canonical XML.
+// Package message depends only on securityclass, safetext (which cleans
+// the values its errors quote) and internal readers and writers of XML.
 package message

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -389,7 +390,11 @@ func isXMLChar(r rune) bool {
 	return false
 }
 
+// quoteShort quotes a value for an error message: cleaned by
+// safetext.Clean first, so that a cut cannot leave part of a personal
+// number unmasked, then cut short.
 func quoteShort(s string) string {
+	s = safetext.Clean(s)
 	if utf8.RuneCountInString(s) > maxValueInMessage {
 		r := []rune(s)
 		s = string(r[:maxValueInMessage]) + "…"

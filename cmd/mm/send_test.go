@@ -78,18 +78,26 @@ func TestSendDryRun(t *testing.T) {
 	assert.NoError(t, conformance.Xmlsec1Verify(t, signed, infra.CAPEM()))
 }
 
-func TestSendProofIsVerifiable(t *testing.T) {
-	t.Parallel()
+// sendWithProof sends with --fake and --proof, and returns the proof
+// bundle's path and that of the fake's CA (every fake has the same one).
+func sendWithProof(t *testing.T) (proof, ca string) {
+	t.Helper()
 	dir := t.TempDir()
-	proof := filepath.Join(dir, "proof.json")
+	proof = filepath.Join(dir, "proof.json")
 	code, out, errOut := mm(t, "", append(sendBase, "--to", "195303231855", "--proof", proof)...)
 	require.Equal(t, exitOK, code, out+errOut)
 	infra, err := fakeinfra.New()
 	require.NoError(t, err)
 	defer infra.Close()
-	ca := filepath.Join(dir, "ca.pem")
+	ca = filepath.Join(dir, "ca.pem")
 	require.NoError(t, os.WriteFile(ca, infra.CAPEM(), 0o600))
-	code, out, _ = mm(t, "", "verify", "--trust", ca, proof)
+	return proof, ca
+}
+
+func TestSendProofIsVerifiable(t *testing.T) {
+	t.Parallel()
+	proof, ca := sendWithProof(t)
+	code, out, _ := mm(t, "", "verify", "--trust", ca, proof)
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "valid proof")
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -77,9 +78,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  seal   received %s, signatures OK: %t\n", v.Seal.ReceivedTime.Format("2006-01-02"), v.Seal.SignaturesOK)
 	}
 	d := v.Delivery
-	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, d.Sender.Name, d.Messages[0].Recipient, len(d.Messages))
+	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, safetext.Clean(d.Sender.Name), d.Messages[0].Recipient, len(d.Messages))
 	for _, m := range d.Messages {
-		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", m.ID, len(m.Attachments))
+		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", safetext.Clean(m.ID), len(m.Attachments))
 	}
 	for _, r := range operatorRefusals(d) {
 		fmt.Fprintf(stdout, "  operators would refuse it: %s\n", r)
@@ -119,9 +120,11 @@ func verifyProof(stdout, stderr io.Writer, name string, doc []byte, opts sign.Ve
 	if opts.InsecureSkipChain {
 		result = "proof consistent, " + resultChainUnchecked
 	}
-	fmt.Fprintf(stdout, "%s: %s\n  message %s to %s: %s via %s", name, result, r.MessageID, r.Recipient.Masked(), r.State, r.Channel)
+	// A bundle's receipt is a file anyone may have written: its texts are
+	// cleaned before they reach the terminal.
+	fmt.Fprintf(stdout, "%s: %s\n  message %s to %s: %s via %s", name, result, safetext.Clean(r.MessageID), r.Recipient.Masked(), r.State, r.Channel)
 	if r.Operator.Name != "" {
-		fmt.Fprintf(stdout, " at %s (%s), transaction %s", r.Operator.Name, r.Operator.ID, r.TransID)
+		fmt.Fprintf(stdout, " at %s (%s), transaction %s", safetext.Clean(r.Operator.Name), r.Operator.ID, safetext.Clean(r.TransID))
 	}
 	fmt.Fprintf(stdout, ", %s\n  request SHA-256 %s matches the receipt\n", r.At.Format(time.RFC3339), r.SealedSHA256)
 	if v == nil {

@@ -50,6 +50,9 @@ const firstApplicationCode = 5000
 // namespace (so "S:Server" from a JAX-WS stack reads "soap:Server");
 // HTTPStatus is the status the fault arrived with, zero when it was read
 // from bytes alone.
+// A fault read from a server holds its texts as safetext.Clean leaves them
+// — personal identity numbers masked, control characters replaced — since
+// they are shown, logged and journalled.
 type Fault struct {
 	Code        int
 	Description string

@@ -13,6 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// xmlSpoof is, as XML text, a C1 control sequence that clears the line,
+// a carriage return, a fake line and a bidirectional override.
+const xmlSpoof = `&#x9B;2K&#xD;mm send: message delivered OK&#xA;&#x202E;`
+
 func TestReadFault(t *testing.T) {
 	t.Parallel()
 	const jaxws = `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault xmlns:ns4="http://www.w3.org/2003/05/soap-envelope">` +
@@ -25,8 +29,17 @@ func TestReadFault(t *testing.T) {
 		doc  string
 		want Fault
 	}{
-		{"jax-ws with prefixes", jaxws, Fault{Code: 5003, Description: "Mottagaren 195303231855 saknas",
-			CallID: "0a1b2c3d-4e5f-6789-abcd-ef0123456789", FaultCode: "soap:Server", FaultString: "Mottagaren 195303231855 saknas"}},
+		{"jax-ws with prefixes", jaxws, Fault{Code: 5003, Description: "Mottagaren 19530323**** saknas",
+			CallID: "0a1b2c3d-4e5f-6789-abcd-ef0123456789", FaultCode: "soap:Server", FaultString: "Mottagaren 19530323**** saknas"}},
+		// What a hostile server writes to print a line of its own (ESC
+		// cannot be in XML; C1's CSI, U+009B, does the same on many
+		// terminals) and a personal number: neither survives the reading.
+		{"hostile texts", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode>` +
+			`<faultstring>195303231855` + xmlSpoof + `</faultstring><detail><applicationFault xmlns="` + NSCommonV3 + `">` +
+			`<ErrorCode>5001</ErrorCode><Description>Mottagaren 530323-1855` + xmlSpoof + `</Description>` +
+			`<CallId>id` + xmlSpoof + `</CallId></applicationFault></detail></S:Fault></S:Body></S:Envelope>`,
+			Fault{Code: 5001, Description: `Mottagaren 530323-****�2K\rmm send: message delivered OK\n�`, CallID: `id�2K\rmm send: message delivered OK\n�`,
+				FaultCode: "soap:Server", FaultString: `19530323****�2K\rmm send: message delivered OK\n�`}},
 		{"as AppendFault writes it", string(AppendFault(nil, 1000, "a < b & c", callID)),
 			Fault{Code: 1000, Description: "a < b & c", CallID: callID, FaultCode: "soap:Server", FaultString: "a < b & c"}},
 		{"without detail", bareFault("S:Server"), Fault{Code: NoCode, FaultCode: "soap:Server", FaultString: "internal error"}},
@@ -183,7 +196,7 @@ func TestAppendFault(t *testing.T) {
 		_, err := ReadResponse(AppendFault(nil, 5001, "a\x00b\xffc\r\n", callID))
 		f, ok := errors.AsType[*Fault](err)
 		require.True(t, ok, "%v", err)
-		assert.Equal(t, "a\uFFFDb\uFFFDc\r\n", f.Description)
+		assert.Equal(t, "a\uFFFDb\uFFFDc\\r\\n", f.Description, "then cleaned by safetext")
 	})
 	t.Run("call id generated when empty", func(t *testing.T) {
 		t.Parallel()

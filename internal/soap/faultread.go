@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // readFault reads the children of soap:Fault, whose start the decoder has
@@ -27,11 +29,13 @@ func readFault(d *xml.Decoder, ns nsScope) (*Fault, error) {
 			if err != nil {
 				return nil, err
 			}
-			f.FaultCode = normaliseFaultCode(strings.Trim(s, xmlSpace), ns)
+			f.FaultCode = safetext.Clean(normaliseFaultCode(strings.Trim(s, xmlSpace), ns))
 		case "faultstring":
-			if f.FaultString, err = text(d, "faultstring"); err != nil {
+			s, err := text(d, "faultstring")
+			if err != nil {
 				return nil, err
 			}
+			f.FaultString = safetext.Clean(s)
 		case "detail":
 			if err := readDetail(d, f); err != nil {
 				return nil, err
@@ -129,9 +133,9 @@ func readExceptionInformation(d *xml.Decoder, name string, f *Fault) error {
 			code, plainCode = strings.Trim(s, xmlSpace), plain
 			codes++
 		case "Description":
-			f.Description = s
+			f.Description = safetext.Clean(s)
 		case "CallId":
-			f.CallID = strings.Trim(s, xmlSpace)
+			f.CallID = safetext.Clean(strings.Trim(s, xmlSpace))
 		}
 	}
 }
@@ -159,12 +163,14 @@ func errorCode(code string, codes int, plain bool) (int, string) {
 }
 
 // quoteShort quotes at most 32 bytes of a server's text for an error
-// message, with digit runs that could be personal numbers masked.
+// message, cleaned by safetext.Clean before the cut, so that the cut
+// cannot leave part of a personal number unmasked.
 func quoteShort(s string) string {
+	s = safetext.Clean(s)
 	if len(s) > 32 {
 		s = strings.ToValidUTF8(s[:32], "") + "…"
 	}
-	return strconv.Quote(maskDigits(s))
+	return strconv.Quote(s)
 }
 
 // leafText reads the content of the element just started through its end:
