@@ -10,6 +10,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/internal/opverify"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -91,8 +92,8 @@ func TestDeliverSecureVerifiesFirst(t *testing.T) {
 
 	// The SOAP request validates against the official XSD and both
 	// signatures verify with xmlsec1.
-	body := proof.Request[bytes.Index(proof.Request, []byte("<deliverSecure ")):bytes.LastIndex(proof.Request, []byte("</soap:Body>"))]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, body)
+	conformance.ValidatePayload(t, conformance.ServiceXSD, proof.Request)
+	assert.NoError(t, opverify.Verify(proof.Request), "the operator's own checks pass")
 	sealed, inner := wireToSealed(t, proof.Request)
 	assert.NoError(t, conformance.Xmlsec1Verify(t, sealed, infra.CAPEM()))
 	assert.NoError(t, conformance.Xmlsec1Verify(t, inner, infra.CAPEM()))
@@ -138,8 +139,8 @@ func TestNotifyReportsChannels(t *testing.T) {
 	assert.Equal(t, receipt.StateDelivered, r.State)
 	assert.ElementsMatch(t, []string{"SMS", "EMail"}, r.NotifiedBy)
 	require.NoError(t, proof.Check())
-	body := proof.Request[bytes.Index(proof.Request, []byte("<notify ")):bytes.LastIndex(proof.Request, []byte("</soap:Body>"))]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, body)
+	conformance.ValidatePayload(t, conformance.ServiceXSD, proof.Request)
+	assert.True(t, bytes.HasPrefix(proof.Request, []byte(`<soap:Envelope xmlns:soap="`+message.NSSOAP+`" xmlns:svc3=`)), "the prefixed wire form")
 }
 
 // An application fault is typed, not retried, and the receipt says failed.

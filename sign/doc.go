@@ -22,6 +22,22 @@
 // comments or processing instructions inside signed content, and content
 // read only from the bytes that were digested.
 //
+// # The wire form's prefixes
+//
+// On the wire, DeliverSecureRequest writes every element with a prefix and
+// declares each namespace it uses once, on soap:Envelope, as reference
+// senders' SOAP stacks do; the signed documents themselves stay
+// prefix-free. The prefixes are the readable names SPEC §3 reads the
+// namespaces by — soap, svc3, msg3, msg2, msg, snd, ofm3, nf3, nf2, ds —
+// not the operator's test request's p1…p7. The choice is free: the
+// operators' verifier finds the Message/v3 prefix by its namespace, and
+// every verifier strips prefixes before digesting, so any prefix gives the
+// same digests. Readable names make a dry-run request or a proof bundle
+// readable by a person, and each name always means the same namespace,
+// whereas p1…p7 are numbered by which namespaces a request happens to use
+// and shift when one more appears (an official matter). A test builds the
+// operator's exact p1…p7 layout and checks that it verifies too.
+//
 // Keys come from a crypto.Signer (an HSM or a KMS), PEM, or PKCS#12 of both
 // generations. The signer's organisation number is read from the
 // certificate subject's serialNumber.
