@@ -184,3 +184,21 @@ func Request(layout *wireform.Layout, sealed []byte) ([]byte, error) {
 	w.Close()
 	return w.Envelope()
 }
+
+// UnprefixFirstSignature rewrites the first ds:Signature of a request in
+// the readable layout (the sender's, in a sealed request) into the default
+// namespace, as a sender whose signature a SOAP stack left unprefixed
+// would send it, and leaves the rest prefixed.
+func UnprefixFirstSignature(req []byte) []byte {
+	i := bytes.Index(req, []byte("<ds:Signature>"))
+	j := bytes.Index(req, []byte("</ds:Signature>"))
+	if i < 0 || j < i {
+		return req
+	}
+	j += len("</ds:Signature>")
+	sig := bytes.ReplaceAll(req[i:j], []byte("ds:"), nil)
+	sig = bytes.Replace(sig, []byte("<Signature>"), []byte(`<Signature xmlns="`+nsDS+`">`), 1)
+	out := make([]byte, 0, len(req)+len(nsDS)+16)
+	out = append(append(append(out, req[:i]...), sig...), req[j:]...)
+	return out
+}
