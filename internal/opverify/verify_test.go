@@ -153,7 +153,12 @@ func TestRefusals(t *testing.T) {
 		{"a changed signature value", request(t, R, good, good, doc, func(b []byte) []byte {
 			i := bytes.LastIndex(b, []byte("<ds:SignatureValue>")) + len("<ds:SignatureValue>")
 			out := append([]byte{}, b...)
-			out[i+4] ^= 1
+			// Another base64 letter: the value still decodes, to other bytes.
+			if out[i+4] == 'A' {
+				out[i+4] = 'B'
+			} else {
+				out[i+4] = 'A'
+			}
 			return out
 		}), opverify.RuleSignature},
 	}
