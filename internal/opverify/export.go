@@ -2,6 +2,14 @@ package opverify
 
 import "strings"
 
+// sink is where export writes: a strings.Builder, or a buffered writer
+// into a hash, so that a large signed element is digested without being
+// held in memory.
+type sink interface {
+	WriteString(string) (int, error)
+	WriteByte(byte) error
+}
+
 // export writes el as the operator's verifier digests it: xmerl_c14n's
 // remove_xmlns_prefixes, then xmerl's export_simple with the xmerl_xml
 // callback, without the XML declaration. It is written here from what
@@ -22,7 +30,7 @@ import "strings"
 // skip, when not nil, is left out (the signature children of the signed
 // element). The rename of deliverSecure is done by the caller, through
 // top: the name and namespace to write el with.
-func export(b *strings.Builder, el *node, parentNS string, top *node, skip func(*node) bool) (f found) {
+func export(b sink, el *node, parentNS string, top *node, skip func(*node) bool) (f found) {
 	name, uri, prefixed := el.local, el.uri, el.prefix != ""
 	if top != nil {
 		name, uri, prefixed = top.local, top.uri, top.prefix != ""
@@ -92,15 +100,15 @@ type found struct {
 }
 
 // text writes s as xmerl_lib's export_text does: &, < and > escaped.
-func text(b *strings.Builder, s string) { escape(b, s, "&<>") }
+func text(b sink, s string) { escape(b, s, "&<>") }
 
 // attrValue writes s as xmerl_lib's export_attribute does: &, < and "
 // escaped.
-func attrValue(b *strings.Builder, s string) { escape(b, s, `&<"`) }
+func attrValue(b sink, s string) { escape(b, s, `&<"`) }
 
 var entities = map[byte]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '"': "&quot;"}
 
-func escape(b *strings.Builder, s, special string) {
+func escape(b sink, s, special string) {
 	for {
 		i := strings.IndexAny(s, special)
 		if i < 0 {

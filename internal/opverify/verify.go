@@ -1,6 +1,8 @@
 package opverify
 
 import (
+	"bufio"
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -37,7 +39,7 @@ func Verify(request []byte) error {
 		return err
 	}
 	for i, sig := range sigs {
-		if _, err := checkSignature(root, sig, i+1); err != nil {
+		if err := checkSignature(root, sig, i+1); err != nil {
 			return err
 		}
 	}
@@ -83,87 +85,91 @@ func signatures(root *node) ([]*node, error) {
 	return found, nil
 }
 
-// checkSignature checks one signature as verify_signatures does, and
-// returns the bytes its digest covers.
-func checkSignature(root, sig *node, no int) ([]byte, error) {
+// checkSignature checks one signature as verify_signatures does.
+func checkSignature(root, sig *node, no int) error {
 	methods := attrValues(findDS(sig, "SignatureMethod"), "Algorithm")
 	if len(methods) != 1 {
-		return nil, refuse(RuleSignatureMethod, no, "%d SignatureMethod/@Algorithm, want one (badmatch)", len(methods))
+		return refuse(RuleSignatureMethod, no, "%d SignatureMethod/@Algorithm, want one (badmatch)", len(methods))
 	}
 	hash, err := hashOf(methods[0], no)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c14n := attrValues(findDS(sig, "CanonicalizationMethod"), "Algorithm")
 	if len(c14n) != 1 || c14n[0] != algExcC14N {
-		return nil, refuse(RuleCanonicalization, no, "CanonicalizationMethod/@Algorithm is %q, want exactly one, %s (badmatch)", c14n, algExcC14N)
+		return refuse(RuleCanonicalization, no, "CanonicalizationMethod/@Algorithm is %q, want exactly one, %s (badmatch)", c14n, algExcC14N)
 	}
 	transforms := attrValues(findDS(sig, "Transform"), "Algorithm")
 	uris := attrValues(findDS(sig, "Reference"), "URI")
 	if len(uris) != 1 {
-		return nil, refuse(RuleReference, no, "%d Reference/@URI, want one (badmatch)", len(uris))
+		return refuse(RuleReference, no, "%d Reference/@URI, want one (badmatch)", len(uris))
 	}
 	if len(transforms) != 1 || transforms[0] != algEnveloped {
 		if uris[0] == "" {
-			return nil, refuse(RuleTransforms, no, "Transforms %q: for URI=\"\" the operator's verifier handles only [%s] (signature_over_everything_not_implemented)", transforms, algEnveloped)
+			return refuse(RuleTransforms, no, "Transforms %q: for URI=\"\" the operator's verifier handles only [%s] (signature_over_everything_not_implemented)", transforms, algEnveloped)
 		}
-		return nil, refuse(RuleTransforms, no, "Transforms %q with URI %q: the operator's verifier handles only [%s] (function_clause)", transforms, uris[0], algEnveloped)
+		return refuse(RuleTransforms, no, "Transforms %q with URI %q: the operator's verifier handles only [%s] (function_clause)", transforms, uris[0], algEnveloped)
 	}
-	signed, cr, err := signedBytes(root, sig, no)
+	got, cr, err := signedDigest(root, sig, hash, no)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	want, err := oneBase64(sig, "DigestValue", RuleDigestValue, no)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if got := digest(hash, []byte(signed)); string(got) != string(want) {
+	if !bytes.Equal(got, want) {
 		if cr {
-			return nil, refuse(RuleCarriageReturn, no, "signed text holds a carriage return written &#xD;, which the operator's parser reads as a line feed, so the digest differs ({error, bad_digest})")
+			return refuse(RuleCarriageReturn, no, "signed text holds a carriage return written &#xD;, which the operator's parser reads as a line feed, so the digest differs ({error, bad_digest})")
 		}
-		return nil, refuse(RuleDigest, no, "the digest of the signed element, prefixes stripped as the operator strips them, does not match DigestValue ({error, bad_digest})")
+		return refuse(RuleDigest, no, "the digest of the signed element, prefixes stripped as the operator strips them, does not match DigestValue ({error, bad_digest})")
 	}
 	infos := findDS(sig, "SignedInfo")
 	if len(infos) != 1 {
-		return nil, refuse(RuleSignedInfo, no, "%d SignedInfo, want one (badmatch)", len(infos))
+		return refuse(RuleSignedInfo, no, "%d SignedInfo, want one (badmatch)", len(infos))
 	}
 	var si strings.Builder
 	if export(&si, infos[0], "", nil, nil).pi {
-		return nil, refuse(RuleProcessingInstruction, no, "a processing instruction in SignedInfo: the operator's prefix stripping has no case for one (function_clause)")
+		return refuse(RuleProcessingInstruction, no, "a processing instruction in SignedInfo: the operator's prefix stripping has no case for one (function_clause)")
 	}
 	value, err := oneBase64(sig, "SignatureValue", RuleSignatureValue, no)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	der, err := oneBase64(sig, "X509Certificate", RuleCertificate, no)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	key, err := rsaKey(der, no)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := rsa.VerifyPKCS1v15(key, hash, digest(hash, []byte(si.String())), value); err != nil {
-		return nil, refuse(RuleSignature, no, "SignatureValue does not verify over SignedInfo with the certificate's key ({error, bad_signature})")
+		return refuse(RuleSignature, no, "SignatureValue does not verify over SignedInfo with the certificate's key ({error, bad_signature})")
 	}
-	return []byte(signed), nil
+	return nil
 }
 
-// signedBytes writes the element a signature signs as the operator
-// digests it (strip_it for [enveloped-signature]): without its Signature
-// children, prefixes stripped. cr reports whether its text held a carriage
-// return read as a line feed.
-func signedBytes(root, sig *node, no int) (signed string, cr bool, err error) {
+// signedDigest digests the element a signature signs as the operator does
+// (strip_it for [enveloped-signature]): without its Signature children,
+// prefixes stripped, written as xmerl writes it. The bytes go straight
+// into the hash. cr reports whether its text held a carriage return read
+// as a line feed.
+func signedDigest(root, sig *node, hash crypto.Hash, no int) (sum []byte, cr bool, err error) {
 	parent, top, err := signedElement(root, sig, no)
 	if err != nil {
-		return "", false, err
+		return nil, false, err
 	}
-	var b strings.Builder
-	f := export(&b, parent, "", top, func(k *node) bool { return k.local == "Signature" })
+	h := hash.New()
+	w := bufio.NewWriterSize(h, 32<<10)
+	f := export(w, parent, "", top, func(k *node) bool { return k.local == "Signature" })
 	if f.pi {
-		return "", false, refuse(RuleProcessingInstruction, no, "a processing instruction in the signed element: the operator's prefix stripping has no case for one (function_clause)")
+		return nil, false, refuse(RuleProcessingInstruction, no, "a processing instruction in the signed element: the operator's prefix stripping has no case for one (function_clause)")
 	}
-	return b.String(), f.cr, nil
+	if err := w.Flush(); err != nil {
+		return nil, false, err // a hash never fails to write
+	}
+	return h.Sum(nil), f.cr, nil
 }
 
 // signedElement finds the element a signature signs as the operator does:
