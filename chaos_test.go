@@ -42,7 +42,11 @@ func TestChaos(t *testing.T) {
 	defer paper.Close()
 	cfg := infra.SenderConfig()
 	cfg.Paper = paper
-	cfg.ReadTimeout = 300 * time.Millisecond
+	// Long enough that only the injected timeouts expire: with RSA signing
+	// under -race on a loaded machine, a fake operator's answer can take a
+	// few hundred milliseconds, and an unanswered resend is not the chaos
+	// this test injects.
+	cfg.ReadTimeout = 2 * time.Second
 	cfg.MaxRetries = 2
 	sender, err := mm.New(cfg)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -109,10 +111,7 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), AlgRSASHA256, "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256")
 	}, ErrAlgorithm, "SignatureMethod"},
 	{"downgrade-sha1", func(t *testing.T, c *creds) []byte {
-		key, err := os.ReadFile(filepath.Join(c.dir, "sender.key"))
-		require.NoError(t, err)
-		cert, err := os.ReadFile(filepath.Join(c.dir, "sender.pem"))
-		require.NoError(t, err)
+		key, cert := c.pem(t, "sender.key"), c.pem(t, "sender.pem")
 		unsigned, err := testDelivery().MarshalSignedDelivery()
 		require.NoError(t, err)
 		return conformance.Xmlsec1Sign(t, withTemplate(t, unsigned, sigTemplate(AlgRSASHA1, AlgSHA1, c.sender.subject)), key, cert)
@@ -121,10 +120,12 @@ var attacks = []attack{
 		return replace1(t, signedDoc(t, c), "</KeyInfo></Signature>", `</KeyInfo><Object><Manifest><Reference URI="http://evil.example/x"></Reference></Manifest></Object></Signature>`)
 	}, ErrSignatureInvalid, "Signature has 4 child elements"},
 	{"keyinfo-swapped", func(t *testing.T, c *creds) []byte {
-		// The certificate in KeyInfo replaced by one from an untrusted CA.
+		// The certificate in KeyInfo replaced by one from an untrusted CA
+		// (another key): no certificate of KeyInfo verifies the signature,
+		// so none is the signer.
 		orig := signedDoc(t, c)
 		return replace1(t, orig, c.sender.certB64, c.untrusted.certB64)
-	}, ErrUntrustedCertificate, "certificate signed by unknown authority"},
+	}, ErrSignatureInvalid, "signature value does not verify with the key of the certificate"},
 	{"untrusted-signer", func(t *testing.T, c *creds) []byte {
 		s, err := c.untrusted.SignDelivery(testDelivery())
 		require.NoError(t, err)
@@ -147,6 +148,91 @@ var attacks = []attack{
 		deep := strings.Repeat(`<a xmlns="urn:x">`, 5000) + strings.Repeat("</a>", 5000)
 		return replace1(t, signedDoc(t, c), "<Language>", deep+"<Language>")
 	}, ErrMalformed, "nest deeper"},
+	{"namespace-uri-absorbs-declaration", func(t *testing.T, c *creds) []byte {
+		// One declaration whose namespace name, written unescaped, would
+		// read as the two the sender signed under inclusive C14N: the
+		// canonical bytes would match while the tree differs.
+		return replace1(t, readPeer(t, "c-signed-inclusive"), netDecls,
+			` xmlns:xsd="http://www.w3.org/2001/XMLSchema&quot; xmlns:xsi=&quot;http://www.w3.org/2001/XMLSchema-instance"`)
+	}, ErrSignatureInvalid, "digest does not match"},
+	{"xml-xmlns-soap-body", func(t *testing.T, c *creds) []byte {
+		// A Body in no namespace, with an attribute xml:xmlns that a
+		// lookup of "xmlns" under any prefix took for its namespace.
+		env := string(soapEnvelope(wireBody(t, c)))
+		env = strings.Replace(env, "<Body>", `<Body xmlns="" xml:xmlns="`+message.NSSOAP+`">`, 1)
+		return []byte(env)
+	}, ErrMalformed, "SOAP Envelope holds {}Body"},
+	{"prefixed-xmlns-root", func(t *testing.T, c *creds) []byte {
+		doc := replace1(t, signedDoc(t, c), `<SignedDelivery xmlns="`+nsV3+`">`, `<SignedDelivery xmlns:p="urn:p" p:xmlns="`+nsV3+`">`)
+		return replace1(t, doc, "<Delivery>", `<Delivery xmlns="`+nsV3+`">`)
+	}, ErrMalformed, "root {}SignedDelivery is not a SignedDelivery"},
+	{"two-soap-bodies", func(t *testing.T, c *creds) []byte {
+		// An unsigned delivery to another recipient first, the genuine
+		// sealed one second: a reader of the first body and a verifier of
+		// the last would each be satisfied.
+		body := string(wireBody(t, c))
+		forged := strings.Replace(body, "195303231855", "198101052382", 1)
+		env := string(soapEnvelope([]byte(body)))
+		return []byte(strings.Replace(env, "<Body>", "<Body>"+forged+"</Body><Body>", 1))
+	}, ErrMalformed, "SOAP Envelope holds 2 Body elements, want exactly one"},
+	{"transform-list-reversed", func(t *testing.T, c *creds) []byte {
+		return replace1(t, signedDoc(t, c), `<Transforms><Transform Algorithm="`+AlgEnveloped+`"></Transform></Transforms>`,
+			`<Transforms><Transform Algorithm="`+AlgExcC14N+`"></Transform><Transform Algorithm="`+AlgEnveloped+`"></Transform></Transforms>`)
+	}, ErrAlgorithm, "Transforms must be enveloped-signature"},
+	{"transform-inclusive-c14n-stated", func(t *testing.T, c *creds) []byte {
+		return replace1(t, signedDoc(t, c), `</Transform></Transforms>`,
+			`</Transform><Transform Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"></Transform></Transforms>`)
+	}, ErrAlgorithm, "Transforms must be enveloped-signature"},
+	{"transform-list-swapped", func(t *testing.T, c *creds) []byte {
+		// Signed under inclusive C14N (unused declarations digested), the
+		// list rewritten to claim exclusive C14N.
+		return replace1(t, readPeer(t, "c-signed-inclusive"), `<Transform Algorithm="`+AlgEnveloped+`"/>`,
+			`<Transform Algorithm="`+AlgEnveloped+`"/><Transform Algorithm="`+AlgExcC14N+`"/>`)
+	}, ErrSignatureInvalid, "digest does not match the signed content (canonicalised by exclusive C14N"},
+	{"keyinfo-trusted-decoy-first", func(t *testing.T, c *creds) []byte {
+		// Signed by an untrusted key, with a trusted certificate placed
+		// first in KeyInfo: the signer is the certificate whose key
+		// verifies, and its chain is what is checked.
+		s, err := c.untrusted.SignDelivery(testDelivery())
+		require.NoError(t, err)
+		return replace1(t, s, "<X509Certificate>", "<X509Certificate>"+c.sender.certB64+"</X509Certificate><X509Certificate>")
+	}, ErrUntrustedCertificate, "certificate signed by unknown authority"},
+	{"keyinfo-many-certificates", func(t *testing.T, c *creds) []byte {
+		more := strings.Repeat("<X509Certificate>"+c.untrusted.certB64+"</X509Certificate>", maxKeyInfoCerts)
+		return replace1(t, signedDoc(t, c), "</X509Data>", more+"</X509Data>")
+	}, ErrUntrustedCertificate, "more than 8 certificates"},
+	{"ecdsa-signature-method", func(t *testing.T, c *creds) []byte {
+		key, cert := c.pem(t, "ecdsa.key"), c.pem(t, "ecdsa.pem")
+		unsigned, err := testDelivery().MarshalSignedDelivery()
+		require.NoError(t, err)
+		tmpl := sigTemplateWith([]string{AlgEnveloped}, AlgECDSASHA256, AlgSHA256, c.sender.subject)
+		return conformance.Xmlsec1Sign(t, withTemplate(t, unsigned, tmpl), key, cert)
+	}, ErrAlgorithm, "operators check RSA signatures only"},
+	{"attributes-many", func(t *testing.T, c *creds) []byte {
+		return replace1(t, signedDoc(t, c), "<Delivery>", "<Delivery"+numberedAttrs(5000)+">")
+	}, ErrMalformed, "more than 256 attributes"},
+	{"attributes-many-in-soap-header", func(t *testing.T, c *creds) []byte {
+		// Outside the signed content, readable with no key at all.
+		env := soapEnvelope(wireBody(t, c))
+		return replace1(t, env, "<Header></Header>", `<Header><x xmlns="urn:x"`+numberedAttrs(5000)+`/></Header>`)
+	}, ErrMalformed, "more than 256 attributes"},
+}
+
+// wireBody is the deliverSecure element of a genuine sealed delivery.
+func wireBody(t *testing.T, c *creds) []byte {
+	_, sealed := signedAndSealed(t, c)
+	body, err := AppendDeliverSecure(nil, sealed)
+	require.NoError(t, err)
+	return body
+}
+
+// numberedAttrs returns n distinct attributes a0="v" a1="v" ….
+func numberedAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, ` a%d="v"`, i)
+	}
+	return b.String()
 }
 
 // TestGenerateAttacks rewrites the golden files with -update.
@@ -169,6 +255,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	for _, f := range files {
 		names = append(names, strings.TrimSuffix(filepath.Base(f), ".xml"))
 	}
+	sort.Strings(names)
 	var want []string
 	for _, a := range attacks {
 		want = append(want, a.name)

@@ -14,13 +14,29 @@ import (
 // prefixed, pretty-printed, inside a SOAP envelope, signed by xmlsec1 from a
 // template.
 
-// sigTemplate is an empty enveloped signature for xmlsec1 to fill.
+// sigTemplate is an empty enveloped signature for xmlsec1 to fill, with the
+// older transform list [enveloped-signature, exc-c14n].
 func sigTemplate(sigAlg, digestAlg, subject string) string {
+	return sigTemplateWith([]string{AlgEnveloped, AlgExcC14N}, sigAlg, digestAlg, subject)
+}
+
+// profileTemplate is the template of the reference senders' profile: one
+// Transform, enveloped-signature, rsa-sha256 and sha256.
+func profileTemplate(subject string) string {
+	return sigTemplateWith([]string{AlgEnveloped}, AlgRSASHA256, AlgSHA256, subject)
+}
+
+// sigTemplateWith is an empty enveloped signature with the given
+// transforms.
+func sigTemplateWith(transforms []string, sigAlg, digestAlg, subject string) string {
+	var tr strings.Builder
+	for _, a := range transforms {
+		tr.WriteString(`<Transform Algorithm="` + a + `"/>`)
+	}
 	return `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo>` +
 		`<CanonicalizationMethod Algorithm="` + AlgExcC14N + `"/>` +
 		`<SignatureMethod Algorithm="` + sigAlg + `"/>` +
-		`<Reference URI=""><Transforms><Transform Algorithm="` + AlgEnveloped + `"/>` +
-		`<Transform Algorithm="` + AlgExcC14N + `"/></Transforms>` +
+		`<Reference URI=""><Transforms>` + tr.String() + `</Transforms>` +
 		`<DigestMethod Algorithm="` + digestAlg + `"/><DigestValue/></Reference></SignedInfo>` +
 		`<SignatureValue/><KeyInfo><X509Data><X509SubjectName>` + subject + `</X509SubjectName><X509Certificate/></X509Data></KeyInfo></Signature>`
 }

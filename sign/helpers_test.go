@@ -136,6 +136,15 @@ func testMessage() *message.Message {
 
 func testDelivery() *message.Delivery { return message.NewDelivery(testSender(), testMessage()) }
 
+// pem reads the committed key or certificate name ("sender.key",
+// "intermediary.pem" …) of the test credentials.
+func (c *creds) pem(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, name))
+	require.NoError(t, err)
+	return b
+}
+
 func opts(c *creds) VerifyOptions { return VerifyOptions{Roots: c.roots, At: verifyAt} }
 
 // signedAndSealed returns a signed delivery and its seal, both by the

@@ -20,6 +20,7 @@ const (
 
 var (
 	signedOpen  = []byte(`<SignedDelivery xmlns="` + nsV3 + `">`)
+	signedStart = signedOpen[:len(signedOpen)-1]
 	signedClose = []byte(`</SignedDelivery>`)
 	sealedOpen  = []byte(`<SealedDelivery xmlns="` + nsV3 + `">`)
 	sealedClose = []byte(`</SealedDelivery>`)
@@ -87,15 +88,19 @@ func (s *Signer) SignDelivery(d *message.Delivery, opts ...SignOption) ([]byte, 
 // — sealing asserts that the sender's signature was checked, so only seal
 // what was signed here or verified.
 func (s *Signer) Seal(signed []byte, at time.Time) ([]byte, error) {
-	if !bytes.HasPrefix(signed, signedOpen) || !bytes.HasSuffix(signed, signedClose) {
+	rest, ok := bytes.CutPrefix(signed, signedStart)
+	if !ok || !bytes.HasSuffix(signed, signedClose) || len(rest) == 0 || rest[0] != '>' && rest[0] != ' ' {
 		return nil, fmt.Errorf("%w: Seal takes a SignedDelivery in canonical form (from SignDelivery or Verify)", ErrMalformed)
 	}
 	buf := make([]byte, 0, len(sealedOpen)+len(signed)+200+len(sealedClose)+s.signatureSize())
 	buf = append(buf, sealedOpen...)
 	// Inside SealedDelivery the Message/v3 namespace is inherited, so the
-	// child's own declaration is not part of the canonical form.
-	buf = append(buf, "<SignedDelivery>"...)
-	buf = append(buf, signed[len(signedOpen):]...)
+	// child's own declaration is not part of the canonical form. Whatever
+	// else its start tag holds — declarations a verified foreign delivery
+	// signed under inclusive C14N — stays as it is: the canonical form of
+	// the sealed document writes them in the same place.
+	buf = append(buf, "<SignedDelivery"...)
+	buf = append(buf, rest...)
 	w := canon.New(buf, nsV3)
 	w.Open("Seal", nsV3)
 	w.Leaf("ReceivedTime", nsMsg, at.In(stockholm).Format("2006-01-02"))

@@ -1,14 +1,14 @@
 package sign
 
 import (
-	"bytes"
 	"crypto/x509"
-	"encoding/xml"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/avsandare/mm/internal/xmlseq"
+	"github.com/avsandare/mm/internal/xmltok"
 	"github.com/avsandare/mm/message"
-	"github.com/beevik/etree"
 )
 
 // LevelName names a signed level of a delivery.
@@ -105,14 +105,17 @@ func (v *Verified) Level(n LevelName) (Level, bool) {
 //     element alone, whose inner element is renamed back to SealedDelivery
 //     before the seal is checked (SPEC §4, quirk 2).
 //
-// Namespace prefixes are stripped first (quirk 1), so documents that SOAP
+// Element prefixes are stripped first (quirk 1), so documents that SOAP
 // stacks prefixed or pretty-printed verify as long as their content is
-// unchanged. The profile is enforced strictly: exactly one signature per
+// unchanged; each level is canonicalised by the rule its transform list
+// states. The profile is enforced strictly: exactly one signature per
 // level, as the last child of its root; exactly one Reference, URI="";
-// transforms enveloped-signature then exclusive C14N; algorithms from the
-// allow-list (SHA-1 only with AllowSHA1); certificates chained to Roots and
-// valid at At; no comments, processing instructions or namespaced attributes
-// inside signed content; no DTDs.
+// the transform lists [enveloped-signature] and [enveloped-signature,
+// exc-c14n]; algorithms from the allow-list (RSA only, SHA-1 only with
+// AllowSHA1); a signer certificate among those in KeyInfo whose key
+// verifies the signature, chained to Roots and valid at At; no comments,
+// processing instructions or namespaced attributes inside signed content;
+// no DTDs; one SOAP Body with one child. See the package documentation.
 func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
 	root, err := parseTree(doc, opts.Limits.withDefaults())
 	if err != nil {
@@ -125,12 +128,12 @@ func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
 	v := &Verified{}
 	signed := target
 	if sealed {
-		lvl, digested, err := checkLevel(LevelSeal, target, opts, nil)
+		seal, err := checkLevel(LevelSeal, target, opts, false, sizeHint(target))
 		if err != nil {
 			return nil, err
 		}
-		v.Levels = append(v.Levels, lvl)
-		if v.Seal, err = readSeal(digested); err != nil {
+		v.Levels = append(v.Levels, seal.level)
+		if v.Seal, err = readSeal(seal.digested); err != nil {
 			return nil, err
 		}
 		if !v.Seal.SignaturesOK {
@@ -139,89 +142,146 @@ func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
 		kids, _ := elementChildren(target)
 		signed = kids[0]
 	}
-	// The sender signed SignedDelivery as its own root: its canonical form
-	// as an apex is what a forwarder seals, and, without the signature,
-	// what the sender's digest covers.
-	v.SignedDelivery = appendCanonical(nil, signed, nil)
-	lvl, digested, err := checkLevel(LevelSender, signed, opts, v.SignedDelivery)
+	// The sender signed SignedDelivery as its own root: it is checked as a
+	// detached copy, and that copy, in canonical form with its signature,
+	// is what a forwarder seals.
+	sender, err := checkLevel(LevelSender, signed, opts, true, sizeHint(signed))
 	if err != nil {
 		return nil, err
 	}
-	v.Levels = append(v.Levels, lvl)
-	if v.Delivery, err = message.ParseSignedDelivery(digested); err != nil {
+	v.Levels = append(v.Levels, sender.level)
+	v.SignedDelivery = sender.signed
+	if v.Delivery, err = message.ParseSignedDelivery(sender.digested); err != nil {
 		return nil, verifyErr(LevelSender, ErrMalformed, err.Error())
 	}
+	lvl := sender.level
 	v.SignerIsSender = lvl.Signer.OrgNumber != "" && lvl.Signer.OrgNumber == v.Delivery.Sender.ID
 	return v, nil
 }
 
+// sizeHint is the capacity the canonical form of el starts with.
+// Canonical forms are about as long as their source: end tags written out
+// and namespaces declared add a little, prefixes and declarations dropped
+// take a little.
+func sizeHint(el *element) int { return el.size + el.size/16 + 1024 }
+
 // locate finds the signed root in any of the forms Verify accepts.
-func locate(root *etree.Element) (target *etree.Element, sealed bool, err error) {
+func locate(root *element) (target *element, sealed bool, err error) {
 	switch {
 	case is(root, nsV3, "SignedDelivery"):
 		return root, false, nil
 	case is(root, nsV3, "SealedDelivery"):
 		return root, true, nil
 	case is(root, message.NSSOAP, "Envelope"):
-		kids, _ := elementChildren(root)
-		var body *etree.Element
-		for _, k := range kids {
-			if is(k, message.NSSOAP, "Body") {
-				body = k
-			}
+		body, err := soapBody(root)
+		if err != nil {
+			return nil, false, err
 		}
-		if body == nil {
-			return nil, false, fmt.Errorf("%w: SOAP envelope without Body", ErrMalformed)
-		}
-		payload, _ := elementChildren(body)
-		if len(payload) != 1 {
-			return nil, false, fmt.Errorf("%w: SOAP Body holds %d elements, want one deliverSecure", ErrMalformed, len(payload))
+		payload, text := elementChildren(body)
+		if len(payload) != 1 || text {
+			return nil, false, fmt.Errorf("%w: SOAP Body holds %d elements%s, want exactly one deliverSecure", ErrMalformed, len(payload), andText(text))
 		}
 		return locate(payload[0])
 	case is(root, message.NSServiceV3, "deliverSecure"):
-		kids, _ := elementChildren(root)
-		if len(kids) != 1 || !is(kids[0], message.NSServiceV3, "deliverSecure") {
+		kids, text := elementChildren(root)
+		if len(kids) != 1 || text || !is(kids[0], message.NSServiceV3, "deliverSecure") {
 			return nil, false, fmt.Errorf("%w: deliverSecure must hold exactly one deliverSecure", ErrMalformed)
 		}
 		wire := kids[0]
 		// Quirk 2: the seal was computed with SealedDelivery as the root.
-		wire.Tag = "SealedDelivery"
-		wire.CreateAttr("xmlns", nsV3)
+		wire.ns, wire.local = nsV3, "SealedDelivery"
 		return wire, true, nil
 	}
-	return nil, false, fmt.Errorf("%w: root {%s}%s is not a SignedDelivery, SealedDelivery, deliverSecure or SOAP envelope", ErrMalformed, nsOf(root), root.Tag)
+	return nil, false, fmt.Errorf("%w: root {%s}%s is not a SignedDelivery, SealedDelivery, deliverSecure or SOAP envelope", ErrMalformed, root.ns, root.local)
 }
 
-// readSeal reads the Seal from the seal level's digested bytes. The Seal
-// is the last child there (the signature was cut out), and '<' in text is
-// always escaped, so it is the last "<Seal>" of the canonical bytes; only
-// that tail is decoded, not the delivery before it.
+// soapBody returns the one Body of a SOAP envelope, which may hold an
+// optional Header before it and nothing else. Two bodies are refused
+// rather than one of them picked: a reader that picked the other would
+// see another delivery.
+func soapBody(env *element) (*element, error) {
+	kids, text := elementChildren(env)
+	if text {
+		return nil, fmt.Errorf("%w: SOAP Envelope holds text", ErrMalformed)
+	}
+	var body *element
+	bodies := 0
+	for i, k := range kids {
+		switch {
+		case is(k, message.NSSOAP, "Body"):
+			bodies++
+			body = k
+		case i == 0 && is(k, message.NSSOAP, "Header"):
+		default:
+			return nil, fmt.Errorf("%w: SOAP Envelope holds {%s}%s: only an optional Header, then one Body", ErrMalformed, k.ns, k.local)
+		}
+	}
+	if bodies != 1 {
+		return nil, fmt.Errorf("%w: SOAP Envelope holds %d Body elements, want exactly one", ErrMalformed, bodies)
+	}
+	return body, nil
+}
+
+func andText(text bool) string {
+	if text {
+		return " and text"
+	}
+	return ""
+}
+
+// readSeal reads the Seal from the seal level's digested bytes, the
+// canonical SealedDelivery without its signature, in the order the XSD
+// prescribes: the signed delivery (skipped here; its own level reads it),
+// then Seal with ReceivedTime and SignaturesOK, and nothing else.
 func readSeal(digested []byte) (*Seal, error) {
-	i := bytes.LastIndex(digested, []byte("<Seal>"))
-	j := bytes.LastIndex(digested, []byte("</Seal>"))
-	if i < 0 || j < i {
-		return nil, verifyErr(LevelSeal, ErrMalformed, "no Seal in the sealed delivery")
-	}
-	var doc struct {
-		ReceivedTime string `xml:"http://minameddelanden.gov.se/schema/Message ReceivedTime"`
-		SignaturesOK string `xml:"http://minameddelanden.gov.se/schema/Message SignaturesOK"`
-	}
-	if err := xml.Unmarshal(digested[i:j+len("</Seal>")], &doc); err != nil {
+	r := xmlseq.New(xmltok.NewDecoder(digested, xmltok.Options{}), xmlseq.Options{Stable: true})
+	bad := func(err error) (*Seal, error) {
+		if e, ok := errors.AsType[*xmlseq.Error](err); ok {
+			return nil, verifyErr(LevelSeal, ErrMalformed, fmt.Sprintf("seal: at %s: %s", e.Path, e.Reason))
+		}
 		return nil, verifyErr(LevelSeal, ErrMalformed, "seal: "+err.Error())
 	}
-	t, err := time.Parse("2006-01-02", trimDate(doc.ReceivedTime))
+	var received, ok string
+	err := r.Start(nsV3, "SealedDelivery")
+	if err == nil {
+		err = r.Start(nsV3, "SignedDelivery")
+	}
+	if err == nil {
+		err = r.Skip()
+	}
+	if err == nil {
+		err = r.Start(nsV3, "Seal")
+	}
+	if err == nil {
+		received, err = r.Leaf(nsMsg, "ReceivedTime")
+	}
+	if err == nil {
+		ok, err = r.Leaf(nsMsg, "SignaturesOK")
+	}
+	for range 2 {
+		if err == nil {
+			err = r.End()
+		}
+	}
+	if err == nil {
+		err = r.EOF()
+	}
+	if err != nil {
+		return bad(err)
+	}
+	t, err := time.Parse("2006-01-02", trimDate(received))
 	if err != nil {
 		return nil, verifyErr(LevelSeal, ErrMalformed, "seal ReceivedTime is not a date")
 	}
-	var ok bool
-	switch doc.SignaturesOK {
+	var sigOK bool
+	switch ok {
 	case "true", "1":
-		ok = true
+		sigOK = true
 	case "false", "0":
 	default:
 		return nil, verifyErr(LevelSeal, ErrMalformed, "seal SignaturesOK is not a boolean")
 	}
-	return &Seal{ReceivedTime: t, SignaturesOK: ok}, nil
+	return &Seal{ReceivedTime: t, SignaturesOK: sigOK}, nil
 }
 
 // trimDate drops an xs:date's time zone.

@@ -154,11 +154,7 @@ func TestVerifyOptions(t *testing.T) {
 func TestNonRSASignersAreRefused(t *testing.T) {
 	t.Parallel()
 	c := testCreds(t)
-	certPEM, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.pem"))
-	require.NoError(t, err)
-	keyPEM, err := os.ReadFile(filepath.Join(c.dir, "ecdsa.key"))
-	require.NoError(t, err)
-	s, err := LoadPEM(certPEM, keyPEM)
+	s, err := LoadPEM(c.pem(t, "ecdsa.pem"), c.pem(t, "ecdsa.key"))
 	assert.Nil(t, s)
 	require.ErrorIs(t, err, ErrKey)
 	assert.Contains(t, err.Error(), "must be RSA")
@@ -169,14 +165,7 @@ func TestNonRSASignersAreRefused(t *testing.T) {
 func TestVerifyDocumentsSignedByXmlsec1(t *testing.T) {
 	t.Parallel()
 	c := testCreds(t)
-	key, err := os.ReadFile(filepath.Join(c.dir, "sender.key"))
-	require.NoError(t, err)
-	cert, err := os.ReadFile(filepath.Join(c.dir, "sender.pem"))
-	require.NoError(t, err)
-	ikey, err := os.ReadFile(filepath.Join(c.dir, "intermediary.key"))
-	require.NoError(t, err)
-	icert, err := os.ReadFile(filepath.Join(c.dir, "intermediary.pem"))
-	require.NoError(t, err)
+	key, cert, ikey, icert := c.pem(t, "sender.key"), c.pem(t, "sender.pem"), c.pem(t, "intermediary.key"), c.pem(t, "intermediary.pem")
 	unsigned, err := testDelivery().MarshalSignedDelivery()
 	require.NoError(t, err)
 	tmpl256 := sigTemplate(AlgRSASHA256, AlgSHA256, c.sender.subject)
@@ -269,4 +258,59 @@ func TestXmlsec1VerifiesSDKSignatures(t *testing.T) {
 	for name, doc := range map[string][]byte{"signed": signed, "sealed": sealed, "1.2 MB signed": bigSigned} {
 		assert.NoError(t, conformance.Xmlsec1Verify(t, doc, c.caPEM), name)
 	}
+}
+
+// A SOAP envelope holds an optional Header and exactly one Body, whose one
+// child is the delivery; anything else is refused, not worked around.
+func TestSOAPEnvelopeShape(t *testing.T) {
+	t.Parallel()
+	c := testCreds(t)
+	_, sealed := signedAndSealed(t, c)
+	body, err := AppendDeliverSecure(nil, sealed)
+	require.NoError(t, err)
+	b := string(body)
+	env := func(inner string) []byte {
+		return []byte(`<Envelope xmlns="` + message.NSSOAP + `">` + inner + `</Envelope>`)
+	}
+	_, err = Verify(env(`<Body>`+b+`</Body>`), opts(c))
+	require.NoError(t, err, "no Header")
+	for name, tt := range map[string]struct{ inner, reason string }{
+		"two bodies":           {`<Body>` + b + `</Body><Body>` + b + `</Body>`, "SOAP Envelope holds 2 Body elements, want exactly one"},
+		"no body":              {`<Header></Header>`, "SOAP Envelope holds 0 Body elements"},
+		"header after body":    {`<Body>` + b + `</Body><Header></Header>`, "only an optional Header, then one Body"},
+		"two headers":          {`<Header></Header><Header></Header><Body>` + b + `</Body>`, "only an optional Header, then one Body"},
+		"extra element":        {`<Body>` + b + `</Body><x xmlns="urn:x"/>`, "only an optional Header, then one Body"},
+		"text in envelope":     {`text<Body>` + b + `</Body>`, "SOAP Envelope holds text"},
+		"empty body":           {`<Body></Body>`, "SOAP Body holds 0 elements, want exactly one deliverSecure"},
+		"two children":         {`<Body>` + b + b + `</Body>`, "SOAP Body holds 2 elements"},
+		"text in body":         {`<Body>x` + b + `</Body>`, "SOAP Body holds 1 elements and text"},
+		"body in no namespace": {`<Body xmlns="" xml:xmlns="` + message.NSSOAP + `">` + b + `</Body>`, "SOAP Envelope holds {}Body"},
+		"body under p:xmlns":   {`<Body xmlns="" xmlns:p="urn:p" p:xmlns="` + message.NSSOAP + `">` + b + `</Body>`, "SOAP Envelope holds {}Body"},
+	} {
+		_, err := Verify(env(tt.inner), opts(c))
+		assert.ErrorIs(t, err, ErrMalformed, name)
+		assert.ErrorContains(t, err, tt.reason, name)
+	}
+}
+
+// Only xmlns and xmlns:p declare namespaces in what Verify reads: an
+// element that only carries xml:xmlns or p:xmlns stays in its own
+// namespace (none here), and the attribute counts as namespaced content.
+func TestPrefixedXmlnsIsNoDeclaration(t *testing.T) {
+	t.Parallel()
+	for _, doc := range []string{
+		`<SignedDelivery xml:xmlns="` + nsV3 + `"/>`,
+		`<SignedDelivery xmlns:p="urn:p" p:xmlns="` + nsV3 + `"/>`,
+	} {
+		root, err := parseTree([]byte(doc), Limits{}.withDefaults())
+		require.NoError(t, err)
+		assert.Empty(t, root.ns, doc)
+		_, err = Verify([]byte(doc), VerifyOptions{InsecureSkipChain: true})
+		assert.ErrorContains(t, err, "root {}SignedDelivery is not a SignedDelivery", doc)
+	}
+	root, err := parseTree([]byte(`<a xmlns="urn:a" xmlns:p="urn:p" p:xmlns="urn:evil"><b/></a>`), Limits{}.withDefaults())
+	require.NoError(t, err)
+	kids, _ := elementChildren(root)
+	assert.Equal(t, "urn:a", kids[0].ns)
+	assert.ErrorContains(t, checkSignedContent(root), "attribute {urn:p}xmlns on a is namespace-qualified")
 }

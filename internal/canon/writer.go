@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 )
 
-// Writer writes XML directly in its canonical form (exclusive XML
-// canonicalisation of a document without prefixes, comments or attributes
-// other than namespace declarations): every element is written as a start and
-// an end tag, and carries a default xmlns exactly where its namespace differs
-// from its parent's. Because what it writes already is the canonical form, a
-// signer can digest the bytes as they are, without parsing them again.
+// Writer writes XML directly in its canonical form (Canonical XML of a
+// document without prefixed element names or comments): every element is
+// written as a start and an end tag, and carries a default xmlns exactly
+// where its namespace differs from its parent's; text and every attribute
+// value, namespace names included, are escaped as Canonical XML escapes
+// them. Because what it writes already is the canonical form, a signer can
+// digest the bytes as they are, without parsing them again.
 //
 // With Counting set it writes nothing and only adds up the length, so that
 // sizes are known before anything is encoded.
@@ -43,12 +44,29 @@ func (w *Writer) Open(local, ns string) { w.OpenAttrs(local, ns) }
 
 // OpenAttrs writes a start tag with unqualified attributes given as name,
 // value pairs. Canonical XML orders attributes by name: pass them sorted.
-func (w *Writer) OpenAttrs(local, ns string, attrs ...string) {
+func (w *Writer) OpenAttrs(local, ns string, attrs ...string) { w.OpenNS(local, ns, nil, attrs) }
+
+// OpenNS writes a start tag with namespace declarations other than the
+// default one, given as prefix, namespace name pairs, and attributes given
+// as name, value pairs, each in the order Canonical XML writes them (by
+// prefix; by name). The caller decides which declarations a canonical form
+// renders. Names are written as they are — they must be XML names, as any
+// parser's are —, and every value, namespace names included, is escaped as
+// Canonical XML escapes attribute values: no value can end the attribute
+// or the tag it stands in.
+func (w *Writer) OpenNS(local, ns string, decls, attrs []string) {
 	w.raw("<")
 	w.raw(local)
 	if ns != w.ns[len(w.ns)-1] {
 		w.raw(` xmlns="`)
-		w.raw(ns) // namespace names are constants without characters to escape
+		w.attrValue(ns)
+		w.raw(`"`)
+	}
+	for i := 0; i+1 < len(decls); i += 2 {
+		w.raw(" xmlns:")
+		w.raw(decls[i])
+		w.raw(`="`)
+		w.attrValue(decls[i+1])
 		w.raw(`"`)
 	}
 	for i := 0; i+1 < len(attrs); i += 2 {

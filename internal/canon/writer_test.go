@@ -110,3 +110,20 @@ func BenchmarkAttrValue(b *testing.B) {
 		}
 	}
 }
+
+// A namespace name is an attribute value in canonical XML and escaped as
+// one: no namespace name, however hostile, can close the declaration or
+// the tag and make the bytes say what the tree does not.
+func TestNamespaceNamesAreEscaped(t *testing.T) {
+	t.Parallel()
+	hostile := `urn:x"><Recipient>198101052382</Recipient><x a="&` + "\t\n\r<"
+	escaped := `urn:x&quot;>&lt;Recipient>198101052382&lt;/Recipient>&lt;x a=&quot;&amp;&#x9;&#xA;&#xD;&lt;`
+	w := New(nil, "")
+	w.Open("A", hostile)
+	w.OpenNS("B", "urn:b", []string{"p", hostile, "q", "urn:q"}, []string{"k", "v"})
+	w.Close("B")
+	w.Close("A")
+	want := `<A xmlns="` + escaped + `"><B xmlns="urn:b" xmlns:p="` + escaped + `" xmlns:q="urn:q" k="v"></B></A>`
+	assert.Equal(t, want, string(w.Buf))
+	assert.Equal(t, len(want), w.Len())
+}

@@ -187,6 +187,8 @@ func explains(e *SyntaxError, data []byte, std run) bool {
 		return inXMLTargetPI(std, off)
 	case ruleDepth:
 		return maxDepth(std) > DefaultMaxDepth
+	case ruleAttrs:
+		return maxAttrs(std) > DefaultMaxAttrs
 	}
 	return false
 }
@@ -253,7 +255,7 @@ func breaksNamespaces(data []byte) bool {
 				if isDefault {
 					p = ""
 				}
-				if p == "xmlns" || (p == "xml") != (a.Value == xmlURL) || a.Value == xmlnsURL || p != "" && a.Value == "" {
+				if p == "xmlns" || (p == "xml") != (a.Value == xmlURL) || a.Value == xmlnsURL || p != "" && (a.Value == "" || a.Value == "xmlns") {
 					return true
 				}
 				mine = append(mine, p)
@@ -336,6 +338,18 @@ func maxDepth(std run) int {
 			most = max(most, depth)
 		case xml.EndElement:
 			depth--
+		}
+	}
+	return most
+}
+
+// maxAttrs is the most attributes, declarations included, a start tag of
+// std carries.
+func maxAttrs(std run) int {
+	most := 0
+	for _, tok := range std.toks {
+		if t, ok := tok.(xml.StartElement); ok {
+			most = max(most, len(t.Attr))
 		}
 	}
 	return most

@@ -10,11 +10,20 @@ import (
 type Options struct {
 	// MaxDepth is the deepest element nesting accepted (default 256).
 	MaxDepth int
+	// MaxAttrs is the most attributes, namespace declarations included,
+	// one start tag may carry (default 256).
+	MaxAttrs int
 }
 
 // DefaultMaxDepth is the nesting limit used when Options.MaxDepth is not
 // positive.
 const DefaultMaxDepth = 256
+
+// DefaultMaxAttrs is the attribute limit used when Options.MaxAttrs is not
+// positive. Real documents carry a handful per element (a SOAP envelope
+// declaring its namespaces a dozen); the limit keeps what one start tag can
+// make a caller store small, whatever the caller does per attribute.
+const DefaultMaxAttrs = 256
 
 // bom is the UTF-8 byte order mark, which may precede a document.
 const bom = "\xEF\xBB\xBF"
@@ -26,11 +35,13 @@ type Decoder struct {
 	pos      int // where the next token starts
 	start    int // where the document starts: after a byte order mark
 	maxDepth int
+	maxAttrs int
 	err      error // sticky: io.EOF once done, or the first error
 
 	stack       []open
 	ns          scope
-	raw         []rawAttr // the start tag being read
+	seen        map[xml.Name]struct{} // checkDuplicates' set, reused
+	raw         []rawAttr             // the start tag being read
 	attrs       []xml.Attr
 	names       stringCache
 	values      stringCache
@@ -47,9 +58,13 @@ func NewDecoder(data []byte, opts Options) *Decoder {
 	d := &Decoder{
 		data:     data,
 		maxDepth: opts.MaxDepth,
+		maxAttrs: opts.MaxAttrs,
 	}
 	if d.maxDepth <= 0 {
 		d.maxDepth = DefaultMaxDepth
+	}
+	if d.maxAttrs <= 0 {
+		d.maxAttrs = DefaultMaxAttrs
 	}
 	if bytes.HasPrefix(data, []byte(bom)) {
 		d.pos = len(bom)
@@ -102,6 +117,23 @@ func (d *Decoder) Token() (xml.Token, error) {
 		return d.bang()
 	}
 	return d.startTag()
+}
+
+// ElementPrefix returns the prefix of the element whose StartElement Token
+// returned last, as written in its start tag ("" when it has none), until
+// the next call to Token. Resolved names carry only the namespace; a caller
+// that must know which declaration a prefix came from, such as a
+// canonicaliser telling declarations elements use from the others, asks
+// here.
+func (d *Decoder) ElementPrefix() string {
+	if len(d.stack) == 0 {
+		return ""
+	}
+	qn := d.stack[len(d.stack)-1].qname(d.data)
+	if i := bytes.IndexByte(qn, ':'); i > 0 {
+		return d.intern(qn[:i])
+	}
+	return ""
 }
 
 // Skip reads tokens until the end of the element most recently started,

@@ -67,11 +67,12 @@
 //     before the root may stand there); a DOCTYPE after another or after
 //     the root started; <!ENTITY and other declarations outside a DOCTYPE;
 //   - an undeclared namespace prefix (encoding/xml keeps the prefix as the
-//     Space); names like ":a" and "a:"; xmlns:p=""; the xmlns prefix
-//     declared or used on an element, or an element named xmlns (which
-//     encoding/xml leaves out of the default namespace); the xml prefix bound to another
-//     namespace or the xml and xmlns namespaces bound to another prefix; a
-//     colon in a PI target;
+//     Space); names like ":a" and "a:"; xmlns:p=""; xmlns:p="xmlns" (the
+//     attributes of p would carry the Space that marks declarations); the
+//     xmlns prefix declared or used on an element, or an element named
+//     xmlns (which encoding/xml leaves out of the default namespace); the
+//     xml prefix bound to another namespace or the xml and xmlns namespaces
+//     bound to another prefix; a colon in a PI target;
 //   - two attributes with the same expanded name, or no white space
 //     between attributes;
 //   - invalid UTF-8 or characters outside XML's Char production in
@@ -83,7 +84,8 @@
 //     which must be UTF-8, then standalone yes or no), and the PI target
 //     xml in any other case (XML, Xml); no white space between a PI target
 //     and its content, or after <!DOCTYPE;
-//   - elements nested deeper than Options.MaxDepth.
+//   - elements nested deeper than Options.MaxDepth, and start tags with
+//     more than Options.MaxAttrs attributes.
 //
 // # Tokens and the input
 //
@@ -98,6 +100,7 @@
 // is all a caller can observe.
 //
 // Nothing in the decoder recurses, no step costs more than linear time in
-// the input, and memory beyond the tokens returned is bounded by the depth
-// of nesting and the namespace declarations in scope.
+// the input (duplicate attributes are found with a set once a start tag has
+// more than a few), and memory beyond the tokens returned is bounded by the
+// depth of nesting and the namespace declarations in scope.
 package xmltok

@@ -61,6 +61,8 @@ const (
 	ruleDecl
 	// ruleDepth: elements nest deeper than Options.MaxDepth.
 	ruleDepth
+	// ruleAttrs: a start tag with more than Options.MaxAttrs attributes.
+	ruleAttrs
 )
 
 // fail records a plain syntax error at offset off and returns it; the

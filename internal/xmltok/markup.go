@@ -89,6 +89,9 @@ func (d *Decoder) startTag() (xml.Token, error) {
 		if i == sp {
 			return nil, d.failRule(ruleSpace, i, "no white space before attribute in start tag <%s>", qn)
 		}
+		if len(d.raw) >= d.maxAttrs {
+			return nil, d.failRule(ruleAttrs, i, "start tag <%s> has more than %d attributes", qn, d.maxAttrs)
+		}
 		if i, err = d.attr(i); err != nil {
 			return nil, err
 		}

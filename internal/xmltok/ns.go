@@ -107,6 +107,10 @@ func (d *Decoder) declare(a *rawAttr) error {
 		return d.failRule(ruleNamespace, a.off, "reserved namespace %s bound to %s", a.value, qn)
 	case prefix != "" && a.value == "":
 		return d.failRule(ruleNamespace, a.off, "prefix %s bound to the empty namespace name", prefix)
+	case prefix != "" && a.value == "xmlns":
+		// Resolved names mark declarations with the Space "xmlns": an
+		// attribute in a namespace of that name would pass for one.
+		return d.failRule(ruleNamespace, a.off, "prefix %s bound to the namespace name xmlns, which resolved names cannot tell from a declaration", prefix)
 	}
 	d.ns.push(prefix, a.value)
 	return nil
@@ -166,12 +170,17 @@ func (d *Decoder) checkDuplicates() error {
 		}
 		return nil
 	}
-	seen := make(map[xml.Name]struct{}, len(raw))
+	// One set serves every start tag: clearing keeps its buckets, and it
+	// never holds more than MaxAttrs names.
+	if d.seen == nil {
+		d.seen = make(map[xml.Name]struct{}, len(raw))
+	}
+	clear(d.seen)
 	for i := range raw {
-		if _, ok := seen[raw[i].name]; ok {
+		if _, ok := d.seen[raw[i].name]; ok {
 			return d.dupAttr(&raw[i])
 		}
-		seen[raw[i].name] = struct{}{}
+		d.seen[raw[i].name] = struct{}{}
 	}
 	return nil
 }
