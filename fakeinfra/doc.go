@@ -35,7 +35,17 @@
 // again is the same delivery as long as its content is the same. Every
 // answer validates against the official XSD.
 //
-// Faults are injected per endpoint — a SOAP fault by code, an HTTP status,
+// FaR's Authority service answers getSenders, getDispatchers and
+// isSenderAccepted as SPEC §2 has them (wrappers in
+// http://minameddelanden.gov.se/Authority, unqualified return and arg0;
+// faults with getSendersFault or getDispatchersFault as detail);
+// isSenderAccepted is true for registered senders unless SetSenderAccepted
+// says otherwise. The operators listen on loopback, which the SDK's
+// address policy refuses unless allowed: SenderConfig allows them, and
+// LocalNetworks lists them for a forward.Config made by hand.
+//
+// Faults are injected per endpoint — a SOAP fault by code, one without a
+// code (CodelessFault), any answer at all (RawAnswer), an HTTP status,
 // latency, a reset connection, a timeout, an operator down for a while —
 // for N calls or a fraction of them, drawn from a seeded source so that runs
 // repeat; a fault may strike after the operator stored the message, as a

@@ -37,7 +37,7 @@ func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
 		"--far", strings.TrimSuffix(infra.FaR().Recipient, "/Recipient/v3"),
 		"--ca", filepath.Join(dir, "ca.pem"),
 		"--cert-pem", filepath.Join(dir, "sender.pem"), "--key-pem", filepath.Join(dir, "sender.key"),
-		"--sender-name", infra.Sender().Name,
+		"--sender-name", infra.Sender().Name, "--allow-local-network", "127.0.0.1",
 	}
 }
 

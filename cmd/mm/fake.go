@@ -143,12 +143,15 @@ func writeDump(path string, infra *fakeinfra.Infra) error {
 // fakeOut is what the command prints: where the services listen and where
 // the credentials are.
 type fakeOut struct {
-	FaR        fakeFaR        `json:"far"`
-	Operators  []fakeOperator `json:"operators"`
-	Dir        string         `json:"dir"`
-	CA         string         `json:"ca"`
-	Password   string         `json:"pkcs12_password"`
-	Identities []fakeIdentity `json:"identities"`
+	FaR       fakeFaR        `json:"far"`
+	Operators []fakeOperator `json:"operators"`
+	// LocalNetworks are the operators' loopback addresses, which a sender
+	// must allow (--allow-local-network) to deliver to them.
+	LocalNetworks []string       `json:"local_networks"`
+	Dir           string         `json:"dir"`
+	CA            string         `json:"ca"`
+	Password      string         `json:"pkcs12_password"`
+	Identities    []fakeIdentity `json:"identities"`
 }
 
 type fakeFaR struct {
@@ -190,6 +193,9 @@ func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, err
 		op, _ := infra.Operator(name)
 		out.Operators = append(out.Operators, fakeOperator{name, string(op.ID), op.Name, op.ServiceAddress})
 	}
+	for _, n := range infra.LocalNetworks() {
+		out.LocalNetworks = append(out.LocalNetworks, n.String())
+	}
 	if err := os.WriteFile(out.CA, infra.CAPEM(), 0o644); err != nil {
 		return nil, err
 	}
@@ -229,6 +235,9 @@ func printFake(w io.Writer, out *fakeOut) error {
 	p("  Recipient v3  %s\n  Authority     %s\n\nMailbox operators (ServiceAdress)\n", out.FaR.Recipient, out.FaR.Authority)
 	for _, op := range out.Operators {
 		p("  %-18s %s  %s\n", op.Name, op.ID, op.ServiceAddress)
+	}
+	for _, n := range out.LocalNetworks {
+		p("  (on loopback: a sender must allow it, as with --allow-local-network %s)\n", n)
 	}
 	p("\nFiles in %s\n  CA certificate (trust it for the servers and for signatures)  %s\n", out.Dir, filepath.Base(out.CA))
 	for _, id := range out.Identities {

@@ -276,6 +276,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 		if cfg.Roots, err = f.conn.roots(); err != nil {
 			return cfg, cleanup, err
 		}
+		cfg.AllowLocalOperatorNetworks = f.conn.localNets
 		if !f.dryRun {
 			if cfg.FaR, err = f.conn.endpoints(); err != nil {
 				return cfg, cleanup, err

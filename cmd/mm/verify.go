@@ -43,7 +43,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&trust, "trust", "PEM file of CA certificates to trust (repeatable; default: the system's roots)")
 	at := fs.String("at", "", "check certificates as of this time (RFC 3339), e.g. when the delivery was sent")
 	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1/sha1 signatures, which some operators still make")
-	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only)")
+	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only): the result says \""+resultChainUnchecked+"\", never \"valid\"")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -79,7 +79,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	v, verr := sign.Verify(doc, opts)
 	if *asJSON {
-		return printVerifyJSON(stdout, stderr, name, v, verr)
+		return printVerifyJSON(stdout, stderr, name, v, verr, *skipChain)
 	}
 	if verr != nil {
 		fmt.Fprintf(stdout, "%s: INVALID\n  %v\n", name, verr)
@@ -88,7 +88,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "%s: valid\n", name)
+	fmt.Fprintf(stdout, "%s: %s\n", name, verdict(*skipChain))
 	for _, l := range v.Levels {
 		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
 	}
@@ -99,6 +99,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, d.Sender.Name, d.Messages[0].Recipient, len(d.Messages))
 	for _, m := range d.Messages {
 		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", m.ID, len(m.Attachments))
+	}
+	for _, r := range operatorRefusals(d) {
+		fmt.Fprintf(stdout, "  operators would refuse it: %s\n", r)
 	}
 	if !v.SignerIsSender {
 		fmt.Fprintln(stdout, "  note: the sender-level signer is not the delivery's sender; it must be an intermediary allowed to sign for it")
@@ -123,20 +126,24 @@ func verifyProof(stdout, stderr io.Writer, name string, doc []byte, opts sign.Ve
 	}
 	if errors.Is(err, receipt.ErrNotVerifiable) {
 		if asJSON {
-			return printJSON(stdout, stderr, verifyJSON{File: name, Error: err.Error(), NotVerifiable: true}, exitNotVerifiable)
+			return printJSON(stdout, stderr, verifyJSON{File: name, Result: err.Error(), Error: err.Error(), NotVerifiable: true}, exitNotVerifiable)
 		}
 		fmt.Fprintf(stdout, "%s: %v\n  the bundle is consistent, but a notification is sent unsigned: anyone could have made it\n", name, err)
 		return exitNotVerifiable
 	}
 	if asJSON {
-		return printVerifyJSON(stdout, stderr, name, v, err)
+		return printVerifyJSON(stdout, stderr, name, v, err, opts.InsecureSkipChain)
 	}
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: INVALID proof\n  %v\n", name, err)
 		return exitFailed
 	}
 	r := p.Receipt
-	fmt.Fprintf(stdout, "%s: valid proof\n  message %s to %s: %s via %s", name, r.MessageID, r.Recipient.Masked(), r.State, r.Channel)
+	result := "valid proof"
+	if opts.InsecureSkipChain {
+		result = "proof consistent, " + resultChainUnchecked
+	}
+	fmt.Fprintf(stdout, "%s: %s\n  message %s to %s: %s via %s", name, result, r.MessageID, r.Recipient.Masked(), r.State, r.Channel)
 	if r.Operator.Name != "" {
 		fmt.Fprintf(stdout, " at %s (%s), transaction %s", r.Operator.Name, r.Operator.ID, r.TransID)
 	}
@@ -169,18 +176,30 @@ func algoLabel(l sign.Level) string {
 	return l.SignatureAlgorithm
 }
 
+// verifyJSON is mm verify's JSON. Valid is true only when everything was
+// checked, certificate chains included; with --insecure-skip-chain it is
+// false, SignatureValid says whether the signatures match their
+// certificates, ChainChecked is false and Result says so in words. A
+// class-1 proof is neither valid nor invalid: NotVerifiable.
 type verifyJSON struct {
-	File  string `json:"file"`
-	Valid bool   `json:"valid"`
-	// NotVerifiable marks a class-1 proof (exit status 4).
-	NotVerifiable bool        `json:"not_verifiable,omitempty"`
-	Error         string      `json:"error,omitempty"`
-	Levels        []levelJSON `json:"levels,omitempty"`
-	Seal          *sealJSON   `json:"seal,omitempty"`
-	Sender        string      `json:"sender,omitempty"`
-	Recipient     string      `json:"recipient,omitempty"`
-	Messages      []string    `json:"messages,omitempty"`
-	OnBehalf      bool        `json:"signed_on_behalf,omitempty"`
+	File           string `json:"file"`
+	Valid          bool   `json:"valid"`
+	Result         string `json:"result"`
+	SignatureValid bool   `json:"signature_valid"`
+	ChainChecked   bool   `json:"chain_checked"`
+	Error          string `json:"error,omitempty"`
+	// NotVerifiable marks a proof of a class-1 notification (exit status
+	// 4): consistent, but it carries no signatures.
+	NotVerifiable bool `json:"not_verifiable,omitempty"`
+	// OperatorWouldRefuse lists the rules a delivery with valid signatures
+	// breaks that make an operator refuse it (the 2 MB limit).
+	OperatorWouldRefuse []refusal   `json:"operator_would_refuse,omitempty"`
+	Levels              []levelJSON `json:"levels,omitempty"`
+	Seal                *sealJSON   `json:"seal,omitempty"`
+	Sender              string      `json:"sender,omitempty"`
+	Recipient           string      `json:"recipient,omitempty"`
+	Messages            []string    `json:"messages,omitempty"`
+	OnBehalf            bool        `json:"signed_on_behalf,omitempty"`
 }
 
 type levelJSON struct {
@@ -195,11 +214,15 @@ type sealJSON struct {
 	SignaturesOK bool   `json:"signatures_ok"`
 }
 
-func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error) int {
-	out := verifyJSON{File: name, Valid: verr == nil}
+func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error, skipChain bool) int {
+	out := verifyJSON{File: name, Valid: verr == nil && !skipChain, Result: resultInvalid, SignatureValid: verr == nil, ChainChecked: !skipChain}
 	if verr != nil {
 		out.Error = verr.Error()
 	} else {
+		out.Result = verdict(skipChain)
+	}
+	if verr == nil && v != nil { // nil for a class-1 proof, which has no signatures
+		out.OperatorWouldRefuse = operatorRefusals(v.Delivery)
 		for _, l := range v.Levels {
 			out.Levels = append(out.Levels, levelJSON{string(l.Name), string(l.Signer.OrgNumber), l.Signer.Subject, l.SignatureAlgorithm})
 		}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
@@ -180,14 +179,8 @@ func TestVerifyUsageErrors(t *testing.T) {
 // one does not.
 func TestVerifyProofBundle(t *testing.T) {
 	t.Parallel()
-	infra := fakeinfra.Start(t)
-	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
-	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: infra.SenderSigner().TLSCertificate(), Roots: infra.Roots()})
-	require.NoError(t, err)
-	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
-	require.NoError(t, err)
-	op, _ := infra.Operator("kivra")
-	proof, err := c.Deliver(context.Background(), forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
+	infra, c, op := fakeForward(t)
+	proof, err := c.Deliver(context.Background(), op, testDelivery(), infra.SenderSigner())
 	require.NoError(t, err)
 	dir := t.TempDir()
 	f := filepath.Join(dir, "proof.json")
@@ -204,6 +197,10 @@ func TestVerifyProofBundle(t *testing.T) {
 	assert.Contains(t, out, "delivered via digital at Kivra")
 	assert.Equal(t, 2, strings.Count(out, "signed by 162021004748"))
 	assert.NotContains(t, out, "195303231855")
+	code, out, _ = mm(t, "", "verify", "--insecure-skip-chain", f)
+	require.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, ": proof consistent, signature valid, certificate chain NOT checked\n")
+	assert.NotContains(t, out, "valid proof")
 
 	tampered := bytes.Replace(buf.Bytes(), []byte(`"state": "delivered"`), []byte(`"state": "declined"`), 1)
 	require.NotEqual(t, buf.Bytes(), tampered)

@@ -27,6 +27,9 @@ func FuzzReadResponse(f *testing.F) {
 	f.Add(AppendFault(nil, 5001, "x", callID))
 	f.Add([]byte(faultWithCode("0")))
 	f.Add([]byte(bareFault("S:Server")))
+	f.Add(AppendFaultDetail(nil, AuthorityFault("getSenders"), 5002, "x", callID))
+	f.Add([]byte(faultWithCode("<x>1</x>")))
+	f.Add([]byte(faultWithCode("12000")))
 	f.Add(testEnvelope)
 	f.Add([]byte(`<!DOCTYPE x><soap:Envelope xmlns:soap="` + NSEnvelope + `"><soap:Body><a/></soap:Body></soap:Envelope>`))
 	f.Add([]byte("<html>Bad gateway</html>"))
@@ -57,8 +60,11 @@ func FuzzReadResponse(f *testing.F) {
 func check(t *testing.T, err error) {
 	t.Helper()
 	if f, ok := errors.AsType[*Fault](err); ok {
-		if f.Code < NoCode {
-			t.Fatalf("fault code %d", f.Code)
+		if f.Code < NoCode || f.Code > lastCode {
+			t.Fatalf("fault code %d outside NoCode and 0–9999", f.Code)
+		}
+		if f.Code != NoCode && f.UnreadableDetail != "" {
+			t.Fatalf("fault code %d with an unreadable detail: %s", f.Code, f.UnreadableDetail)
 		}
 		return
 	}
@@ -81,6 +87,7 @@ func FuzzAppendFault(f *testing.F) {
 		if code < 0 { // math.MinInt
 			code = 0
 		}
+		code %= lastCode + 1 // a code outside §5.2 reads back as NoCode
 		env := AppendFault(nil, code, description, id)
 		_, err := ReadResponse(env)
 		got, ok := errors.AsType[*Fault](err)
