@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
@@ -102,8 +103,7 @@ func class1Message(to string) *message.Message {
 // notifyRequest builds the SOAP request of Service v3 notify.
 func notifyRequest(t *testing.T, m *message.Message, sender message.Sender) []byte {
 	t.Helper()
-	n := &message.Notification{Sender: sender, Message: m}
-	body, err := n.AppendNotification([]byte(`<notify xmlns="`+message.NSServiceV3+`">`), "notify", message.NSServiceV3, message.NSServiceV3)
+	req, err := forward.NotifyRequest(&message.Notification{Sender: sender, Message: m})
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, append(body, "</notify>"...))
+	return req
 }

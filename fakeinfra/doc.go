@@ -16,8 +16,13 @@
 //	got := infra.Mailbox("195303231855") // what the operator stored
 //
 // The operators behave like real ones: they require a client certificate
-// from the CA, parse the SOAP request, verify the seal and the sender's
-// signature with package sign (both quirks included), check that the sender
+// from the CA, parse the SOAP request, check its bytes as received the way
+// a real operator's published verifier does (re-created from kivra/ews:
+// prefixed Signature elements only, one enveloped-signature Transform,
+// exclusive C14N, one X509Certificate, RSA keys, no &#xD; in signed text —
+// refused with fault 5006 naming the rule; WithOperatorStrictness relaxes
+// an operator to the SDK's own verifier alone), verify the seal and the
+// sender's signature with package sign (both quirks included), check that the sender
 // is registered and that each signer may act for it, enforce the XSD rules,
 // the content types and the 2 MB limit, store each message once (by message
 // ID: a repeat gets the first answer and stores nothing), record a neutral

@@ -231,9 +231,9 @@ func sealedEnvelope(t *testing.T, s *sign.Signer, d *message.Delivery) []byte {
 	require.NoError(t, err)
 	sealed, err := s.Seal(signed, time.Now())
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
+	req, err := sign.DeliverSecureRequest(sealed)
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, body)
+	return req
 }
 
 func postSOAP(t *testing.T, c *http.Client, url string, env []byte) (int, []byte) {

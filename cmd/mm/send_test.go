@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/internal/opverify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -59,8 +60,9 @@ func TestSendDryRun(t *testing.T) {
 	doc, err := os.ReadFile(req)
 	require.NoError(t, err)
 
-	body := doc[strings.Index(string(doc), "<deliverSecure "):strings.LastIndex(string(doc), "</soap:Body>")]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, []byte(body))
+	conformance.ValidatePayload(t, conformance.ServiceXSD, doc)
+	assert.NoError(t, opverify.Verify(doc), "the operator's own checks pass")
+	assert.Contains(t, string(doc), "<soap:Body><svc3:deliverSecure><svc3:deliverSecure><msg3:SignedDelivery>", "the prefixed wire form")
 
 	// The fake's CA is the same in every fake of this process.
 	infra, err := fakeinfra.New()
