@@ -68,7 +68,7 @@ func BenchmarkSendParts(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fw, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
+	fw, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots(), AllowLocalNetworks: infra.LocalNetworks()})
 	if err != nil {
 		b.Fatal(err)
 	}

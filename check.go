@@ -30,8 +30,8 @@ func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 var ErrPreflight = errors.New("preflight found problems")
 
 // Check confirms before sending — a large mailing above all — that the
-// sender is registered in the Authority register (getSenders), that the
-// intermediary, if another organisation, may act for it (getDispatchers),
+// sender is registered in the Authority register (getSenders) and accepted
+// by it (isSenderAccepted), that the intermediary, if another organisation, may act for it (getDispatchers),
 // that the certificates belong to the right organisations, and that none
 // expires within 30 days (a warning). The error wraps ErrPreflight and
 // lists the problems; the report holds them too.
@@ -73,6 +73,17 @@ func (s *Sender) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	if !registered {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("the sender %s is not registered in the Authority register (getSenders): operators will refuse its deliveries", sender))
+	}
+	// Asked even for a sender getSenders does not list, so that an answer
+	// the service gives is never skipped; a refusal is its own problem
+	// only when getSenders did list the sender, or the report would say
+	// one thing twice.
+	accepted, err := s.far.IsSenderAccepted(ctx, sender)
+	if err != nil {
+		return rep, fmt.Errorf("mm: preflight: %w", err)
+	}
+	if registered && !accepted {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("the sender %s is registered but not accepted by the Authority register (isSenderAccepted is false): operators will refuse its deliveries", sender))
 	}
 
 	// Organisations other than the sender that sign or seal must be

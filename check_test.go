@@ -39,6 +39,24 @@ func TestCheck(t *testing.T) {
 	require.Len(t, rep.Problems, 1)
 	assert.Contains(t, rep.Problems[0], "not registered")
 
+	// A registered sender the register does not accept (isSenderAccepted
+	// false), and the same sender once accepted again.
+	kommunC, err := infra.AddSender("165590050000", "Kommun C")
+	require.NoError(t, err)
+	require.NoError(t, infra.SetSenderAccepted("165590050000", false))
+	cfg = infra.SenderConfig()
+	cfg.Sender, cfg.Signer = message.Sender{ID: "165590050000", Name: "Kommun C"}, kommunC
+	before := infra.Requests(fakeinfra.EndpointAuthority)
+	rep, err = check(cfg)
+	assert.ErrorIs(t, err, mm.ErrPreflight)
+	require.Len(t, rep.Problems, 1)
+	assert.Contains(t, rep.Problems[0], "the sender 165590050000 is registered but not accepted by the Authority register (isSenderAccepted is false)")
+	assert.Equal(t, before+2, infra.Requests(fakeinfra.EndpointAuthority), "getSenders and isSenderAccepted")
+	require.NoError(t, infra.SetSenderAccepted("165590050000", true))
+	rep, err = check(cfg)
+	require.NoError(t, err)
+	assert.True(t, rep.OK())
+
 	// An intermediary the register does not allow for the sender.
 	other, err := infra.AddSender("165590030002", "Kommun B")
 	require.NoError(t, err)

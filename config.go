@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/avsandare/mm/far"
@@ -56,6 +57,12 @@ type Config struct {
 	// the operators deliveries may go to (see forward.Config).
 	AllowedOperatorHosts []string
 	AllowedOperators     []message.OrgNumber
+	// AllowLocalOperatorNetworks are the non-public networks (loopback,
+	// link-local, private) an operator may nevertheless be reached in;
+	// operators there are refused otherwise (see
+	// forward.Config.AllowLocalNetworks). A fake's SenderConfig allows its
+	// own loopback addresses.
+	AllowLocalOperatorNetworks []netip.Prefix
 
 	// Logger receives one line per message and retries; nil is silent.
 	// Personal identity numbers are masked and bodies never logged.

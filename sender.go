@@ -50,7 +50,7 @@ func New(cfg Config) (*Sender, error) {
 	}
 	s.fwd, err = forward.New(forward.Config{
 		Signer: cfg.sealer(), HTTPClient: hc, Roots: cfg.Roots, MayActFor: s.mayActFor,
-		AllowedHosts: cfg.AllowedOperatorHosts, AllowedOperators: cfg.AllowedOperators,
+		AllowedHosts: cfg.AllowedOperatorHosts, AllowedOperators: cfg.AllowedOperators, AllowLocalNetworks: cfg.AllowLocalOperatorNetworks,
 		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
 		Logger: cfg.Logger, Now: cfg.Now,
 	})

@@ -219,6 +219,30 @@ func TestOperatorRefusal(t *testing.T) {
 	assert.Empty(t, list, "a refusal is not papered: the input must change")
 }
 
+// A fault without an error code (see soap.Fault): soap:Server leaves the
+// message maybe delivered, never papered; soap:Client is a refusal.
+func TestOperatorFaultWithoutCode(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		faultcode string
+		want      error
+		state     receipt.State
+	}{
+		{"soap:Server", mm.ErrMaybeDelivered, receipt.StateUnknown},
+		{"soap:Client", mm.ErrNotSent, receipt.StateFailed},
+	} {
+		s := start(t, func(c *mm.Config) { c.MaxRetries = 1 })
+		require.NoError(t, s.Infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+		s.Infra.Inject(fakeinfra.CodelessFault(fakeinfra.OperatorEndpoint("kivra"), tt.faultcode))
+		r, err := s.Sender.Send(context.Background(), newMessage(alice))
+		assert.ErrorIs(t, err, tt.want, tt.faultcode)
+		require.NotNil(t, r, tt.faultcode)
+		assert.Equal(t, tt.state, r.State, tt.faultcode)
+		list, _ := s.Paper.List()
+		assert.Empty(t, list, "%s: neither goes by paper", tt.faultcode)
+	}
+}
+
 func TestLookupFailure(t *testing.T) {
 	t.Parallel()
 	s := start(t, func(c *mm.Config) { c.MaxRetries = 1 })

@@ -30,6 +30,9 @@ type Config struct {
 	Recipients []RecipientConfig `json:"recipients,omitempty"`
 	// Faults are injected once the fake runs (Inject).
 	Faults []FaultConfig `json:"faults,omitempty"`
+	// OperatorStrictness is every operator's Strictness: "strict" (the
+	// default) or "after-soap-decoding" (WithOperatorStrictness).
+	OperatorStrictness string `json:"operator_strictness,omitempty"`
 }
 
 // OrgConfig is an organisation: a sender.
@@ -52,6 +55,8 @@ type OperatorConfig struct {
 	Name        string `json:"name"`
 	ID          string `json:"id"`
 	DisplayName string `json:"display_name"`
+	// Strictness overrides OperatorStrictness for this operator.
+	Strictness string `json:"strictness,omitempty"`
 }
 
 // RecipientConfig is a recipient as FaR and the operators see it.
@@ -208,6 +213,21 @@ func (c *Config) plan() (*plan, error) {
 	names := make([]string, len(ops))
 	for k, o := range ops {
 		names[k] = o.Name
+	}
+	if c.OperatorStrictness != "" {
+		if !Strictness(c.OperatorStrictness).valid() {
+			return nil, configErr("operator_strictness", "%q: want %q or %q", c.OperatorStrictness, Strict, AfterSOAPDecoding)
+		}
+		p.opts = append(p.opts, WithOperatorStrictness(Strictness(c.OperatorStrictness)))
+	}
+	for k, o := range c.Operators {
+		if o.Strictness == "" {
+			continue
+		}
+		if !Strictness(o.Strictness).valid() {
+			return nil, configErr(fmt.Sprintf("operators[%d].strictness", k), "%q: want %q or %q", o.Strictness, Strict, AfterSOAPDecoding)
+		}
+		p.opts = append(p.opts, WithOperatorStrictness(Strictness(o.Strictness), o.Name))
 	}
 	for k, s := range c.Senders {
 		snd, err := orgOf(fmt.Sprintf("senders[%d]", k), s)

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // ConfigError is a mistake in a configuration, at a JSON path such as
@@ -17,11 +19,13 @@ type ConfigError struct {
 	Err  error
 }
 
+// Error names the path and the mistake. Both may quote the file (a key, a
+// name), which may hold anything: the text is cleaned by safetext.Clean.
 func (e *ConfigError) Error() string {
 	if e.Path == "" {
-		return "config: " + e.Err.Error()
+		return safetext.Clean("config: " + e.Err.Error())
 	}
-	return "config: " + e.Path + ": " + e.Err.Error()
+	return safetext.Clean("config: " + e.Path + ": " + e.Err.Error())
 }
 
 // Unwrap returns the mistake without its path.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
@@ -30,7 +31,7 @@ func soapCall(t *testing.T, c *http.Client, url, body string) (int, []byte) {
 }
 
 // Every answer the fake writes validates against the official XSD (the
-// Authority answers against the official item types, see AuthorityXSD).
+// Authority answers against contracts/authority/Authority-wrappers.xsd).
 func TestAnswersValidateAgainstXSD(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
@@ -48,8 +49,9 @@ func TestAnswersValidateAgainstXSD(t *testing.T) {
 	}{
 		{"isReachable", eps.Recipient, `<isReachable xmlns="` + message.NSRecipientV3 + `"><senderOrgNr>162021004748</senderOrgNr>` + ids + `</isReachable>`, conformance.RecipientV3XSD},
 		{"isRegistered", eps.Recipient, `<isRegistered xmlns="` + message.NSRecipientV3 + `">` + ids + `</isRegistered>`, conformance.RecipientV3XSD},
-		{"getSenders", eps.Authority, `<getSenders xmlns="` + message.NSAuthority + `"></getSenders>`, conformance.AuthorityXSD(t)},
-		{"getDispatchers", eps.Authority, `<getDispatchers xmlns="` + message.NSAuthority + `"></getDispatchers>`, conformance.AuthorityXSD(t)},
+		{"getSenders", eps.Authority, `<getSenders xmlns="` + message.NSAuthorityService + `"></getSenders>`, conformance.AuthorityXSD(t)},
+		{"getDispatchers", eps.Authority, `<getDispatchers xmlns="` + message.NSAuthorityService + `"></getDispatchers>`, conformance.AuthorityXSD(t)},
+		{"isSenderAccepted", eps.Authority, `<isSenderAccepted xmlns="` + message.NSAuthorityService + `"><arg0 xmlns="">162021004748</arg0></isSenderAccepted>`, conformance.AuthorityXSD(t)},
 	}
 	for _, tc := range cases {
 		status, env := soapCall(t, c, tc.url, tc.body)
@@ -76,6 +78,17 @@ func TestAnswersValidateAgainstXSD(t *testing.T) {
 	i, j := strings.Index(s, "<applicationFault"), strings.Index(s, "</applicationFault>")
 	require.True(t, i >= 0 && j > i, s)
 	conformance.ValidateXSD(t, conformance.CommonV3XSD, []byte(s[i:j+len("</applicationFault>")]))
+
+	// The Authority service's faults carry the operation's own element.
+	for _, op := range []string{"getSenders", "getDispatchers"} {
+		infra.Inject(fakeinfra.SOAPFault(fakeinfra.EndpointAuthority, soap.CodeNotAuthorised), fakeinfra.Times(1))
+		status, env = soapCall(t, c, eps.Authority, `<`+op+` xmlns="`+message.NSAuthorityService+`"></`+op+`>`)
+		require.Equal(t, http.StatusInternalServerError, status)
+		s = string(env)
+		i, j = strings.Index(s, "<"+op+"Fault"), strings.Index(s, "</"+op+"Fault>")
+		require.True(t, i >= 0 && j > i, s)
+		conformance.ValidateXSD(t, conformance.AuthorityXSD(t), []byte(s[i:j+len("</"+op+"Fault>")]))
+	}
 }
 
 func class1Message(to string) *message.Message {
@@ -90,8 +103,7 @@ func class1Message(to string) *message.Message {
 // notifyRequest builds the SOAP request of Service v3 notify.
 func notifyRequest(t *testing.T, m *message.Message, sender message.Sender) []byte {
 	t.Helper()
-	n := &message.Notification{Sender: sender, Message: m}
-	body, err := n.AppendNotification([]byte(`<notify xmlns="`+message.NSServiceV3+`">`), "notify", message.NSServiceV3, message.NSServiceV3)
+	req, err := forward.NotifyRequest(&message.Notification{Sender: sender, Message: m})
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, append(body, "</notify>"...))
+	return req
 }

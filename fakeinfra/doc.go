@@ -16,8 +16,13 @@
 //	got := infra.Mailbox("195303231855") // what the operator stored
 //
 // The operators behave like real ones: they require a client certificate
-// from the CA, parse the SOAP request, verify the seal and the sender's
-// signature with package sign (both quirks included), check that the sender
+// from the CA, parse the SOAP request, check its bytes as received the way
+// a real operator's published verifier does (re-created from kivra/ews:
+// prefixed Signature elements only, one enveloped-signature Transform,
+// exclusive C14N, one X509Certificate, RSA keys, no &#xD; in signed text —
+// refused with fault 5006 naming the rule; WithOperatorStrictness relaxes
+// an operator to the SDK's own verifier alone), verify the seal and the
+// sender's signature with package sign (both quirks included), check that the sender
 // is registered and that each signer may act for it, enforce the XSD rules,
 // the content types and the 2 MB limit, store each message once (by message
 // ID: a repeat gets the first answer and stores nothing), record a neutral
@@ -30,7 +35,17 @@
 // again is the same delivery as long as its content is the same. Every
 // answer validates against the official XSD.
 //
-// Faults are injected per endpoint — a SOAP fault by code, an HTTP status,
+// FaR's Authority service answers getSenders, getDispatchers and
+// isSenderAccepted as SPEC §2 has them (wrappers in
+// http://minameddelanden.gov.se/Authority, unqualified return and arg0;
+// faults with getSendersFault or getDispatchersFault as detail);
+// isSenderAccepted is true for registered senders unless SetSenderAccepted
+// says otherwise. The operators listen on loopback, which the SDK's
+// address policy refuses unless allowed: SenderConfig allows them, and
+// LocalNetworks lists them for a forward.Config made by hand.
+//
+// Faults are injected per endpoint — a SOAP fault by code, one without a
+// code (CodelessFault), any answer at all (RawAnswer), an HTTP status,
 // latency, a reset connection, a timeout, an operator down for a while —
 // for N calls or a fraction of them, drawn from a seeded source so that runs
 // repeat; a fault may strike after the operator stored the message, as a

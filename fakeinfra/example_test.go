@@ -70,11 +70,11 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		body, err := sign.AppendDeliverSecure(nil, sealed)
+		request, err := sign.DeliverSecureRequest(sealed)
 		if err != nil {
 			log.Fatal(err)
 		}
-		resp, err := calls.Call(ctx, d.Operator.ServiceAddress, soap.AppendEnvelope(nil, body))
+		resp, err := calls.Call(ctx, d.Operator.ServiceAddress, request)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package fakeinfra
 
 import (
+	"encoding/xml"
 	"fmt"
 	"net/http"
 
@@ -77,18 +78,64 @@ func (i *Infra) answerFaR(ep Endpoint, r *http.Request, body []byte) ([]byte, *f
 			accounts[k] = r.Account
 		}
 		return appendIsRegisteredResponse(nil, accounts), nil
-	case ep == EndpointAuthority && name.Space == message.NSAuthority && name.Local == "getSenders":
-		if err := p.Decoder.Skip(); err != nil {
-			return nil, invalidInput("getSenders: %v", err)
-		}
-		return appendSendersResponse(nil, i.reg.sendersList()), nil
-	case ep == EndpointAuthority && name.Space == message.NSAuthority && name.Local == "getDispatchers":
-		if err := p.Decoder.Skip(); err != nil {
-			return nil, invalidInput("getDispatchers: %v", err)
-		}
-		return appendDispatchersResponse(nil, i.reg.dispatchersList()), nil
+	case ep == EndpointAuthority && name.Space == message.NSAuthorityService:
+		return i.answerAuthority(p)
 	}
 	return nil, invalidInput("no operation {%s}%s at this endpoint", name.Space, name.Local)
+}
+
+// answerAuthority answers an Authority operation, whose wrappers are in
+// the service's own namespace and whose arguments are unqualified (SPEC
+// §2).
+func (i *Infra) answerAuthority(p *soap.Payload) ([]byte, *faultAnswer) {
+	switch op := p.Start.Name.Local; op {
+	case "getSenders", "getDispatchers":
+		if err := p.Decoder.Skip(); err != nil {
+			return nil, invalidInput("%s: %v", op, err)
+		}
+		if op == "getSenders" {
+			return appendSendersResponse(nil, i.reg.sendersList()), nil
+		}
+		return appendDispatchersResponse(nil, i.reg.dispatchersList()), nil
+	case "isSenderAccepted":
+		// Decoded by hand: a struct tag would take a qualified arg0 too,
+		// which the service's unqualified binding does not.
+		var req struct {
+			Arg0 []struct {
+				XMLName xml.Name
+				Text    string `xml:",chardata"`
+			} `xml:",any"`
+		}
+		if err := p.Decoder.DecodeElement(&req, &p.Start); err != nil {
+			return nil, invalidInput("isSenderAccepted: %v", err)
+		}
+		if len(req.Arg0) != 1 || req.Arg0[0].XMLName != (xml.Name{Local: "arg0"}) {
+			return nil, invalidInput("isSenderAccepted: want exactly one unqualified arg0")
+		}
+		arg := req.Arg0[0].Text
+		org, err := message.ParseOrgNumber(arg)
+		if err != nil || string(org) != arg {
+			return nil, invalidInput("isSenderAccepted: arg0 is not an organisation number in wire form")
+		}
+		return appendSenderAcceptedResponse(nil, i.reg.senderAccepted(org)), nil
+	}
+	return nil, invalidInput("no operation {%s}%s at this endpoint", p.Start.Name.Space, p.Start.Name.Local)
+}
+
+// faultDetail is the element a fault at ep is written in: getSenders and
+// getDispatchers declare their own (getSendersFault, getDispatchersFault);
+// everything else uses applicationFault, isSenderAccepted included, whose
+// fault element the published descriptions do not show.
+func faultDetail(ep Endpoint, body []byte) soap.Detail {
+	if ep == EndpointAuthority {
+		if p, err := soap.ReadRequest(body); err == nil && p.Start.Name.Space == message.NSAuthorityService {
+			switch op := p.Start.Name.Local; op {
+			case "getSenders", "getDispatchers":
+				return soap.AuthorityFault(op)
+			}
+		}
+	}
+	return soap.ApplicationFault()
 }
 
 // callerMayAskFor checks the sender a lookup is made for: a registered

@@ -12,8 +12,9 @@ import (
 // samples.
 
 const (
-	nsRV3 = message.NSRecipientV3
-	nsR   = message.NSRecipient
+	nsRV3  = message.NSRecipientV3
+	nsR    = message.NSRecipient
+	nsAuth = message.NSAuthorityService
 )
 
 const dateTimeLayout = "2006-01-02T15:04:05.000-07:00"
@@ -71,11 +72,14 @@ func appendIsRegisteredResponse(dst []byte, as []far.Account) []byte {
 	return w.Buf
 }
 
+// The Authority answers hold unqualified return elements (SPEC §2): the
+// writer undeclares the default namespace for them.
+
 func appendSendersResponse(dst []byte, ss []far.RegisteredSender) []byte {
 	w := canon.New(dst, "")
-	w.Open("getSendersResponse", message.NSAuthority)
+	w.Open("getSendersResponse", nsAuth)
 	for _, s := range ss {
-		w.Open("return", message.NSAuthority)
+		w.Open("return", "")
 		w.Leaf("Id", message.NSSender, string(s.ID))
 		w.Leaf("Name", message.NSSender, s.Name)
 		w.Close("return")
@@ -86,9 +90,9 @@ func appendSendersResponse(dst []byte, ss []far.RegisteredSender) []byte {
 
 func appendDispatchersResponse(dst []byte, ds []far.Dispatcher) []byte {
 	w := canon.New(dst, "")
-	w.Open("getDispatchersResponse", message.NSAuthority)
+	w.Open("getDispatchersResponse", nsAuth)
 	for _, d := range ds {
-		w.Open("return", message.NSAuthority)
+		w.Open("return", "")
 		w.Leaf("Id", message.NSDispatcher, string(d.ID))
 		w.Leaf("Name", message.NSDispatcher, d.Name)
 		for _, s := range d.Senders {
@@ -97,6 +101,14 @@ func appendDispatchersResponse(dst []byte, ds []far.Dispatcher) []byte {
 		w.Close("return")
 	}
 	w.Close("getDispatchersResponse")
+	return w.Buf
+}
+
+func appendSenderAcceptedResponse(dst []byte, accepted bool) []byte {
+	w := canon.New(dst, "")
+	w.Open("isSenderAcceptedResponse", nsAuth)
+	w.Leaf("return", "", boolText(accepted))
+	w.Close("isSenderAcceptedResponse")
 	return w.Buf
 }
 

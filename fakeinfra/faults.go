@@ -1,25 +1,31 @@
 package fakeinfra
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/avsandare/mm/internal/canon"
 	"github.com/avsandare/mm/internal/soap"
 )
 
 // Fault is something that goes wrong at an endpoint. Make one with
-// SOAPFault, HTTPStatus, Latency, ConnectionReset or Timeout and inject it
-// with Infra.Inject.
+// SOAPFault, CodelessFault, RawAnswer, HTTPStatus, Latency,
+// ConnectionReset or Timeout and inject it with Infra.Inject.
 type Fault struct {
-	target Endpoint
-	kind   faultKind
-	code   int
-	status int
-	delay  time.Duration
+	target    Endpoint
+	kind      faultKind
+	code      int
+	status    int
+	delay     time.Duration
+	faultcode string // kindCodeless
+	body      []byte // kindRaw
+	text      string // kindSOAPFault: the description; empty for the default
 }
 
 type faultKind int
@@ -30,17 +36,44 @@ const (
 	kindLatency
 	kindReset
 	kindTimeout
+	kindCodeless
+	kindRaw
 )
 
 // SOAPFault answers with a SOAP fault carrying code (HTTP 500), as the
-// infrastructure does: 0–4999 technical, 5000–9999 application errors.
+// infrastructure does: 0–4999 technical, 5000–9999 application errors. The
+// detail is the one the operation declares: applicationFault, or
+// getSendersFault and getDispatchersFault at the Authority service.
 func SOAPFault(target Endpoint, code int) Fault {
 	return Fault{target: target, kind: kindSOAPFault, code: code}
+}
+
+// SOAPFaultText is SOAPFault with the description (and faultstring) a
+// server writes: a careless or hostile one, to test what a client shows,
+// logs and keeps of a server's text.
+func SOAPFaultText(target Endpoint, code int, description string) Fault {
+	return Fault{target: target, kind: kindSOAPFault, code: code, text: description}
 }
 
 // OperatorFault is SOAPFault at the named operator.
 func OperatorFault(operator string, code int) Fault {
 	return SOAPFault(OperatorEndpoint(operator), code)
+}
+
+// CodelessFault answers with a SOAP fault that carries no error code:
+// faultcode as given ("soap:Server", "soap:Client"…), a faultstring, an
+// empty detail, HTTP 500 — what a server's SOAP stack answers when
+// something outside the contract fails (an unchecked exception, a
+// database gone). How the SDK reads it is in package soap's Fault.
+func CodelessFault(target Endpoint, faultcode string) Fault {
+	return Fault{target: target, kind: kindCodeless, faultcode: faultcode}
+}
+
+// RawAnswer answers with body, as it is, as text/xml with the HTTP status
+// given: for answers no other Fault makes, such as a fault whose
+// ExceptionInformation cannot be read.
+func RawAnswer(target Endpoint, status int, body []byte) Fault {
+	return Fault{target: target, kind: kindRaw, status: status, body: bytes.Clone(body)}
 }
 
 // HTTPStatus answers with an HTTP status and an HTML page, as a proxy in
@@ -165,10 +198,18 @@ func (fs *faults) strike(ep Endpoint, after bool) *Fault {
 // (latency lets it through). Waits end early when the client gives up or
 // done (the fake closing) is closed: httptest's Close waits for every call
 // in progress, and would otherwise wait out a held call.
-func (f *Fault) apply(w http.ResponseWriter, r *http.Request, done <-chan struct{}) bool {
+func (f *Fault) apply(w http.ResponseWriter, r *http.Request, done <-chan struct{}, detail soap.Detail) bool {
 	switch f.kind {
 	case kindSOAPFault:
-		soap.WriteFault(w, f.code, fmt.Sprintf("injected fault %d", f.code), soap.NewCallID())
+		text := f.text
+		if text == "" {
+			text = fmt.Sprintf("injected fault %d", f.code)
+		}
+		soap.WriteFaultDetail(w, detail, f.code, text, soap.NewCallID())
+	case kindCodeless:
+		writeRaw(w, http.StatusInternalServerError, appendCodelessFault(nil, f.faultcode))
+	case kindRaw:
+		writeRaw(w, f.status, f.body)
 	case kindHTTPStatus:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
@@ -186,6 +227,25 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, done <-chan struct
 		panic(http.ErrAbortHandler)
 	}
 	return true
+}
+
+// appendCodelessFault writes a fault envelope with faultcode and an empty
+// detail.
+func appendCodelessFault(dst []byte, faultcode string) []byte {
+	w := canon.New(dst, "")
+	w.Raw([]byte(`<soap:Envelope xmlns:soap="` + soap.NSEnvelope + `"><soap:Body><soap:Fault>`))
+	w.Leaf("faultcode", "", faultcode)
+	w.Leaf("faultstring", "", "injected fault without an error code")
+	w.Leaf("detail", "", "")
+	w.Raw([]byte(`</soap:Fault></soap:Body></soap:Envelope>`))
+	return w.Buf
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", soap.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 func sleep(ctx context.Context, done <-chan struct{}, d time.Duration) {

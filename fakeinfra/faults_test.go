@@ -215,7 +215,7 @@ func TestFaultLimits(t *testing.T) {
 			f := infra.Inject(fakeinfra.SOAPFault(fakeinfra.EndpointAuthority, 1000), tc.opts...)
 			struck := 0
 			for range 5 {
-				status, _ := soapCall(t, infra.HTTPClient(), infra.FaR().Authority, `<getSenders xmlns="`+message.NSAuthority+`"></getSenders>`)
+				status, _ := soapCall(t, infra.HTTPClient(), infra.FaR().Authority, `<getSenders xmlns="`+message.NSAuthorityService+`"></getSenders>`)
 				if status == http.StatusInternalServerError {
 					struck++
 				}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/internal/testmsg"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
@@ -31,9 +30,9 @@ func sealedRequest(t testing.TB, infra *fakeinfra.Infra, s *sign.Signer, sender 
 	require.NoError(t, err)
 	sealed, err := s.Seal(signed, infra.Now())
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
+	req, err := sign.DeliverSecureRequest(sealed)
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, body)
+	return req
 }
 
 // post sends a SOAP request with a plain net/http client.

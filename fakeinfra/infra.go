@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -33,7 +34,7 @@ type OperatorSpec struct {
 	DisplayName string
 }
 
-// DefaultOperators returns the four operators a fake starts with, named
+// DefaultOperators() returns the four operators a fake starts with, named
 // after the real ones. Kivra's organisation number is the one in the
 // contract samples; the others are made up (valid check digits, no real
 // owner).
@@ -71,10 +72,11 @@ type Infra struct {
 type Option func(*settings) error
 
 type settings struct {
-	sender    message.Sender
-	operators []OperatorSpec
-	seed      int64
-	listen    string
+	sender     message.Sender
+	operators  []OperatorSpec
+	seed       int64
+	listen     string
+	strictness map[string]Strictness // by operator name; "" for every operator
 }
 
 // WithSender makes the default sender someone else than Kommun A.
@@ -175,12 +177,18 @@ func New(opts ...Option) (*Infra, error) {
 	if i.far, err = p.serve(http.HandlerFunc(i.serveFaR), addrs[0]); err != nil {
 		return nil, err
 	}
+	for name := range s.strictness {
+		if name != "" && !slices.ContainsFunc(s.operators, func(o OperatorSpec) bool { return o.Name == name }) {
+			i.Close()
+			return nil, fmt.Errorf("fakeinfra: strictness for operator %q, which the fake does not have", name)
+		}
+	}
 	for k, spec := range s.operators {
 		if _, dup := i.operators[spec.Name]; dup {
 			i.Close()
 			return nil, fmt.Errorf("fakeinfra: operator %q given twice", spec.Name)
 		}
-		op := &operator{spec: spec, infra: i}
+		op := &operator{spec: spec, infra: i, strictness: s.strictnessOf(spec.Name)}
 		if op.srv, err = p.serve(op, addrs[k+1]); err != nil {
 			i.Close()
 			return nil, err

@@ -20,9 +20,10 @@ import (
 
 // operator is one fake mailbox operator.
 type operator struct {
-	spec  OperatorSpec
-	infra *Infra
-	srv   *httptest.Server
+	spec       OperatorSpec
+	infra      *Infra
+	srv        *httptest.Server
+	strictness Strictness
 }
 
 func (op *operator) serviceAddress() string { return op.srv.URL + "/service/v3" }
@@ -58,9 +59,14 @@ func (op *operator) answer(r *http.Request, body []byte) ([]byte, *faultAnswer) 
 	return nil, invalidInput("no operation {%s}%s at Service v3", p.Start.Name.Space, p.Start.Name.Local)
 }
 
-// deliverSecure checks and stores a sealed delivery.
+// deliverSecure checks and stores a sealed delivery: first the request's
+// bytes as a real operator's verifier reads them (unless relaxed), then
+// with package sign, which also checks chains and reads the content.
 func (op *operator) deliverSecure(r *http.Request, body []byte) ([]byte, *faultAnswer) {
 	i := op.infra
+	if fa := op.checkAsOperator(body); fa != nil {
+		return nil, fa
+	}
 	v, err := sign.Verify(body, sign.VerifyOptions{Roots: i.Roots(), At: i.Now()})
 	if err != nil {
 		if errors.Is(err, sign.ErrMalformed) {

@@ -16,6 +16,7 @@ type registry struct {
 	mu          sync.RWMutex
 	recipients  map[message.RecipientID]*recipient
 	senders     map[message.OrgNumber]string
+	refused     map[message.OrgNumber]bool // registered senders isSenderAccepted says false for
 	dispatchers map[message.OrgNumber]*dispatcher
 }
 
@@ -38,6 +39,7 @@ type dispatcher struct {
 func (r *registry) init() {
 	r.recipients = map[message.RecipientID]*recipient{}
 	r.senders = map[message.OrgNumber]string{}
+	r.refused = map[message.OrgNumber]bool{}
 	r.dispatchers = map[message.OrgNumber]*dispatcher{}
 }
 
@@ -144,6 +146,25 @@ func (i *Infra) AddIntermediary(org, name string, senders ...message.OrgNumber) 
 	return o.signer, nil
 }
 
+// SetSenderAccepted sets what the Authority register's isSenderAccepted
+// answers for a registered sender (true from the start), as when the
+// infrastructure suspends a sender. Only that answer changes: lookups and
+// deliveries for the sender go on as before. A sender that is not
+// registered is never accepted.
+func (i *Infra) SetSenderAccepted(org string, accepted bool) error {
+	id, err := message.ParseOrgNumber(org)
+	if err != nil {
+		return i.report(fmt.Errorf("fakeinfra: SetSenderAccepted: %w", err))
+	}
+	if !i.reg.senderRegistered(id) {
+		return i.report(fmt.Errorf("fakeinfra: SetSenderAccepted: sender %s is not registered (AddSender first)", id))
+	}
+	i.reg.mu.Lock()
+	defer i.reg.mu.Unlock()
+	i.reg.refused[id] = !accepted
+	return nil
+}
+
 func (r *registry) addSender(id message.OrgNumber, name string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -165,6 +186,15 @@ func (r *registry) senderRegistered(id message.OrgNumber) bool {
 	defer r.mu.RUnlock()
 	_, ok := r.senders[id]
 	return ok
+}
+
+// senderAccepted is isSenderAccepted's answer: registered, and not set
+// otherwise.
+func (r *registry) senderAccepted(id message.OrgNumber) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.senders[id]
+	return ok && !r.refused[id]
 }
 
 // mayActFor reports whether signer may sign or seal for sender: it is the

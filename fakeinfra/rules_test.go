@@ -10,6 +10,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/sign"
@@ -59,17 +60,18 @@ func foreignRequest(t *testing.T, infra *fakeinfra.Infra, unsigned []byte) []byt
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
-	tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N + `"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms><Transform Algorithm="` + sign.AlgEnveloped + `"/><Transform Algorithm="` + sign.AlgExcC14N + `"/></Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 + `"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
+	// The reference senders' profile: one Transform, the leaf certificate.
+	tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N + `"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms><Transform Algorithm="` + sign.AlgEnveloped + `"/></Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 + `"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
 	i := bytes.LastIndex(unsigned, []byte("</SignedDelivery>"))
 	doc := append(append(append([]byte{}, unsigned[:i]...), tmpl...), unsigned[i:]...)
-	signed := conformance.Xmlsec1Sign(t, doc, key, leaf.CertPEM())
+	signed := conformance.Xmlsec1Sign(t, doc, key, testpki.CertPEM(leaf.Signer.Certificate()))
 	v, err := sign.Verify(signed, sign.VerifyOptions{Roots: infra.Roots()})
 	require.NoError(t, err)
 	sealed, err := infra.SenderSigner().Seal(v.SignedDelivery, infra.Now())
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
+	req, err := sign.DeliverSecureRequest(sealed)
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, body)
+	return req
 }
 
 func unsignedDoc(t *testing.T, m *message.Message) []byte {
@@ -128,9 +130,9 @@ func TestOperatorChecksWhoSigns(t *testing.T) {
 		require.NoError(t, err)
 		sealed, err := sealer.Seal(signed, infra.Now())
 		require.NoError(t, err)
-		body, err := sign.AppendDeliverSecure(nil, sealed)
+		req, err := sign.DeliverSecureRequest(sealed)
 		require.NoError(t, err)
-		return soap.AppendEnvelope(nil, body)
+		return req
 	}
 	// Sealed by a sender that may not act for this one: 6009.
 	assert.Equal(t, soap.CodeSenderNotValidSigner, faultCode(t, send(t, c, url, seal(infra.SenderSigner(), other))))
@@ -151,9 +153,9 @@ func TestOperatorChecksWhoSigns(t *testing.T) {
 	require.NoError(t, err)
 	sealed, err := stranger.Seal(signed, infra.Now())
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
+	req, err := sign.DeliverSecureRequest(sealed)
 	require.NoError(t, err)
-	assert.Equal(t, soap.CodeNotAuthorised, faultCode(t, send(t, c, url, soap.AppendEnvelope(nil, body))))
+	assert.Equal(t, soap.CodeNotAuthorised, faultCode(t, send(t, c, url, req)))
 }
 
 func TestDeliveryIsIdempotentByMessageID(t *testing.T) {

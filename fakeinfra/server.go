@@ -58,18 +58,18 @@ func (i *Infra) serve(ep Endpoint, w http.ResponseWriter, r *http.Request, answe
 	// that gave up (and cancels the request's context) only once the body
 	// has been read.
 	body, fa := readRequest(r)
-	if f := i.faults.strike(ep, false); f != nil && f.apply(w, r, i.done) {
+	if f := i.faults.strike(ep, false); f != nil && f.apply(w, r, i.done, faultDetail(ep, body)) {
 		return
 	}
 	var resp []byte
 	if fa == nil {
 		resp, fa = answer(body)
 	}
-	if f := i.faults.strike(ep, true); f != nil && f.apply(w, r, i.done) {
+	if f := i.faults.strike(ep, true); f != nil && f.apply(w, r, i.done, faultDetail(ep, body)) {
 		return
 	}
 	if fa != nil {
-		soap.WriteFault(w, fa.code, fa.desc, soap.NewCallID())
+		soap.WriteFaultDetail(w, faultDetail(ep, body), fa.code, fa.desc, soap.NewCallID())
 		return
 	}
 	env := soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(resp))), resp)

@@ -2,26 +2,32 @@ package far
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 
 	"github.com/avsandare/mm/internal/canon"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
-// The Authority service's operations getSenders and getDispatchers are
-// described in the contract document (§3.2.2–3.2.3) but their wrapper
-// elements are not in the published XSD set. The SDK uses document/literal
-// wrappers in the Authority schema's namespace, as for the other services:
+// The Authority service (SPEC §2; contracts/authority/Authority-wrappers.xsd)
+// wraps its operations in elements of its own namespace,
+// http://minameddelanden.gov.se/Authority — not the schema namespace
+// …/schema/Authority of its data types — and leaves the children of the
+// wrappers, return and arg0, unqualified: its WSDL declares the wrappers
+// without elementFormDefault. The items inside a return are the schema
+// types Sender and Dispatcher, qualified in their own namespaces:
 //
-//	<getSenders xmlns="http://minameddelanden.gov.se/schema/Authority"/>
-//	<getSendersResponse xmlns="…/Authority"><return><Id xmlns="…/Sender">…</Id><Name …>…</Name></return>…</getSendersResponse>
-//	<getDispatchers xmlns="…/Authority"/>
-//	<getDispatchersResponse xmlns="…/Authority"><return><Id xmlns="…/Dispatcher">…</Id><Name …/><Senders …/>…</return>…</getDispatchersResponse>
+//	<getSenders xmlns="http://minameddelanden.gov.se/Authority"></getSenders>
+//	<getSendersResponse xmlns="…/Authority"><return xmlns=""><Id xmlns="…/schema/Sender">…</Id><Name …>…</Name></return>…</getSendersResponse>
+//	<getDispatchersResponse xmlns="…/Authority"><return xmlns=""><Id xmlns="…/schema/Dispatcher">…</Id><Name …/><Senders …/>…</return>…</getDispatchersResponse>
+//	<isSenderAccepted xmlns="…/Authority"><arg0 xmlns="">162021004748</arg0></isSenderAccepted>
+//	<isSenderAcceptedResponse xmlns="…/Authority"><return xmlns="">true</return></isSenderAcceptedResponse>
 //
-// The return items are the schema's Sender and Dispatcher types. Confirm the
-// wrappers against the Authority WSDL of the connection agreement; they are
-// kept in this one file so that a correction stays small.
-const nsAuthority = message.NSAuthority
+// Its faults carry getSendersFault or getDispatchersFault (an
+// ExceptionInformation) as detail; package soap reads them as it reads
+// applicationFault.
+const nsAuthority = message.NSAuthorityService
 
 // RegisteredSender is a sender connected to FaR (getSenders).
 type RegisteredSender struct {
@@ -47,10 +53,22 @@ func (d Dispatcher) MaySignFor(sender message.OrgNumber) bool {
 	return false
 }
 
+// appendAuthorityRequest writes the request of an operation without
+// arguments (getSenders, getDispatchers).
 func appendAuthorityRequest(dst []byte, op string) []byte {
 	w := canon.New(dst, "")
 	w.Open(op, nsAuthority)
 	w.Close(op)
+	return w.Buf
+}
+
+// appendIsSenderAccepted writes isSenderAccepted, whose one argument is
+// the unqualified arg0.
+func appendIsSenderAccepted(dst []byte, sender message.OrgNumber) []byte {
+	w := canon.New(dst, "")
+	w.Open("isSenderAccepted", nsAuthority)
+	w.Leaf("arg0", "", string(sender))
+	w.Close("isSenderAccepted")
 	return w.Buf
 }
 
@@ -72,7 +90,7 @@ func (w *walker) orgNumber(what string, n int, name string) (message.OrgNumber, 
 // names an item in errors, and every item must have an Id.
 func items[T any](w *walker, start xml.StartElement, want, ns, what string, field func(item *T, n int, se xml.StartElement) error, id func(*T) message.OrgNumber) ([]T, error) {
 	var out []T
-	err := w.returns(start, nsAuthority, want, func(n int) error {
+	err := w.returns(start, nsAuthority, want, "", func(n int) error {
 		var item T
 		err := w.children("return", func(se xml.StartElement) error {
 			if se.Name.Space != ns {
@@ -124,8 +142,31 @@ func decodeDispatchers(w *walker, start xml.StartElement) ([]Dispatcher, error) 
 	}, func(d *Dispatcher) message.OrgNumber { return d.ID })
 }
 
-// string reads an element's text as a string.
+// decodeSenderAccepted reads isSenderAcceptedResponse: exactly one
+// xs:boolean return. A missing answer is not read as false: that would
+// tell a sender it is refused because an answer was cut short.
+func decodeSenderAccepted(w *walker, start xml.StartElement) (bool, error) {
+	var accepted bool
+	seen := 0
+	err := w.returns(start, nsAuthority, "isSenderAcceptedResponse", "", func(n int) (err error) {
+		if seen++; seen > 1 {
+			return errors.New("isSenderAcceptedResponse has more than one return")
+		}
+		accepted, err = w.boolean("return")
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if seen == 0 {
+		return false, malformed("isSenderAcceptedResponse has no return")
+	}
+	return accepted, nil
+}
+
+// string reads an element's text as a string, cleaned by safetext.Clean:
+// the strings read this way are names, shown to people.
 func (w *walker) string(name string) (string, error) {
 	b, err := w.text(name)
-	return string(b), err
+	return safetext.Clean(string(b)), err
 }

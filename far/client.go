@@ -21,7 +21,8 @@ const MaxPerCall = 1000
 type Endpoints struct {
 	// Recipient is the Recipient v3 service (isReachable, isRegistered).
 	Recipient string
-	// Authority is the Authority service (getSenders, getDispatchers).
+	// Authority is the Authority service (getSenders, getDispatchers,
+	// isSenderAccepted).
 	Authority string
 }
 
@@ -275,33 +276,53 @@ func (c *Client) IsRegistered(ctx context.Context, ids ...message.RecipientID) (
 }
 
 // Senders lists the senders connected to FaR (Authority getSenders).
-func (c *Client) Senders(ctx context.Context) ([]RegisteredSender, error) {
-	return authority(ctx, c, "getSenders", decodeSenders)
+func (c *Client) Senders(ctx context.Context) (out []RegisteredSender, err error) {
+	err = c.authority(ctx, "getSenders", appendAuthorityRequest(nil, "getSenders"), func(w *walker, start xml.StartElement) error {
+		out, err = decodeSenders(w, start)
+		return err
+	})
+	return out, err
 }
 
 // Dispatchers lists the intermediaries connected to FaR and the senders each
 // may sign for (Authority getDispatchers).
-func (c *Client) Dispatchers(ctx context.Context) ([]Dispatcher, error) {
-	return authority(ctx, c, "getDispatchers", decodeDispatchers)
+func (c *Client) Dispatchers(ctx context.Context) (out []Dispatcher, err error) {
+	err = c.authority(ctx, "getDispatchers", appendAuthorityRequest(nil, "getDispatchers"), func(w *walker, start xml.StartElement) error {
+		out, err = decodeDispatchers(w, start)
+		return err
+	})
+	return out, err
 }
 
-// authority calls an Authority operation and decodes its answer.
-func authority[T any](ctx context.Context, c *Client, op string, decode func(*walker, xml.StartElement) ([]T, error)) ([]T, error) {
-	if c.eps.Authority == "" {
-		return nil, fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
+// IsSenderAccepted asks the Authority register whether sender is accepted
+// as a sender (Authority isSenderAccepted): a sender that is not has its
+// deliveries refused by the operators, whatever FaR says of the
+// recipients.
+func (c *Client) IsSenderAccepted(ctx context.Context, sender message.OrgNumber) (accepted bool, err error) {
+	if !sender.Valid() {
+		return false, fmt.Errorf("far: isSenderAccepted: sender %q is not an organisation number", message.RecipientID(sender).Masked())
 	}
-	body, err := c.call(ctx, c.eps.Authority, appendAuthorityRequest(nil, op))
-	var out []T
+	err = c.authority(ctx, "isSenderAccepted", appendIsSenderAccepted(nil, sender), func(w *walker, start xml.StartElement) error {
+		accepted, err = decodeSenderAccepted(w, start)
+		return err
+	})
+	return accepted, err
+}
+
+// authority posts the request of Authority operation op and decodes its
+// answer.
+func (c *Client) authority(ctx context.Context, op string, req []byte, decode func(*walker, xml.StartElement) error) error {
+	if c.eps.Authority == "" {
+		return fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
+	}
+	body, err := c.call(ctx, c.eps.Authority, req)
 	if err == nil {
-		err = readAnswer(body, func(w *walker, start xml.StartElement) (err error) {
-			out, err = decode(w, start)
-			return err
-		})
+		err = readAnswer(body, decode)
 	}
 	if err != nil {
-		return nil, failed(op, err)
+		return failed(op, err)
 	}
-	return out, nil
+	return nil
 }
 
 // call posts a request element and returns the answer's envelope.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/avsandare/mm/internal/xmltok"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // The answers are read by walking their tokens (see readAnswer) rather
@@ -111,17 +112,22 @@ func (w *walker) skip(name string) error {
 	return nil
 }
 
-// returns calls fn for each return element, in namespace ns, of the
-// payload named want, with its 1-based number; other children are
-// skipped.
-func (w *walker) returns(start xml.StartElement, ns, want string, fn func(n int) error) error {
+// returns calls fn for each return element, in namespace retNS ("" for
+// unqualified), of the payload named want in namespace ns, with its
+// 1-based number. A return in another namespace is refused, naming both:
+// skipping it would read a whole answer as an empty one. Other children
+// are skipped.
+func (w *walker) returns(start xml.StartElement, ns, want, retNS string, fn func(n int) error) error {
 	if start.Name.Space != ns || start.Name.Local != want {
-		return malformed("want %s in %s, got %s in %s", want, ns, start.Name.Local, start.Name.Space)
+		return malformed("want %s in %s, got %s in %s", want, ns, start.Name.Local, nsText(start.Name.Space))
 	}
 	n := 0
 	err := w.children(want, func(se xml.StartElement) error {
-		if se.Name.Space != ns || se.Name.Local != "return" {
+		if se.Name.Local != "return" {
 			return w.skip(se.Name.Local)
+		}
+		if se.Name.Space != retNS {
+			return fmt.Errorf("return in %s, want %s", nsText(se.Name.Space), nsText(retNS))
 		}
 		n++
 		return fn(n)
@@ -146,6 +152,14 @@ func (s *fields) once(f fields, name string) error {
 }
 
 const xmlSpace = " \t\r\n"
+
+// nsText names a namespace in errors; an unqualified name has none.
+func nsText(ns string) string {
+	if ns == "" {
+		return "no namespace"
+	}
+	return ns
+}
 
 // unexpected reports a decoder error met inside the element named where.
 func unexpected(where string, err error) error {
@@ -180,7 +194,7 @@ func newAnswers(w *walker, asked []message.RecipientID) *answers {
 // each calls fn for every return element of the payload named want, with
 // its 1-based number, then checks that every id asked was answered.
 func (a *answers) each(start xml.StartElement, want string, fn func(n int) error) error {
-	err := a.returns(start, nsV3, want, func(n int) error {
+	err := a.returns(start, nsV3, want, nsV3, func(n int) error {
 		if err := fn(n); err != nil {
 			return fmt.Errorf("return %d: %w", n, err)
 		}
@@ -331,8 +345,8 @@ func (a *answers) dateField(seen *fields, f fields, name string, dst *time.Time)
 }
 
 // boolean reads an xs:boolean element.
-func (a *answers) boolean(name string) (bool, error) {
-	b, err := a.text(name)
+func (w *walker) boolean(name string) (bool, error) {
+	b, err := w.text(name)
 	if err != nil {
 		return false, err
 	}
@@ -394,7 +408,10 @@ func (a *answers) operator() (*message.Operator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ServiceSupplier Id %q is not an organisation number", field(0))
 	}
-	op := &message.Operator{ID: org, Name: field(1), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
+	// The name is shown and journalled: cleaned of what could fake a
+	// line. The addresses are used as given (ServiceAddress is checked
+	// as a URL before any use) and cleaned where shown.
+	op := &message.Operator{ID: org, Name: safetext.Clean(field(1)), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
 	if a.operators == nil {
 		a.operators = map[string]*message.Operator{}
 	}

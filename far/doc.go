@@ -4,9 +4,10 @@
 // at which operator, and whether they accept this sender; Decide turns an
 // answer into the decision a careful sender makes — digitally to an
 // operator's https address, or on paper for a stated Reason. IsRegistered
-// asks about accounts alone, and Senders and Dispatchers read the Authority
-// register, to check before a large mailing that the sender is connected
-// and that an intermediary may act for it.
+// asks about accounts alone, and Senders, Dispatchers and IsSenderAccepted
+// read the Authority register, to check before a large mailing that the
+// sender is connected and accepted and that an intermediary may act for
+// it.
 //
 // Lists of any length are split into calls of at most 1000 recipients (the
 // contracts' limit) run a few at a time, repeats are asked once, and the
@@ -27,11 +28,17 @@
 //		}
 //	}
 //
-// The Authority service's getSenders and getDispatchers are described by
-// the contract document but their wrapper elements are not in the
-// published XSD: the package assumes document/literal wrappers in the
-// Authority namespace, as for the other services, and keeps that
-// assumption in one file (authority.go) so that a correction stays small.
+// The Authority service speaks as SPEC §2 and
+// contracts/authority/Authority-wrappers.xsd describe it: wrappers in
+// http://minameddelanden.gov.se/Authority with unqualified return and arg0
+// children (authority.go shows the shapes). IsSenderAccepted asks whether
+// the infrastructure accepts a sender at all.
+//
+// A lookup changes nothing at FaR, so no failure leaves anything in
+// doubt: whatever went wrong, nothing was sent. Faults are retried as
+// package soap decides (technical codes, and faults without a readable
+// code unless the server blames the request; see soap.Fault.Retryable),
+// and come back as a *fault.Fault (errors.As) once retries are spent.
 //
 // Answers can be cached (Config.CacheTTL), per sender and recipient. It is
 // off by default, and should stay short when on: a recipient may open a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/internal/xmltok"
+	"github.com/avsandare/mm/safetext"
 )
 
 // readAnswer reads an answer's envelope and hands its payload to decode.
@@ -25,6 +26,13 @@ import (
 // When the SOAP layer hands out xmltok's tokens itself, descending to the
 // payload and closeAnswer belong there.
 func readAnswer(body []byte, decode func(*walker, xml.StartElement) error) error {
+	return safetext.CleanError(decodeAnswer(body, decode))
+}
+
+// decodeAnswer is readAnswer before its error is cleaned: the errors of
+// a decoder quote the answer (a namespace, a value), which may hold
+// anything.
+func decodeAnswer(body []byte, decode func(*walker, xml.StartElement) error) error {
 	if _, err := soap.ReadResponse(body); err != nil {
 		return err
 	}

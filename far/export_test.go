@@ -27,12 +27,19 @@ func ReadDispatchers(body []byte) (out []Dispatcher, err error) {
 	return out, err
 }
 
+func ReadSenderAccepted(body []byte) (out bool, err error) {
+	err = readAnswer(body, func(w *walker, start xml.StartElement) error { out, err = decodeSenderAccepted(w, start); return err })
+	return out, err
+}
+
 var ParseDateTime = parseDateTime
 
 // The request writers, for validation against the XSD.
 var (
-	AppendIsReachable  = appendIsReachable
-	AppendIsRegistered = appendIsRegistered
+	AppendIsReachable      = appendIsReachable
+	AppendIsRegistered     = appendIsRegistered
+	AppendAuthority        = appendAuthorityRequest
+	AppendIsSenderAccepted = appendIsSenderAccepted
 )
 
 // CacheLen is how many answers the client's cache holds.

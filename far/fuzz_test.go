@@ -27,8 +27,9 @@ func answerSeeds(f *testing.F) {
 		reachResponse(digitalAt(bob, "https://k.example"), reachReturn(account(alice, "Not", "1", ""), "0")),
 		registeredResponse(`<ns1:return>`+ok+`</ns1:return>`, `<ns1:return>`+account(bob, "Anonymous", "true", "")+`</ns1:return>`),
 		reachResponse(`<ns1:return><ns15:AccountStatus>` + ok + `</ns15:AccountStatus><ns15:AccountStatus/></ns1:return>`),
-		envelope(`<getSendersResponse xmlns="` + message.NSAuthority + `"><return><Id xmlns="` + message.NSSender + `">162021004748</Id><Name xmlns="` + message.NSSender + `">Kommun A</Name></return></getSendersResponse>`),
-		envelope(`<getDispatchersResponse xmlns="` + message.NSAuthority + `"><return><Id xmlns="` + message.NSDispatcher + `">165566778899</Id><Senders xmlns="` + message.NSDispatcher + `">162021004748</Senders></return></getDispatchersResponse>`),
+		envelope(`<getSendersResponse xmlns="` + message.NSAuthorityService + `"><return xmlns=""><Id xmlns="` + message.NSSender + `">162021004748</Id><Name xmlns="` + message.NSSender + `">Kommun A</Name></return></getSendersResponse>`),
+		envelope(`<a:getDispatchersResponse xmlns:a="` + message.NSAuthorityService + `"><return><Id xmlns="` + message.NSDispatcher + `">165566778899</Id><Senders xmlns="` + message.NSDispatcher + `">162021004748</Senders></return></a:getDispatchersResponse>`),
+		envelope(`<a:isSenderAcceptedResponse xmlns:a="` + message.NSAuthorityService + `"><return>true</return></a:isSenderAcceptedResponse>`),
 	} {
 		f.Add([]byte(s))
 	}
@@ -92,6 +93,9 @@ func FuzzDecodeAuthority(f *testing.F) {
 		}
 		for _, s := range senders {
 			require.True(t, s.ID.Valid())
+		}
+		if _, err := far.ReadSenderAccepted(body); err != nil {
+			refused(t, err)
 		}
 		disp, err := far.ReadDispatchers(body)
 		if err != nil {

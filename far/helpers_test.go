@@ -1,6 +1,7 @@
 package far_test
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -108,7 +109,10 @@ func craftedFaR(t *testing.T, handle http.HandlerFunc, tweak ...func(*far.Config
 	var calls atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		_, _ = io.Copy(io.Discard, r.Body)
+		// Read whole before answering, and handed on for handlers that
+		// look at the request.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		handle(w, r)
 	}))
 	srv.TLS = &tls.Config{

@@ -33,7 +33,7 @@ func TestMalformedIsReachableAnswers(t *testing.T) {
 		{"truncated", reachResponse(digitalAt(alice, "https://k.example"))[:200], "unexpected EOF"},
 		{"wrong namespace", envelope(`<isReachableResponse xmlns="http://minameddelanden.gov.se/schema/Recipient/v2"><return/></isReachableResponse>`), "want isReachableResponse"},
 		{"wrong operation", registeredResponse(`<ns1:return>` + account(alice, "Secure", "false", "") + `</ns1:return>`), "want isReachableResponse"},
-		{"return in another namespace is not one", envelope(`<isReachableResponse xmlns="` + message.NSRecipientV3 + `"><return xmlns="urn:other"/></isReachableResponse>`), "no answer for 19530323****"},
+		{"return in another namespace", envelope(`<isReachableResponse xmlns="` + message.NSRecipientV3 + `"><return xmlns="urn:other"/></isReachableResponse>`), "return in urn:other, want " + message.NSRecipientV3},
 		{"no AccountStatus", reachResponse(`<ns1:return><ns15:SenderAccepted>true</ns15:SenderAccepted></ns1:return>`), "return 1: no AccountStatus"},
 		{"no RecipientId", reachResponse(reachReturn(`<ns15:Type>Secure</ns15:Type><ns15:Pending>false</ns15:Pending>`, "true")), "has no RecipientId"},
 		{"no Type", reachResponse(reachReturn(`<ns15:RecipientId>`+string(alice)+`</ns15:RecipientId><ns15:Pending>false</ns15:Pending>`, "true")), "has no Type"},
@@ -99,12 +99,25 @@ func TestMalformedOtherAnswers(t *testing.T) {
 			isRegistered, "has no Type"},
 		{"isRegistered: someone not asked", registeredResponse(`<ns1:return>` + account(bob, "Not", "false", "") + `</ns1:return>`), isRegistered, "answer for 19810105****"},
 		{"isRegistered: isReachable's answer", reachResponse(digitalAt(alice, "https://k.example")), isRegistered, "want isRegisteredResponse"},
-		{"getSenders: bad Id", envelope(`<getSendersResponse xmlns="` + message.NSAuthority + `"><return><Id xmlns="` + message.NSSender + `">1234</Id><Name xmlns="` + message.NSSender + `">X</Name></return></getSendersResponse>`),
+		{"getSenders: bad Id", envelope(`<a:getSendersResponse xmlns:a="` + message.NSAuthorityService + `"><return><Id xmlns="` + message.NSSender + `">1234</Id><Name xmlns="` + message.NSSender + `">X</Name></return></a:getSendersResponse>`),
 			senders, `sender 1: Id "1234" is not an organisation number`},
-		{"getSenders: wrong element", envelope(`<getDispatchersResponse xmlns="` + message.NSAuthority + `"/>`), senders, "want getSendersResponse"},
-		{"getDispatchers: bad sender", envelope(`<getDispatchersResponse xmlns="` + message.NSAuthority + `"><return><Id xmlns="` + message.NSDispatcher + `">165566778899</Id>` +
-			`<Name xmlns="` + message.NSDispatcher + `">F</Name><Senders xmlns="` + message.NSDispatcher + `">nobody</Senders></return></getDispatchersResponse>`),
+		{"getSenders: wrong element", envelope(`<getDispatchersResponse xmlns="` + message.NSAuthorityService + `"/>`), senders, "want getSendersResponse"},
+		// The SDK's and fakeinfra's old guess, refused with both namespaces
+		// named: the schema namespace is not the service's.
+		{"getSenders: schema namespace", envelope(`<getSendersResponse xmlns="` + message.NSAuthority + `"/>`), senders,
+			"want getSendersResponse in " + message.NSAuthorityService + ", got getSendersResponse in " + message.NSAuthority},
+		{"getSenders: qualified return", envelope(`<getSendersResponse xmlns="` + message.NSAuthorityService + `"><return><Id xmlns="` + message.NSSender + `">162021004748</Id></return></getSendersResponse>`),
+			senders, "return in " + message.NSAuthorityService + ", want no namespace"},
+		{"getDispatchers: bad sender", envelope(`<a:getDispatchersResponse xmlns:a="` + message.NSAuthorityService + `"><return><Id xmlns="` + message.NSDispatcher + `">165566778899</Id>` +
+			`<Name xmlns="` + message.NSDispatcher + `">F</Name><Senders xmlns="` + message.NSDispatcher + `">nobody</Senders></return></a:getDispatchersResponse>`),
 			dispatchers, `dispatcher 1: sender "nobody" is not an organisation number`},
+		{"isSenderAccepted: no return", envelope(`<a:isSenderAcceptedResponse xmlns:a="` + message.NSAuthorityService + `"/>`), senderAccepted, "isSenderAcceptedResponse has no return"},
+		{"isSenderAccepted: two returns", envelope(`<a:isSenderAcceptedResponse xmlns:a="` + message.NSAuthorityService + `"><return>true</return><return>false</return></a:isSenderAcceptedResponse>`),
+			senderAccepted, "more than one return"},
+		{"isSenderAccepted: not a boolean", envelope(`<a:isSenderAcceptedResponse xmlns:a="` + message.NSAuthorityService + `"><return>yes</return></a:isSenderAcceptedResponse>`),
+			senderAccepted, `return "yes" is not a boolean`},
+		{"isSenderAccepted: qualified return", envelope(`<isSenderAcceptedResponse xmlns="` + message.NSAuthorityService + `"><return>true</return></isSenderAcceptedResponse>`),
+			senderAccepted, "return in " + message.NSAuthorityService + ", want no namespace"},
 		{"getDispatchers: not xml", "{}", dispatchers, "malformed soap envelope"},
 	}
 	for _, tt := range tests {
@@ -128,6 +141,11 @@ func isRegistered(ctx context.Context, c *far.Client) error {
 
 func senders(ctx context.Context, c *far.Client) error {
 	_, err := c.Senders(ctx)
+	return err
+}
+
+func senderAccepted(ctx context.Context, c *far.Client) error {
+	_, err := c.IsSenderAccepted(ctx, sender)
 	return err
 }
 

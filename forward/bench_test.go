@@ -46,7 +46,8 @@ func BenchmarkDeliver(b *testing.B) {
 }
 
 // BenchmarkParts measures the pieces of BenchmarkDeliver on their own:
-// signing, sealing, and the operator's verification.
+// signing, sealing, writing the prefixed request, and the verification
+// that package sign does at the operator.
 func BenchmarkParts(b *testing.B) {
 	infra := fakeinfra.Start(b)
 	s := infra.SenderSigner()
@@ -62,7 +63,7 @@ func BenchmarkParts(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		body, err := sign.AppendDeliverSecure(nil, sealed)
+		req, err := sign.DeliverSecureRequest(sealed)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -80,9 +81,16 @@ func BenchmarkParts(b *testing.B) {
 				}
 			}
 		})
+		b.Run("wire/"+size.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := sign.DeliverSecureRequest(sealed); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run("verify/"+size.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := sign.Verify(body, sign.VerifyOptions{Roots: infra.Roots()}); err != nil {
+				if _, err := sign.Verify(req, sign.VerifyOptions{Roots: infra.Roots()}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/avsandare/mm/internal/soap"
@@ -19,10 +20,11 @@ import (
 
 // Client seals and delivers. It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	soap *soap.Client
-	now  func() time.Time
-	log  *slog.Logger
+	cfg   Config
+	soap  *soap.Client
+	addrs addressPolicy
+	now   func() time.Time
+	log   *slog.Logger
 }
 
 // New validates cfg and returns a Client.
@@ -30,14 +32,15 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	addrs := addressPolicy{allow: slices.Clone(cfg.AllowLocalNetworks)}
 	sc, err := soap.New(soap.Config{
-		HTTPClient: cfg.HTTPClient, MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
+		HTTPClient: addrs.guard(cfg.HTTPClient), MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	c := &Client{cfg: cfg, soap: sc, now: cfg.Now, log: cfg.Logger}
+	c := &Client{cfg: cfg, soap: sc, addrs: addrs, now: cfg.Now, log: cfg.Logger}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -169,9 +172,15 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
 }
 
-// call posts the request and classifies failures. An application fault
-// means the operator refused the message: nothing landed. A failure before
-// the body could leave (the operator's certificate not trusted, a redirect
+// call posts the request and classifies failures. The receipt's state
+// follows the SOAP layer's retry decision (soap.Fault.Retryable): a fault
+// it does not retry — an application code 5000–9999, or a fault without a
+// readable code whose faultcode blames the request (soap:Client) — means
+// the operator refused the message: nothing landed, failed. A fault it
+// retries that lasted through every attempt — a technical code, or a
+// codeless soap:Server fault, after which nothing says the operator did
+// not store the message — may have landed: unknown. A failure before the
+// body could leave (the operator's certificate not trusted, a redirect
 // answered to the headers) leaves nothing behind either. Any other failure
 // may have landed. On success it returns the answer positioned at its
 // payload.
@@ -213,7 +222,8 @@ func (c *Client) unreadable(a receipt.Attempt, ch receipt.Channel, resp *soap.Re
 
 // nothingSent reports failures that happen before the body can leave: the
 // operator's certificate is not trusted (the TLS handshake precedes any
-// data), the address is refused, a redirect answered the headers.
+// data), the address is refused (also when connected: see address.go), a
+// redirect answered the headers.
 func nothingSent(err error) bool {
 	var uerr x509.UnknownAuthorityError
 	var herr x509.HostnameError
@@ -224,7 +234,7 @@ func nothingSent(err error) bool {
 	switch {
 	case errors.As(err, &tlsErr), errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &rec):
 		return true
-	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, soap.ErrRedirect):
+	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, soap.ErrRedirect), errors.Is(err, ErrOperatorAddress):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return true

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -39,6 +41,15 @@ type Config struct {
 	// AllowedOperators, when not empty, are the only operator
 	// organisation numbers deliveries may go to.
 	AllowedOperators []message.OrgNumber
+	// AllowLocalNetworks are the non-public networks an operator may
+	// nevertheless be reached in. By default an operator address that is
+	// loopback, link-local (169.254.0.0/16, fe80::/10: cloud metadata
+	// services), private (RFC 1918, fc00::/7), shared (100.64.0.0/10) or
+	// unspecified is refused, whether written in the URL or what its host
+	// name resolves to when connected (address.go says why and how). List
+	// a test operator's network here, such as 127.0.0.1/32 for fakeinfra
+	// (fakeinfra.Infra.LocalNetworks).
+	AllowLocalNetworks []netip.Prefix
 	// AllowSHA1 accepts senders' rsa-sha1 signatures in DeliverSecure.
 	AllowSHA1 bool
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
@@ -71,6 +82,11 @@ func (c *Config) check() error {
 			return fmt.Errorf("%w: AllowedHosts entry %q is not a bare host name", ErrConfig, h)
 		}
 	}
+	for _, n := range c.AllowLocalNetworks {
+		if !n.IsValid() {
+			return fmt.Errorf("%w: AllowLocalNetworks entry %q is not a network prefix", ErrConfig, n)
+		}
+	}
 	for _, o := range c.AllowedOperators {
 		if !o.Valid() {
 			return fmt.Errorf("%w: AllowedOperators entry %q is not an organisation number", ErrConfig, string(o))
@@ -80,14 +96,15 @@ func (c *Config) check() error {
 }
 
 // ErrOperatorAddress is wrapped when an operator's address may not be used:
-// not https, outside the allow-lists, or not a URL.
+// not https, outside the allow-lists, not a URL, or a non-public address
+// outside AllowLocalNetworks (in the URL, or connected to).
 var ErrOperatorAddress = errors.New("operator address refused")
 
 // checkOperator applies the address policy before anything is sent.
 func (c *Client) checkOperator(op message.Operator) error {
 	u, err := url.Parse(strings.TrimSpace(op.ServiceAddress))
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, op.ServiceAddress)
+		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, safetext.Clean(op.ServiceAddress)) // as FaR gave it
 	}
 	if u.Scheme != "https" {
 		return fmt.Errorf("%w: %s uses %s; only https is used", ErrOperatorAddress, u.Host, u.Scheme)
@@ -101,7 +118,7 @@ func (c *Client) checkOperator(op message.Operator) error {
 	if len(c.cfg.AllowedOperators) > 0 && !slices.Contains(c.cfg.AllowedOperators, op.ID) {
 		return fmt.Errorf("%w: operator %s is not among the allowed operators", ErrOperatorAddress, op.ID)
 	}
-	return nil
+	return c.addrs.checkLiteral(u.Hostname())
 }
 
 // ErrNotAuthorised is wrapped when a signer, the sealer, or the caller of

@@ -14,13 +14,19 @@
 // send mail anywhere: only https addresses are used, the operator's server
 // certificate must verify against the configured roots, redirects are never
 // followed, and the request asks "Expect: 100-continue", so a server that
-// refuses or redirects at once never receives the message. An allow-list
+// refuses or redirects at once never receives the message. Nor is an
+// operator reached at a loopback, link-local (cloud metadata), private,
+// shared or unspecified address — as written in the URL, or as connected
+// to when its name is resolved, connection by connection — unless
+// Config.AllowLocalNetworks allows the network (address.go). An allow-list
 // of operator hosts or organisation numbers can narrow it further.
 //
 // Technical failures are retried with the same bytes and the same message
 // ID, so an operator stores a message once however often it arrives.
 // Application faults come back typed (*fault.Fault, with code and
-// description) and are not retried. When a request may have landed but no
+// description) and are not retried; a fault without a readable code is
+// retried unless it blames the request (soap:Client), as package soap
+// decides, and the receipt's state follows that decision. When a request may have landed but no
 // answer came, the receipt's state is unknown, never failed, and the error
 // wraps ErrMaybeDelivered: sending again with the same ID is safe.
 //

@@ -4,8 +4,9 @@ import "github.com/avsandare/mm/receipt"
 
 // Error is a delivery that did not end with an answer to act on. Its
 // Receipt says what is known: failed (nothing landed: the operator refused
-// it with an application fault, or nothing could be sent) or unknown (it
-// may have landed). Use errors.As to get it, and errors.Is for
+// it with an application fault or a codeless soap:Client fault, or nothing
+// could be sent) or unknown (it may have landed: no answer, an unreadable
+// one, or a fault retried to the last attempt, such as one without a code). Use errors.As to get it, and errors.Is for
 // ErrMaybeDelivered; errors.As also reaches the *fault.Fault of a refusal.
 type Error struct {
 	Receipt *receipt.Receipt

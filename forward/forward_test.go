@@ -10,7 +10,9 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/internal/opverify"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/sign"
@@ -91,8 +93,8 @@ func TestDeliverSecureVerifiesFirst(t *testing.T) {
 
 	// The SOAP request validates against the official XSD and both
 	// signatures verify with xmlsec1.
-	body := proof.Request[bytes.Index(proof.Request, []byte("<deliverSecure ")):bytes.LastIndex(proof.Request, []byte("</soap:Body>"))]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, body)
+	conformance.ValidatePayload(t, conformance.ServiceXSD, proof.Request)
+	assert.NoError(t, opverify.Verify(proof.Request), "the operator's own checks pass")
 	sealed, inner := wireToSealed(t, proof.Request)
 	assert.NoError(t, conformance.Xmlsec1Verify(t, sealed, infra.CAPEM()))
 	assert.NoError(t, conformance.Xmlsec1Verify(t, inner, infra.CAPEM()))
@@ -138,8 +140,8 @@ func TestNotifyReportsChannels(t *testing.T) {
 	assert.Equal(t, receipt.StateDelivered, r.State)
 	assert.ElementsMatch(t, []string{"SMS", "EMail"}, r.NotifiedBy)
 	require.NoError(t, proof.Check())
-	body := proof.Request[bytes.Index(proof.Request, []byte("<notify ")):bytes.LastIndex(proof.Request, []byte("</soap:Body>"))]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, body)
+	conformance.ValidatePayload(t, conformance.ServiceXSD, proof.Request)
+	assert.True(t, bytes.HasPrefix(proof.Request, []byte(`<soap:Envelope xmlns:soap="`+message.NSSOAP+`" xmlns:svc3=`)), "the prefixed wire form")
 }
 
 // An application fault is typed, not retried, and the receipt says failed.
@@ -220,22 +222,40 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 	unsigned, err := delivery(infra, alice).MarshalSignedDelivery()
 	require.NoError(t, err)
 	pretty := bytes.ReplaceAll(unsigned, []byte("><"), []byte(">\n  <"))
-	tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N +
-		`"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms><Transform Algorithm="` + sign.AlgEnveloped +
-		`"/><Transform Algorithm="` + sign.AlgExcC14N + `"/></Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 +
-		`"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
-	i := bytes.LastIndex(pretty, []byte("</SignedDelivery>"))
-	doc := append(append(append([]byte{}, pretty[:i]...), tmpl...), pretty[i:]...)
-	foreign := conformance.Xmlsec1Sign(t, doc, key, leaf.CertPEM())
+	template := func(transforms ...string) []byte {
+		tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N +
+			`"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms>`
+		for _, tr := range transforms {
+			tmpl += `<Transform Algorithm="` + tr + `"/>`
+		}
+		tmpl += `</Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 +
+			`"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
+		i := bytes.LastIndex(pretty, []byte("</SignedDelivery>"))
+		return append(append(append([]byte{}, pretty[:i]...), tmpl...), pretty[i:]...)
+	}
+	// The reference profile: one Transform, the leaf certificate.
+	foreign := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped), key, testpki.CertPEM(leaf.Signer.Certificate()))
 	require.Contains(t, string(foreign), "\n  <Delivery>")
 
 	c := newClient(t, infra)
-	proof, err := c.DeliverSecure(context.Background(), operator(t, infra, "kivra"), foreign)
+	kivra := operator(t, infra, "kivra")
+	proof, err := c.DeliverSecure(context.Background(), kivra, foreign)
 	require.NoError(t, err)
 	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
 	box := infra.Mailbox(alice)
 	require.Len(t, box, 1)
 	assert.Equal(t, "Beslut om bygglov", box[0].Message.Subject)
+	assert.NoError(t, opverify.Verify(proof.Request), "the pretty-printed signature holds at the operator too")
 	_, inner := wireToSealed(t, proof.Request)
 	assert.NoError(t, conformance.Xmlsec1Verify(t, inner, infra.CAPEM()), "the sender's own signature, as forwarded, still verifies in xmlsec1")
+
+	// An older sender's profile — two Transforms and the chain — verifies
+	// in the SDK, so it is forwarded; the operator's own verifier refuses
+	// it, and so does the strict fake, naming the rule.
+	old := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped, sign.AlgExcC14N), key, leaf.CertPEM())
+	_, err = c.DeliverSecure(context.Background(), kivra, old)
+	var f *soap.Fault
+	require.ErrorAs(t, err, &f)
+	assert.Equal(t, soap.CodeSignatureInvalid, f.Code)
+	assert.Contains(t, f.Description, "rule transforms")
 }

@@ -39,6 +39,9 @@ func newClient(t testing.TB, infra *fakeinfra.Infra, mod ...func(*forward.Config
 		RetryWaitMin: 10 * time.Millisecond,
 		RetryWaitMax: 50 * time.Millisecond,
 		Now:          infra.Now,
+		// The fake's operators, and the tests' own servers, listen on
+		// loopback.
+		AllowLocalNetworks: infra.LocalNetworks(),
 	}
 	for _, m := range mod {
 		m(&cfg)

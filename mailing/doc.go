@@ -53,7 +53,11 @@
 //	                     "matter_status": "closed"}}
 //
 // Paths are relative to the JSONL file's folder (SourceConfig.Files) and
-// may not leave it. An attachment's filename defaults to the path's last
+// may not leave it: OpenSource opens the folder as a Folder (os.OpenRoot),
+// so that an absolute path, "..", or a symbolic link to a file or folder
+// outside is refused, and only regular files are read — a named pipe, a
+// device, a socket or a folder is refused without blocking, with the line,
+// the field and the path. An attachment's filename defaults to the path's last
 // element and its content type to the one its extension names (.pdf .doc
 // .docx .dotx .ics). Metadata as an object keeps the order written.
 //

@@ -15,6 +15,7 @@ import (
 
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // Source is a mailing's messages in JSONL, one message a line (the format
@@ -29,6 +30,8 @@ type Source struct {
 	now         func() time.Time
 	maxLine     int
 	maxProblems int
+	// folder is the Folder OpenSource opened, closed by Close.
+	folder *Folder
 }
 
 // SourceConfig configures a Source.
@@ -40,7 +43,12 @@ type SourceConfig struct {
 	// Required.
 	Open func() (io.ReadCloser, error)
 	// Files holds the files that body_file and attachments name, by paths
-	// relative to its root. Nil refuses lines that name files.
+	// relative to its root. Nil refuses lines that name files. A *Folder
+	// keeps every path inside its folder and reads only regular files; an
+	// fs.FS that follows symbolic links (os.DirFS) lets a link lead out,
+	// and one that opens named pipes blocking lets a FIFO stall the
+	// mailing. The source itself checks that what Files opens is a
+	// regular file before reading it.
 	Files fs.FS
 	// Now decides the century of a 2-digit year in a personal number
 	// (YYMMDD-NNNN); nil means time.Now. Fix it for a mailing that may be
@@ -82,16 +90,41 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 
 // OpenSource returns a Source for the JSONL file at path, whose
 // body_file and attachment paths are relative to the file's folder and may
-// not leave it.
+// not leave it: the folder is opened as a Folder. The JSONL must be a
+// regular file, since every pass reads it again. Close the Source when
+// done.
 func OpenSource(mailing, path string) (*Source, error) {
-	if _, err := os.Stat(path); err != nil {
+	st, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("mailing: source: %w", err)
 	}
-	return NewSource(SourceConfig{
+	if err := regular(st.Mode()); err != nil {
+		return nil, fmt.Errorf("mailing: source %s: %w", safetext.Clean(path), err)
+	}
+	folder, err := OpenFolder(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSource(SourceConfig{
 		Mailing: mailing,
-		Open:    func() (io.ReadCloser, error) { return os.Open(path) },
-		Files:   os.DirFS(filepath.Dir(path)),
+		Open:    func() (io.ReadCloser, error) { return openRegular(path) },
+		Files:   folder,
 	})
+	if err != nil {
+		_ = folder.Close()
+		return nil, err
+	}
+	s.folder = folder
+	return s, nil
+}
+
+// Close releases the folder OpenSource opened; for a Source made with
+// NewSource it does nothing.
+func (s *Source) Close() error {
+	if s.folder == nil {
+		return nil
+	}
+	return s.folder.Close()
 }
 
 // Mailing returns the mailing's name.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // build reads the files a parsed line names and validates the message,
@@ -74,15 +75,19 @@ func (s *Source) readFile(name string) ([]byte, error) {
 		return nil, errors.New("the source has no folder to read files from")
 	}
 	if !fs.ValidPath(name) {
-		return nil, fmt.Errorf("path must be relative, with / between folders, and stay inside the source's folder: %w", fs.ErrInvalid)
+		return nil, fmt.Errorf("path %q must be relative, with / between folders, and stay inside the source's folder (no leading /, no ..): %w", safetext.Clean(name), fs.ErrInvalid)
 	}
 	f, err := s.files.Open(name)
 	if err != nil {
 		return nil, fileError(name, err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, errors.New("is a folder, not a file")
+	st, err := f.Stat()
+	if err == nil {
+		err = regular(st.Mode())
+	}
+	if err != nil {
+		return nil, fileError(name, &fs.PathError{Op: "stat", Path: name, Err: err})
 	}
 	b, err := io.ReadAll(io.LimitReader(f, message.MaxSecureMessage+1))
 	if err != nil {
@@ -95,20 +100,25 @@ func (s *Source) readFile(name string) ([]byte, error) {
 }
 
 // fileError keeps the cause of an fs error and names the file as the
-// source gives it (relative to the source's folder), not the operation or
-// the full path.
+// source gives it (relative to the source's folder, cleaned of personal
+// numbers and control characters), not the operation or the full path.
 func fileError(name string, err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("file %q not found: %w", name, fs.ErrNotExist)
-		case errors.Is(err, fs.ErrPermission):
-			return fmt.Errorf("file %q not readable: %w", name, fs.ErrPermission)
-		}
-		return fmt.Errorf("file %q not readable: %w", name, pe.Err)
+	if !errors.As(err, &pe) {
+		return err
 	}
-	return err
+	name = safetext.Clean(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("file %q not found: %w", name, fs.ErrNotExist)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("file %q not readable: %w", name, fs.ErrPermission)
+	case errors.Is(err, ErrOutsideFolder):
+		return fmt.Errorf("file %q: %w: paths and symbolic links may not leave it", name, ErrOutsideFolder)
+	case errors.Is(err, ErrNotRegular):
+		return fmt.Errorf("file %q: %w; only regular files are read", name, pe.Err)
+	}
+	return fmt.Errorf("file %q not readable: %w", name, pe.Err)
 }
 
 // flatten returns the errors joined in err.

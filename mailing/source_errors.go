@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // LineError is one problem of a JSONL source, at a line and, where it
@@ -19,7 +20,14 @@ type LineError struct {
 	Err   error
 }
 
+// Error describes the problem on one line. The field, a value and a cause
+// may quote the line, which may hold anything: the text is cleaned by
+// safetext.Clean.
 func (e *LineError) Error() string {
+	return safetext.Clean(e.text())
+}
+
+func (e *LineError) text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "line %d: ", e.Line)
 	if e.Field != "" {

@@ -10,6 +10,15 @@
 // organisation numbers) and returns the 12-digit wire form, with the check
 // digit verified.
 //
+// Line ends are folded before validation and signing: CRLF and a lone CR
+// become LF in every text field (subject, support information, references,
+// metadata, official-matter texts, notice texts, file names, the sender's
+// name), because a carriage return in signed text is written &#xD; and the
+// operators' parser reads it back as a line feed, which breaks the digest
+// (SPEC §4). The body travels as base64 and attachments as bytes; neither is
+// touched. The Message given is not modified: the fold happens as the text
+// is written and measured.
+//
 // The wire form is written directly in its canonical, prefix-free shape
 // (every element carries its own default xmlns where the namespace changes),
 // which is the form the infrastructure signs: MarshalSignedDelivery gives the
@@ -27,6 +36,6 @@
 //	if err := m.Validate(); err != nil { ... }
 //	doc, err := message.NewDelivery(sender, m).MarshalSignedDelivery()
 //
-// Package message depends only on securityclass and an internal writer of
-// canonical XML.
+// Package message depends only on securityclass, safetext (which cleans
+// the values its errors quote) and internal readers and writers of XML.
 package message

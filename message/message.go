@@ -13,32 +13,46 @@ const DefaultLanguage = "svSE"
 
 // Message is one message to one recipient: what the sender writes, and the
 // protection class it travels in.
+//
+// Line ends: in every text field — Subject, Support, Reference,
+// CorrelationID, Attention, Metadata, OfficialMatter, the Email and SMS
+// notices, attachment file names, and the sender's Name — CRLF and a lone CR
+// are written as LF, and validated as such (SPEC §4: a signed text must hold
+// no carriage return). The message itself is not changed. Body.Text is sent
+// as base64 and attachments as bytes: both are left exactly as given. ID
+// must hold no CR at all.
 type Message struct {
 	// ID is the message's globally unique identity and its idempotency key:
 	// a retried delivery reuses it, so the operator stores the message once.
 	// SetDefaults generates a UUID v4 when it is empty.
 	ID        string
 	Recipient RecipientID
-	Subject   string
-	Body      Body
+	// Subject is at most 255 characters; CRLF and CR are written as LF.
+	Subject string
+	Body    Body
 	// Attachments are allowed in classes 2 and 3.
 	Attachments []Attachment
 	// Support tells the recipient where to turn with questions; mandatory.
+	// CRLF and CR in its fields are written as LF.
 	Support SupportInfo
 	// Class is the protection class; the zero value means class 3.
 	Class securityclass.Class
 	// Reference is the sender's own cost reference (at most 50 characters).
+	// CRLF and CR are written as LF, here and in CorrelationID and Attention.
 	Reference string
 	// CorrelationID links the message to a matter at the sender.
 	CorrelationID string
 	// Attention is a sub-address at the recipient, such as a department.
 	Attention string
 	// Language is an xs:language; empty means DefaultLanguage ("svSE").
-	Language       string
-	Metadata       []Metadata
+	Language string
+	// Metadata tags and values have CRLF and CR written as LF.
+	Metadata []Metadata
+	// OfficialMatter's texts have CRLF and CR written as LF.
 	OfficialMatter *OfficialMatter
 	// Email and SMS are the sender's own notice texts for a class-1 message;
-	// they are refused in classes 2 and 3, whose notices are neutral.
+	// they are refused in classes 2 and 3, whose notices are neutral. CRLF
+	// and CR in them are written as LF.
 	Email *EmailNotice
 	SMS   *SMSNotice
 }
@@ -47,7 +61,8 @@ type Message struct {
 type Body struct {
 	// ContentType is ContentTypePlain or ContentTypeHTML.
 	ContentType string
-	// Text is the body as UTF-8 text; on the wire it is base64 once.
+	// Text is the body as UTF-8 text; on the wire it is base64 once, with
+	// its line ends exactly as given (base64 carries no carriage return).
 	Text string
 }
 
@@ -59,7 +74,8 @@ const (
 
 // Attachment is a file sent with a class-2 or class-3 message.
 type Attachment struct {
-	// Filename is the original name of the file, without any directory.
+	// Filename is the original name of the file, without any directory;
+	// CRLF and CR are written as LF. Data is sent byte for byte.
 	Filename    string
 	ContentType string
 	Data        []byte
@@ -82,7 +98,8 @@ func AttachmentContentTypes() []string {
 }
 
 // SupportInfo tells the recipient where to turn with questions. Text is
-// mandatory.
+// mandatory. CRLF and CR in every field are written as LF, and the lengths
+// are counted so.
 type SupportInfo struct {
 	Text  string
 	URL   string
@@ -137,7 +154,8 @@ type SMSNotice struct {
 
 // Sender is the authority that owns a delivery.
 type Sender struct {
-	ID   OrgNumber
+	ID OrgNumber
+	// Name is 2 to 256 characters; CRLF and CR are written as LF.
 	Name string
 }
 

@@ -15,6 +15,10 @@ const (
 	NSRecipient        = "http://minameddelanden.gov.se/schema/Recipient"
 	NSRecipientV3      = "http://minameddelanden.gov.se/schema/Recipient/v3"
 	NSAuthority        = "http://minameddelanden.gov.se/schema/Authority"
+	// NSAuthorityService is the Authority service's own namespace, that of
+	// its operation wrappers (getSenders, isSenderAccepted…), apart from
+	// the schema namespace NSAuthority (SPEC §2).
+	NSAuthorityService = "http://minameddelanden.gov.se/Authority"
 	NSDispatcher       = "http://minameddelanden.gov.se/schema/Dispatcher"
 	NSCommonV3         = "http://minameddelanden.gov.se/schema/Common/v3"
 	NSDSig             = "http://www.w3.org/2000/09/xmldsig#"

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -95,6 +96,12 @@ func (m *Message) Validate() error {
 func (m *Message) validateHeader(p *problems, prefix string) {
 	if m.ID != "" {
 		checkText(p, prefix+"ID", m.ID, 1, MaxMessageID)
+		if strings.IndexByte(m.ID, '\r') >= 0 {
+			// Other text fields have their line ends written as LF; the ID is
+			// the idempotency key and receipts quote it, so it is never
+			// rewritten.
+			p.add(prefix+"ID", "must not contain a carriage return", "")
+		}
 	}
 	checkRecipient(p, prefix+"Recipient", m.Recipient)
 	if strings.TrimSpace(m.Subject) == "" {
@@ -250,9 +257,11 @@ func (p *problems) addPrefixed(prefix string, err error) {
 	}
 }
 
+// sameHeader compares the delivery header fields as they are written,
+// line ends folded.
 func sameHeader(a, b *Message) bool {
-	return a.Recipient == b.Recipient && a.Reference == b.Reference &&
-		a.CorrelationID == b.CorrelationID && a.Attention == b.Attention
+	return a.Recipient == b.Recipient && lf(a.Reference) == lf(b.Reference) &&
+		lf(a.CorrelationID) == lf(b.CorrelationID) && lf(a.Attention) == lf(b.Attention)
 }
 
 func checkSender(p *problems, s Sender) {
@@ -282,6 +291,7 @@ var (
 )
 
 func checkEmail(p *problems, f, s string) {
+	s = lf(s)
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n < MinEmail || n > MaxEmail:
@@ -351,7 +361,13 @@ func checkNotices(p *problems, e *EmailNotice, s *SMSNotice) {
 
 // checkText checks that s is valid UTF-8 made of characters XML 1.0 allows,
 // and that its length in characters lies within [min, max] (max 0: no limit).
+// Lengths are those of the text as written, line ends folded to LF (the
+// characters checked are the same either way, so text without a length
+// rule, such as a body, is not copied to fold them).
 func checkText(p *problems, f, s string, min, max int) {
+	if min > 0 || max > 0 {
+		s = lf(s)
+	}
 	if !utf8.ValidString(s) {
 		p.add(f, "must be valid UTF-8", "")
 		return
@@ -389,7 +405,11 @@ func isXMLChar(r rune) bool {
 	return false
 }
 
+// quoteShort quotes a value for an error message: cleaned by
+// safetext.Clean first, so that a cut cannot leave part of a personal
+// number unmasked, then cut short.
 func quoteShort(s string) string {
+	s = safetext.Clean(s)
 	if utf8.RuneCountInString(s) > maxValueInMessage {
 		r := []rune(s)
 		s = string(r[:maxValueInMessage]) + "…"

@@ -105,56 +105,56 @@ func (d *Delivery) write(w *canon.Writer) {
 // Message in a notification).
 func writeDeliveryHeader(w *canon.Writer, ns string, s Sender, m *Message) {
 	w.Open("Sender", ns)
-	w.Leaf("Id", NSSender, string(s.ID))
-	w.Leaf("Name", NSSender, s.Name)
+	leaf(w, "Id", NSSender, string(s.ID))
+	leaf(w, "Name", NSSender, s.Name)
 	w.Close("Sender")
-	w.Leaf("Recipient", ns, string(m.Recipient))
-	w.OptLeaf("Reference", ns, m.Reference)
-	w.OptLeaf("CorrelationId", ns, m.CorrelationID)
-	w.OptLeaf("Attention", ns, m.Attention)
+	leaf(w, "Recipient", ns, string(m.Recipient))
+	optLeaf(w, "Reference", ns, m.Reference)
+	optLeaf(w, "CorrelationId", ns, m.CorrelationID)
+	optLeaf(w, "Attention", ns, m.Attention)
 }
 
 // writeHeader writes the children of a Message/v3 MessageHeader.
 func (m *Message) writeHeader(w *canon.Writer) {
 	const ns = NSMessageV3
-	w.Leaf("Id", ns, m.ID)
-	w.Leaf("Subject", ns, m.Subject)
+	leaf(w, "Id", ns, m.ID)
+	leaf(w, "Subject", ns, m.Subject)
 	w.Open("Supportinfo", ns)
-	w.Leaf("Text", ns, m.Support.Text)
-	w.OptLeaf("URL", ns, m.Support.URL)
-	w.OptLeaf("PhoneNumber", ns, m.Support.Phone)
-	w.OptLeaf("EmailAdress", ns, m.Support.Email)
+	leaf(w, "Text", ns, m.Support.Text)
+	optLeaf(w, "URL", ns, m.Support.URL)
+	optLeaf(w, "PhoneNumber", ns, m.Support.Phone)
+	optLeaf(w, "EmailAdress", ns, m.Support.Email)
 	w.Close("Supportinfo")
 	if om := m.OfficialMatter; om != nil {
 		const ons = NSOfficialMatterV3
 		w.Open("OfficialMatter", ns)
 		w.Open("OfficialMatterExtension", ns)
-		w.Leaf("Timestamp", ons, om.Timestamp.Format(dateLayout))
+		leaf(w, "Timestamp", ons, om.Timestamp.Format(dateLayout))
 		if om.EventID != "" || om.OfficialMatterID != "" || om.PrecedingEventID != "" {
 			w.Open("Identity", ons)
-			w.OptLeaf("EventId", ons, om.EventID)
-			w.OptLeaf("OfficialMatterId", ons, om.OfficialMatterID)
-			w.OptLeaf("PrecedingEventId", ons, om.PrecedingEventID)
+			optLeaf(w, "EventId", ons, om.EventID)
+			optLeaf(w, "OfficialMatterId", ons, om.OfficialMatterID)
+			optLeaf(w, "PrecedingEventId", ons, om.PrecedingEventID)
 			w.Close("Identity")
 		}
-		w.OptLeaf("MatterSubject", ons, om.MatterSubject)
-		w.OptLeaf("EventType", ons, om.EventType)
-		w.OptLeaf("MatterStatus", ons, string(om.MatterStatus))
+		optLeaf(w, "MatterSubject", ons, om.MatterSubject)
+		optLeaf(w, "EventType", ons, om.EventType)
+		optLeaf(w, "MatterStatus", ons, string(om.MatterStatus))
 		w.Close("OfficialMatterExtension")
 		w.Close("OfficialMatter")
 	}
 	for _, md := range m.Metadata {
 		w.Open("Metadata", ns)
-		w.Leaf("Tag", NSMessage, md.Tag)
-		w.Leaf("Value", NSMessage, md.Value)
+		leaf(w, "Tag", NSMessage, md.Tag)
+		leaf(w, "Value", NSMessage, md.Value)
 		w.Close("Metadata")
 	}
-	w.Leaf("Language", ns, m.language())
+	leaf(w, "Language", ns, m.language())
 }
 
 // writeBody writes the children of a MessageBody.
 func (m *Message) writeBody(w *canon.Writer) {
-	w.Leaf("ContentType", NSMessage, m.Body.ContentType)
+	leaf(w, "ContentType", NSMessage, m.Body.ContentType)
 	w.Open("Body", NSMessage)
 	w.Base64(stringBytes(m.Body.Text))
 	w.Close("Body")
@@ -172,14 +172,14 @@ func (m *Message) writeSecure(w *canon.Writer) {
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
 		w.Open("Attachment", NSMessageV3)
-		w.Leaf("ContentType", NSMessage, a.ContentType)
+		leaf(w, "ContentType", NSMessage, a.ContentType)
 		w.Open("Body", NSMessage)
 		w.Base64(a.Data)
 		w.Close("Body")
 		w.Open("Checksum", NSMessage)
 		w.MD5Hex(a.Data)
 		w.Close("Checksum")
-		w.Leaf("Filename", NSMessage, a.Filename)
+		leaf(w, "Filename", NSMessage, a.Filename)
 		w.Close("Attachment")
 	}
 	w.Close("Message")
@@ -233,18 +233,18 @@ func (n *Notification) AppendNotification(dst []byte, local, ns, parentNS string
 	if e := m.Email; e != nil {
 		w.Open("EmailMessage", NSNotificationV3)
 		w.Open("header", NSNotificationV2)
-		w.Leaf("From", NSNotificationV2, e.From)
-		w.Leaf("Subject", NSNotificationV2, e.Subject)
+		leaf(w, "From", NSNotificationV2, e.From)
+		leaf(w, "Subject", NSNotificationV2, e.Subject)
 		w.Close("header")
-		w.Leaf("text", NSNotificationV2, e.Text)
+		leaf(w, "text", NSNotificationV2, e.Text)
 		w.Close("EmailMessage")
 	}
 	if s := m.SMS; s != nil {
 		w.Open("SmsMessage", NSNotificationV3)
 		w.Open("header", NSNotificationV2)
-		w.Leaf("From", NSNotificationV2, s.From)
+		leaf(w, "From", NSNotificationV2, s.From)
 		w.Close("header")
-		w.Leaf("text", NSNotificationV2, s.Text)
+		leaf(w, "text", NSNotificationV2, s.Text)
 		w.Close("SmsMessage")
 	}
 	w.Close(local)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -101,8 +102,8 @@ func NewPaper(a Attempt, reason message.PaperReason) *Receipt {
 
 // NewFailed builds the receipt of a message that did not land and will not
 // as it stands, on channel ch (None when nothing was sent). cause is kept as
-// text in Problem; it must not hold personal data, which errors of this SDK
-// never do.
+// text in Problem, cleaned by safetext.Clean (personal identity numbers
+// masked, control characters replaced).
 func NewFailed(a Attempt, ch Channel, cause error) *Receipt {
 	r := a.receipt(ch, StateFailed)
 	r.Problem = problem(cause)
@@ -117,11 +118,13 @@ func NewUnknown(a Attempt, ch Channel, cause error) *Receipt {
 	return r
 }
 
+// problem is the text of cause, cleaned by safetext.Clean: errors quote
+// what servers and documents said.
 func problem(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return safetext.Clean(err.Error())
 }
 
 // ToPaper returns a copy of r for the letter sent after the operator

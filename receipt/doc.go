@@ -11,8 +11,12 @@
 // speak of the recipient asked about, and writes them for servers such as
 // the fake infrastructure. Receipts encode to JSON for audit logs with
 // personal identity numbers masked. A Proof keeps a receipt with the exact
-// request and answer bodies in one file (format mm-proof/1) whose
-// consistency Check confirms later.
+// request and answer bodies in one file (format mm-proof/1, read strictly
+// so that no other JSON reader sees another receipt in it). Check confirms
+// later that its parts agree; Verify also verifies the request's
+// signatures and compares the signed delivery with the receipt. A proof of
+// a class-1 notification is not verifiable (ErrNotVerifiable): it carries
+// no signature.
 //
 // The shortest real use, after a deliverSecure call whose request body was
 // req and whose SOAP body payload d has just started with start:

@@ -21,6 +21,17 @@ func soapPayload(doc []byte) (*xml.Decoder, xml.StartElement, error) {
 	return p.Decoder, p.Start, nil
 }
 
+// soapEnd checks what follows a payload read through its end: the end of
+// the one Body and of the Envelope, nothing else. A second Body, or a
+// second element in Body, would let another reader of the same bytes see
+// another message.
+func soapEnd(d *xml.Decoder) error {
+	if err := (&soap.Payload{Decoder: d}).End(); err != nil {
+		return envelopeError(err)
+	}
+	return nil
+}
+
 // envelopeError gives package soap's refusal of an envelope this package's
 // form, a *ParseError. A fault's own words come from the server and may
 // hold personal data: they are left out.
@@ -129,5 +140,8 @@ func scanRequest(doc []byte) (*requestFacts, error) {
 		}
 	}
 	f.sealed = seal && sig
+	if err := soapEnd(d); err != nil {
+		return nil, err
+	}
 	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -132,7 +133,7 @@ func (r *Receipt) UnmarshalJSON(b []byte) error {
 // masked.
 func (r Receipt) LogValue() slog.Value {
 	attrs := []slog.Attr{
-		slog.String("messageId", r.MessageID),
+		slog.String("messageId", safetext.Clean(r.MessageID)),
 		slog.String("recipient", r.Recipient.Masked()),
 		slog.String("channel", string(r.Channel)),
 		slog.String("state", string(r.State)),
@@ -140,14 +141,16 @@ func (r Receipt) LogValue() slog.Value {
 	if r.Operator.ID != "" {
 		attrs = append(attrs, slog.String("operator", string(r.Operator.ID)))
 	}
+	// The texts may come from an operator or a receipt stored by an older
+	// version: cleaned here too.
 	if r.TransID != "" {
-		attrs = append(attrs, slog.String("transId", r.TransID))
+		attrs = append(attrs, slog.String("transId", safetext.Clean(r.TransID)))
 	}
 	if r.PaperReason != "" {
-		attrs = append(attrs, slog.String("paperReason", string(r.PaperReason)))
+		attrs = append(attrs, slog.String("paperReason", safetext.Clean(string(r.PaperReason))))
 	}
 	if r.Problem != "" {
-		attrs = append(attrs, slog.String("problem", r.Problem))
+		attrs = append(attrs, slog.String("problem", safetext.Clean(r.Problem)))
 	}
 	return slog.GroupValue(append(attrs, slog.Int("attempts", r.Attempts))...)
 }

@@ -66,8 +66,15 @@ func (p Proof) MarshalJSON() ([]byte, error) {
 	return json.Marshal(proofJSON{Format: ProofFormat, Receipt: r, Request: p.Request, Response: p.Response})
 }
 
-// UnmarshalJSON decodes a proof file; the format must be ProofFormat.
+// UnmarshalJSON decodes a proof file; the format must be ProofFormat. It
+// reads strictly, so that no other JSON reader can see another proof in
+// the same bytes: keys must be written exactly as the format names them,
+// each once (two keys equal but for case are refused too), with nothing
+// after the object.
 func (p *Proof) UnmarshalJSON(b []byte) error {
+	if err := checkStrict(b, proofShape); err != nil {
+		return fmt.Errorf("%w: proof: %v", ErrProofFormat, err)
+	}
 	var j proofJSON
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
@@ -127,28 +134,41 @@ func ReadProof(r io.Reader) (*Proof, error) {
 // notification, its notified-by channels. For states failed and unknown the
 // answer, if any, is kept but not read: it may be a fault or nothing.
 //
-// Check does not verify signatures; package sign does, from Request. Errors
-// are *ProofError and wrap ErrProofMismatch.
+// Each of Request and Response must be a SOAP envelope with exactly one
+// Body holding exactly one element: another reader must not find a second
+// message in the same bytes. A receipt that reports an operator's answer
+// must name the operator.
+//
+// Check does not verify signatures; Verify does. Errors are *ProofError and
+// wrap ErrProofMismatch.
 func (p *Proof) Check() error {
+	_, err := p.check()
+	return err
+}
+
+func (p *Proof) check() (*requestFacts, error) {
 	r := &p.Receipt
 	if err := r.Validate(); err != nil {
-		return proofErr("receipt", err, "not consistent")
+		return nil, proofErr("receipt", err, "not consistent")
 	}
 	if !r.Recipient.Valid() {
-		return proofErr("receipt", nil, "recipient %s is masked or invalid: a proof needs the full number", r.Recipient.Masked())
+		return nil, proofErr("receipt", nil, "recipient %s is masked or invalid: a proof needs the full number", r.Recipient.Masked())
 	}
 	if r.State == StatePaper && r.TransID == "" {
-		return proofErr("receipt", nil, "a paper receipt without a declined digital attempt has no request to prove")
+		return nil, proofErr("receipt", nil, "a paper receipt without a declined digital attempt has no request to prove")
 	}
 	facts, err := p.checkRequest()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch r.State {
 	case StateFailed, StateUnknown:
-		return nil
+		return facts, nil
 	}
-	return p.checkResponse(facts.kind)
+	if r.Operator.ID == "" {
+		return nil, proofErr("receipt", nil, "state %s is an operator's answer, but the receipt names no operator", r.State)
+	}
+	return facts, p.checkResponse(facts.kind)
 }
 
 func (p *Proof) checkRequest() (*requestFacts, error) {
@@ -191,6 +211,9 @@ func (p *Proof) checkResponse(kind string) error {
 		return proofErr("response", err, "unreadable")
 	}
 	res, err := decodeAnswer(kind, d, start)
+	if err == nil {
+		err = soapEnd(d)
+	}
 	if err != nil {
 		return proofErr("response", err, "unreadable")
 	}

@@ -201,7 +201,7 @@ func TestReadProofRefuses(t *testing.T) {
 	}{
 		{"later format", bytes.Replace(good, []byte(ProofFormat), []byte("mm-proof/2"), 1), ErrProofFormat, `unsupported proof format: "mm-proof/2", want "mm-proof/1"`},
 		{"no format", []byte(`{"receipt":{},"request":""}`), ErrProofFormat, `""`},
-		{"unknown field", bytes.Replace(good, []byte(`{"format"`), []byte(`{"x":1,"format"`), 1), nil, `unknown field "x"`},
+		{"unknown field", bytes.Replace(good, []byte(`{"format"`), []byte(`{"x":1,"format"`), 1), ErrProofFormat, `unknown key "x"`},
 		{"bad base64", bytes.Replace(good, []byte(`"request":"`), []byte(`"request":"!`), 1), nil, "illegal base64"},
 		{"bad receipt", bytes.Replace(good, []byte(`"state":"delivered"`), []byte(`"state":"lost"`), 1), nil, "unknown state"},
 		{"too large", append(bytes.Repeat([]byte(" "), MaxProofSize), good...), nil, "larger than"},

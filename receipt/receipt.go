@@ -112,8 +112,9 @@ type Receipt struct {
 	// PaperReason says why the message went by paper; empty for other
 	// channels.
 	PaperReason message.PaperReason
-	// Problem says, for states failed and unknown, what went wrong. It holds
-	// no personal data.
+	// Problem says, for states failed and unknown, what went wrong, as
+	// safetext.Clean leaves it: no whole personal identity number, no
+	// control character.
 	Problem string
 	// SealedSHA256 is the lower-case hex SHA-256 of the exact HTTP request
 	// body sent to the operator: the SOAP envelope carrying the sealed

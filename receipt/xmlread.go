@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/avsandare/mm/internal/xmlseq"
+	"github.com/avsandare/mm/safetext"
 )
 
 // Limits on what an answer may hold, so that a hostile or broken operator
@@ -64,6 +65,7 @@ func (r xreader) recipientID(ns string) (string, error) {
 }
 
 func short(s string) string {
+	s = safetext.Clean(s) // before the cut, which could halve a personal number
 	if r := []rune(s); len(r) > 64 {
 		return string(r[:64]) + "…"
 	}

@@ -103,8 +103,22 @@
 //
 // # Wire form
 //
-// (How a request is laid out on the wire, with its prefixes, is described
-// in this section.)
+// On the wire, DeliverSecureRequest writes the request as reference
+// senders' SOAP stacks do: every element with a prefix, each namespace it
+// uses declared once, on soap:Envelope, no default namespace; the signed
+// documents themselves stay prefix-free (AppendDeliverSecure writes the
+// prefix-free deliverSecure element, which Verify and tools read but no
+// operator finds a signature in). The prefixes are the readable names SPEC
+// §3 reads the namespaces by — soap, svc3, msg3, msg2, msg, snd, ofm3,
+// nf3, nf2, ds — not the operator's test request's p1…p7. The choice is
+// free: the operators' verifier finds the Message/v3 prefix by its
+// namespace, and every verifier strips prefixes before digesting, so any
+// prefix gives the same digests. Readable names make a dry-run request or
+// a proof bundle readable by a person, and each always means the same
+// namespace, whereas p1…p7 are numbered by which namespaces a request
+// happens to use and shift when one more appears (an official matter).
+// Tests build the operator's exact p1…p7 layout and check that it
+// verifies too.
 //
 // # Use
 //

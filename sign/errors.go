@@ -1,6 +1,10 @@
 package sign
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/avsandare/mm/safetext"
+)
 
 // Sentinel errors callers branch on. Every error Verify returns wraps one of
 // them (errors.Is), and most also wrap a *VerifyError naming the level and
@@ -43,5 +47,5 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return e.err }
 
 func verifyErr(level LevelName, sentinel error, reason string) error {
-	return &VerifyError{Level: level, Reason: reason, err: sentinel}
+	return &VerifyError{Level: level, Reason: safetext.Clean(reason), err: sentinel}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/avsandare/mm/internal/xmlseq"
 	"github.com/avsandare/mm/internal/xmltok"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 // LevelName names a signed level of a delivery.
@@ -117,13 +118,15 @@ func (v *Verified) Level(n LevelName) (Level, bool) {
 // processing instructions or namespaced attributes inside signed content;
 // no DTDs; one SOAP Body with one child. See the package documentation.
 func Verify(doc []byte, opts VerifyOptions) (*Verified, error) {
+	// The parser's and locate's errors quote the document (names,
+	// namespaces): cleaned, as verifyErr cleans the rest.
 	root, err := parseTree(doc, opts.Limits.withDefaults())
 	if err != nil {
-		return nil, err
+		return nil, safetext.CleanError(err)
 	}
 	target, sealed, err := locate(root)
 	if err != nil {
-		return nil, err
+		return nil, safetext.CleanError(err)
 	}
 	v := &Verified{}
 	signed := target

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/safetext"
 )
 
 // batchFlags are mm send's flags for a large mailing.
@@ -28,15 +27,15 @@ type batchFlags struct {
 
 // runBatch sends every message of a JSONL source with mailing.Send: all lines
 // checked first, then paced, journalled and resumable.
-func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
+// ctx ends when the command is to stop.
+func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	b := f.batch
 	src, err := openSource(b.source, b.name)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitTrouble
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer src.Close()
 	if code := validateSource(ctx, src, stderr, "mm send"); code != exitOK {
 		return code
 	}
@@ -63,7 +62,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 		return exitTrouble
 	}
 	if counts.Total > 0 && !b.resume {
-		fmt.Fprintf(stderr, "mm send: the journal already holds mailing %s (%d messages): add --resume to continue it\n", src.Mailing(), counts.Total)
+		fmt.Fprintf(stderr, "mm send: the journal already holds mailing %s (%d messages): add --resume to continue it\n", safetext.Clean(src.Mailing()), counts.Total)
 		return exitUsage
 	}
 	total, _ := src.Validate(ctx)
@@ -81,7 +80,7 @@ func runBatch(f *sendFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "mm send: loading the mailing into the journal:", err)
 			return exitFailed
 		}
-		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", src.Mailing(), st.Added, st.Present)
+		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", safetext.Clean(src.Mailing()), st.Added, st.Present)
 		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{Options: opts, Worker: b.worker, Lease: b.lease})
 		bar.finish()
 		return finishBatch(stdout, stderr, src.Mailing(), rep, err)
@@ -126,7 +125,7 @@ func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 
 func printSummary(w io.Writer, name string, rep *mailing.Report) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
-		name, rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
+		safetext.Clean(name), rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
 	for _, st := range journal.States() {
 		if n := rep.ByState[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %d\n", st, n)

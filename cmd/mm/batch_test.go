@@ -21,9 +21,9 @@ import (
 
 // fakeFlags starts a fake and writes what a process needs to talk to it:
 // the CA, and a certificate for the default sender.
-func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
+func fakeFlags(t *testing.T, opts ...fakeinfra.Option) (*fakeinfra.Infra, []string) {
 	t.Helper()
-	infra := fakeinfra.Start(t)
+	infra := fakeinfra.Start(t, opts...)
 	dir := t.TempDir()
 	leaf, err := infra.Issue(infra.Sender().ID, infra.Sender().Name)
 	require.NoError(t, err)
@@ -37,7 +37,7 @@ func fakeFlags(t *testing.T) (*fakeinfra.Infra, []string) {
 		"--far", strings.TrimSuffix(infra.FaR().Recipient, "/Recipient/v3"),
 		"--ca", filepath.Join(dir, "ca.pem"),
 		"--cert-pem", filepath.Join(dir, "sender.pem"), "--key-pem", filepath.Join(dir, "sender.key"),
-		"--sender-name", infra.Sender().Name,
+		"--sender-name", infra.Sender().Name, "--allow-local-network", "127.0.0.1",
 	}
 }
 
@@ -122,6 +122,29 @@ func TestBatchRefusesBadInput(t *testing.T) {
 	assert.Zero(t, infra.Requests(fakeinfra.EndpointRecipient), "nothing was sent")
 }
 
+// The attack of issue 13: an attachment symlinked to /etc/passwd, and one
+// that is a FIFO nobody writes to. Both are refused by line, field and
+// path before anything is sent; nothing blocks and no letter is written.
+func TestBatchSourceFolderIsClosed(t *testing.T) {
+	t.Parallel()
+	infra, conn := fakeFlags(t)
+	dir := t.TempDir()
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(dir, "passwd.pdf")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "pipe.pdf"), 0o600))
+	line := `{"to":"198101052382","subject":"s","text":"x","support":{"text":"ring"},"attachments":[{"path":%q}]}`
+	src := filepath.Join(dir, "hostile.jsonl")
+	require.NoError(t, os.WriteFile(src, []byte(fmt.Sprintf(line+"\n"+line+"\n", "passwd.pdf", "pipe.pdf")), 0o600))
+	paper := filepath.Join(t.TempDir(), "paper")
+	code, _, errOut := mm(t, "", append([]string{"send", "--batch", src, "--paper-dir", paper}, conn...)...)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errOut, `line 1: attachments[0].path: file "passwd.pdf": leads outside the source's folder`)
+	assert.Contains(t, errOut, `line 2: attachments[0].path: file "pipe.pdf": not a regular file: it is a named pipe (FIFO)`)
+	assert.Zero(t, infra.Requests(fakeinfra.EndpointRecipient), "nothing was sent")
+	if _, err := os.Stat(paper); err == nil {
+		assert.Zero(t, paperLetters(t, paper), "no letter")
+	}
+}
+
 func TestPlanCommand(t *testing.T) {
 	t.Parallel()
 	infra, _ := fakeFlags(t)
@@ -195,6 +218,14 @@ func TestBatchSurvivesKill(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, n, counts.Total)
 	assert.True(t, counts.Done(), "%v", counts.State)
+	assertSentOnce(t, infra, n, paper)
+}
+
+// assertSentOnce checks that the mailing writeSource made of n messages
+// ended with each stored once by an operator (four in five) or written
+// once to the paper folder (the fifth).
+func assertSentOnce(t *testing.T, infra *fakeinfra.Infra, n int, paper string) {
+	t.Helper()
 	stored := map[string]int{}
 	for _, d := range infra.Deliveries() {
 		stored[d.Message.ID]++

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/avsandare/mm/far"
@@ -20,6 +24,7 @@ type connFlags struct {
 	p12, passwordEnv        string
 	certPEM, keyPEM, caFile string
 	sender, senderName      string
+	localNets               networksFlag
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
@@ -32,6 +37,32 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.caFile, "ca", "", "PEM file of the CA certificates to trust (default: the system's)")
 	fs.StringVar(&c.sender, "sender", "", "the sender's organisation number (default: the certificate's)")
 	fs.StringVar(&c.senderName, "sender-name", "", "the sender's name, as recipients see it")
+	fs.Var(&c.localNets, "allow-local-network", "a loopback, link-local or private network (CIDR, or one address) operators may be reached in, such as a fake's 127.0.0.1 (repeatable); refused otherwise")
+}
+
+// networksFlag collects network prefixes; a bare address is a network of
+// one.
+type networksFlag []netip.Prefix
+
+func (n *networksFlag) String() string {
+	parts := make([]string, len(*n))
+	for i, p := range *n {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (n *networksFlag) Set(v string) error {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		ip, ierr := netip.ParseAddr(v)
+		if ierr != nil {
+			return fmt.Errorf("%q is neither a network (127.0.0.1/32) nor an address", v)
+		}
+		p = netip.PrefixFrom(ip, ip.BitLen())
+	}
+	*n = append(*n, p.Masked())
+	return nil
 }
 
 // endpoints resolves --env and --far.
@@ -71,6 +102,9 @@ func (c *connFlags) signer() (*sign.Signer, error) {
 		if err != nil {
 			return nil, err
 		}
+		if kinds := pemKinds(data); kinds != "" {
+			return nil, fmt.Errorf("--cert %s holds PEM (%s), not PKCS#12: give the certificate chain with --cert-pem and its private key with --key-pem", c.p12, kinds)
+		}
 		password := ""
 		if c.passwordEnv != "" {
 			var ok bool
@@ -78,7 +112,18 @@ func (c *connFlags) signer() (*sign.Signer, error) {
 				return nil, fmt.Errorf("--password-env: the environment variable %s is not set", c.passwordEnv)
 			}
 		}
-		return sign.LoadPKCS12(data, password)
+		signer, err := sign.LoadPKCS12(data, password)
+		switch {
+		case err == nil:
+			return signer, nil
+		case !strings.Contains(err.Error(), "asn1: "):
+			return nil, fmt.Errorf("--cert %s (PKCS#12, .p12/.pfx): %w", c.p12, err)
+		}
+		// Not PKCS#12 at all: the decoder's structure dump helps nobody.
+		if _, cerr := x509.ParseCertificate(data); cerr == nil {
+			return nil, fmt.Errorf("--cert %s holds a DER certificate, not PKCS#12: give the certificate chain as PEM with --cert-pem and its private key with --key-pem", c.p12)
+		}
+		return nil, fmt.Errorf("--cert %s is not a PKCS#12 file (.p12/.pfx): it does not decode as one", c.p12)
 	case c.certPEM != "" && c.keyPEM != "":
 		cert, err := os.ReadFile(c.certPEM)
 		if err != nil {
@@ -93,6 +138,25 @@ func (c *connFlags) signer() (*sign.Signer, error) {
 		return nil, errors.New("--cert-pem and --key-pem go together")
 	}
 	return nil, errors.New("no certificate: give --cert FILE.p12 (with --password-env VAR) or --cert-pem and --key-pem")
+}
+
+// pemKinds lists the types of the PEM blocks in data ("CERTIFICATE,
+// PRIVATE KEY"), or "" when it holds none: a PKCS#12 file is binary DER.
+func pemKinds(data []byte) string {
+	var kinds []string
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil && len(kinds) == 0 && bytes.Contains(data, []byte("-----BEGIN ")) {
+			return "a PEM block that does not decode"
+		}
+		if b == nil {
+			return strings.Join(kinds, ", ")
+		}
+		if !slices.Contains(kinds, b.Type) {
+			kinds = append(kinds, b.Type)
+		}
+	}
 }
 
 // roots reads --ca, or returns the system's roots.

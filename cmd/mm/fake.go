@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/safetext"
 )
 
 func init() {
@@ -21,9 +22,11 @@ func init() {
 
 const fakeServeFlags = "[--dump FILE] [--config FILE] [--dir DIR] [--password PW] [--listen HOST:PORT] [--json]"
 
-// runFake serves until SIGINT or SIGTERM.
+// runFake serves until a signal that can be caught ends it: SIGINT,
+// SIGTERM, SIGHUP (the terminal closed) or SIGQUIT. Each stops it the same
+// way, so that the temporary folder with the keys is removed.
 func runFake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
 	return fakeCommand(ctx, args, stdout, stderr)
 }
@@ -37,7 +40,7 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fs := newFlagSet("fake serve", fakeServeFlags, stderr)
 	configFile := fs.String("config", "", "JSON file describing recipients, senders, intermediaries, operators and faults (see fakeinfra/testdata/example-config.json)")
-	dir := fs.String("dir", "", "directory to write the CA certificate and the client credentials to (default: a temporary directory, removed on exit)")
+	dir := fs.String("dir", "", "directory to write the CA certificate and the client credentials to, replacing files (and symbolic links) of the same names (default: a temporary directory, removed on exit)")
 	password := fs.String("password", "", "password of the PKCS#12 files (default: a random one, printed)")
 	listen := fs.String("listen", "", "host:port for FaR, the operators taking the ports after it; host localhost, 127.0.0.1 or ::1 (default: random loopback ports)")
 	asJSON := fs.Bool("json", false, "print the endpoints and files as JSON")
@@ -103,7 +106,7 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "mm fake serve:", err)
 		return exitTrouble
 	}
-	fmt.Fprintln(stderr, "mm fake serve: serving; stop with Ctrl-C (SIGINT) or SIGTERM")
+	fmt.Fprintln(stderr, "mm fake serve: serving; stop with Ctrl-C (SIGINT), SIGTERM, SIGHUP or SIGQUIT")
 	<-ctx.Done()
 	infra.Close()
 	if *dump != "" {
@@ -137,18 +140,21 @@ func writeDump(path string, infra *fakeinfra.Infra) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o600)
+	return writeFile(path, b, 0o600)
 }
 
 // fakeOut is what the command prints: where the services listen and where
 // the credentials are.
 type fakeOut struct {
-	FaR        fakeFaR        `json:"far"`
-	Operators  []fakeOperator `json:"operators"`
-	Dir        string         `json:"dir"`
-	CA         string         `json:"ca"`
-	Password   string         `json:"pkcs12_password"`
-	Identities []fakeIdentity `json:"identities"`
+	FaR       fakeFaR        `json:"far"`
+	Operators []fakeOperator `json:"operators"`
+	// LocalNetworks are the operators' loopback addresses, which a sender
+	// must allow (--allow-local-network) to deliver to them.
+	LocalNetworks []string       `json:"local_networks"`
+	Dir           string         `json:"dir"`
+	CA            string         `json:"ca"`
+	Password      string         `json:"pkcs12_password"`
+	Identities    []fakeIdentity `json:"identities"`
 }
 
 type fakeFaR struct {
@@ -175,7 +181,8 @@ type fakeIdentity struct {
 // writeFakeFiles writes the CA certificate and, for every identity, its
 // chain and key in PEM and both in PKCS#12, named by role and organisation
 // number ("sender-162021004748.pem"): an organisation may be a sender and
-// an intermediary at once.
+// an intermediary at once. Keys and PKCS#12 files end up 0600 and
+// certificates 0644, whatever was at their paths before (writeFile).
 func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -190,7 +197,10 @@ func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, err
 		op, _ := infra.Operator(name)
 		out.Operators = append(out.Operators, fakeOperator{name, string(op.ID), op.Name, op.ServiceAddress})
 	}
-	if err := os.WriteFile(out.CA, infra.CAPEM(), 0o644); err != nil {
+	for _, n := range infra.LocalNetworks() {
+		out.LocalNetworks = append(out.LocalNetworks, n.String())
+	}
+	if err := writeFile(out.CA, infra.CAPEM(), 0o644); err != nil {
 		return nil, err
 	}
 	for _, id := range infra.Identities() {
@@ -209,7 +219,7 @@ func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, err
 			data []byte
 			mode os.FileMode
 		}{{fi.Cert, id.CertPEM(), 0o644}, {fi.Key, key, 0o600}, {fi.PKCS12, p12, 0o600}} {
-			if err := os.WriteFile(f.path, f.data, f.mode); err != nil {
+			if err := writeFile(f.path, f.data, f.mode); err != nil {
 				return nil, err
 			}
 		}
@@ -218,6 +228,9 @@ func writeFakeFiles(infra *fakeinfra.Infra, dir, password string) (*fakeOut, err
 	return out, nil
 }
 
+// printFake shows out as text. The names come from the configuration
+// file, which may hold anything: they are cleaned (safetext.Clean); the
+// paths are the command's own.
 func printFake(w io.Writer, out *fakeOut) error {
 	var err error
 	p := func(format string, a ...any) {
@@ -225,14 +238,18 @@ func printFake(w io.Writer, out *fakeOut) error {
 			_, err = fmt.Fprintf(w, format, a...)
 		}
 	}
+	clean := safetext.Clean
 	p("The fake Mina meddelanden infrastructure is running.\n\nFaR\n")
 	p("  Recipient v3  %s\n  Authority     %s\n\nMailbox operators (ServiceAdress)\n", out.FaR.Recipient, out.FaR.Authority)
 	for _, op := range out.Operators {
-		p("  %-18s %s  %s\n", op.Name, op.ID, op.ServiceAddress)
+		p("  %-18s %s  %s\n", clean(op.Name), op.ID, op.ServiceAddress)
+	}
+	for _, n := range out.LocalNetworks {
+		p("  (on loopback: a sender must allow it, as with --allow-local-network %s)\n", n)
 	}
 	p("\nFiles in %s\n  CA certificate (trust it for the servers and for signatures)  %s\n", out.Dir, filepath.Base(out.CA))
 	for _, id := range out.Identities {
-		p("  %s %s %s\n    chain %s, key %s, PKCS#12 %s\n", id.Role, id.Org, id.Name, filepath.Base(id.Cert), filepath.Base(id.Key), filepath.Base(id.PKCS12))
+		p("  %s %s %s\n    chain %s, key %s, PKCS#12 %s\n", id.Role, id.Org, clean(id.Name), filepath.Base(id.Cert), filepath.Base(id.Key), filepath.Base(id.PKCS12))
 	}
 	p("  PKCS#12 password: %s\n", out.Password)
 	return err

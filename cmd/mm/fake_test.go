@@ -231,9 +231,9 @@ func sealedEnvelope(t *testing.T, s *sign.Signer, d *message.Delivery) []byte {
 	require.NoError(t, err)
 	sealed, err := s.Seal(signed, time.Now())
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
+	req, err := sign.DeliverSecureRequest(sealed)
 	require.NoError(t, err)
-	return soap.AppendEnvelope(nil, body)
+	return req
 }
 
 func postSOAP(t *testing.T, c *http.Client, url string, env []byte) (int, []byte) {
@@ -287,15 +287,7 @@ func TestFakeServeTextAndSignal(t *testing.T) {
 	s := serveFake(t, func(_ context.Context, stdout, stderr io.Writer) int {
 		return runFake([]string{"serve"}, nil, stdout, stderr)
 	})
-	var text strings.Builder
-	sc := bufio.NewScanner(s.stdout)
-	for sc.Scan() {
-		text.WriteString(sc.Text() + "\n")
-		if strings.HasPrefix(sc.Text(), "  PKCS#12 password: ") {
-			break
-		}
-	}
-	out := text.String()
+	out := readFakeText(s)
 	for _, want := range []string{"Recipient v3  https://127.0.0.1:", "/Recipient/v3\n", "/Authority\n", "kivra ", "fortnox ", "/service/v3\n", "ca.pem", "sender 162021004748 Kommun A", "sender-162021004748.pem", "sender-162021004748.key", "sender-162021004748.p12"} {
 		assert.Contains(t, out, want)
 	}
@@ -314,6 +306,19 @@ func TestFakeServeTextAndSignal(t *testing.T) {
 		t.Fatal("SIGTERM did not stop mm fake serve")
 	}
 	assert.NoDirExists(t, dir, "the temporary directory is removed")
+}
+
+// readFakeText reads mm fake serve's text output, through its last line.
+func readFakeText(s *serving) string {
+	var text strings.Builder
+	sc := bufio.NewScanner(s.stdout)
+	for sc.Scan() {
+		text.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "  PKCS#12 password: ") {
+			break
+		}
+	}
+	return text.String()
 }
 
 // runMM runs the command line as main does.

@@ -14,6 +14,7 @@ import (
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 func init() {
@@ -86,7 +87,7 @@ func runLookup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		d := r.Decide()
 		if d.Digital {
 			digital++
-			fmt.Fprintf(stdout, "%-12s  digital  %s (%s)  %s\n", show(r.Recipient), d.Operator.Name, d.Operator.ID, d.Operator.ServiceAddress)
+			fmt.Fprintf(stdout, "%-12s  digital  %s (%s)  %s\n", show(r.Recipient), safetext.Clean(d.Operator.Name), d.Operator.ID, safetext.Clean(d.Operator.ServiceAddress))
 		} else {
 			fmt.Fprintf(stdout, "%-12s  paper    %s\n", show(r.Recipient), d.Reason)
 		}
@@ -196,7 +197,8 @@ func printLookupJSON(stdout, stderr io.Writer, got []far.Reachability, show func
 		d := r.Decide()
 		j := lookupJSON{Recipient: show(r.Recipient), Digital: d.Digital, AccountType: string(r.Type), Pending: r.Pending, SenderAccepted: r.SenderAccepted}
 		if r.Operator != nil {
-			j.Operator = &operatorJSON{string(r.Operator.ID), r.Operator.Name, r.Operator.ServiceAddress, r.Operator.UIAddress}
+			clean := safetext.Clean // FaR's texts, for whatever shows the JSON
+			j.Operator = &operatorJSON{string(r.Operator.ID), clean(r.Operator.Name), clean(r.Operator.ServiceAddress), clean(r.Operator.UIAddress)}
 		}
 		if !d.Digital {
 			j.Reason, j.ReasonText = string(d.Reason), d.Reason.String()

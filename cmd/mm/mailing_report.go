@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/safetext"
 )
 
 // reportStates turns --state into the groups of states to list, in the
@@ -53,9 +54,12 @@ type reportLine struct {
 	Updated     time.Time     `json:"updated"`
 }
 
+// newReportLine shows an entry. Its texts are cleaned again, for journals
+// written before Record cleaned them.
 func newReportLine(e journal.Entry, showIDs bool) reportLine {
-	r := reportLine{State: e.State, MessageID: e.MessageID, Recipient: e.Recipient.Masked(), Channel: string(e.Channel),
-		Operator: string(e.Operator.ID), PaperReason: string(e.PaperReason), Error: e.Error, Attempts: e.Attempts, Updated: e.Updated}
+	clean := safetext.Clean
+	r := reportLine{State: e.State, MessageID: clean(e.MessageID), Recipient: e.Recipient.Masked(), Channel: string(e.Channel),
+		Operator: clean(string(e.Operator.ID)), PaperReason: clean(string(e.PaperReason)), Error: clean(e.Error), Attempts: e.Attempts, Updated: e.Updated}
 	if showIDs {
 		r.Recipient = e.Recipient.Number()
 	}

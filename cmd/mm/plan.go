@@ -11,6 +11,7 @@ import (
 
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/safetext"
 )
 
 func init() {
@@ -52,6 +53,7 @@ func runPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mm plan:", err)
 		return exitTrouble
 	}
+	defer src.Close()
 	ctx := context.Background()
 	if code := validateSource(ctx, src, stderr, "mm plan"); code != exitOK {
 		return code
@@ -92,7 +94,7 @@ func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, 
 	var se *mailing.SourceError
 	switch {
 	case errors.As(err, &se):
-		fmt.Fprintf(stderr, "%s: %s has problems; nothing was sent:\n", who, src.Mailing())
+		fmt.Fprintf(stderr, "%s: %s has problems; nothing was sent:\n", who, safetext.Clean(src.Mailing()))
 		for _, p := range se.Problems {
 			fmt.Fprintf(stderr, "  %v\n", p)
 		}
@@ -104,7 +106,7 @@ func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, 
 		fmt.Fprintf(stderr, "%s: %v\n", who, err)
 		return exitTrouble
 	case n == 0:
-		fmt.Fprintf(stderr, "%s: %s holds no messages\n", who, src.Mailing())
+		fmt.Fprintf(stderr, "%s: %s holds no messages\n", who, safetext.Clean(src.Mailing()))
 		return exitFailed
 	}
 	return exitOK

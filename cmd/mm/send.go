@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,7 +10,6 @@ import (
 	"io"
 	"mime"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -65,7 +65,9 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, r := range demoRecipients {
 		synopsis += fmt.Sprintf("  %s  %s\n", r.id, r.about)
 	}
-	synopsis += "--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no certificate files."
+	synopsis += "--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no certificate files.\n" +
+		"SIGINT (Ctrl-C) or SIGTERM stops mm send within a second, whatever it is doing; a stopped --batch\n" +
+		"resumes with --resume, sending nothing twice."
 	fs := newFlagSet("send", synopsis, stderr)
 	f.conn.register(fs)
 	fs.StringVar(&f.to, "to", "", "the recipient: personal, coordination or organisation number, in any usual form")
@@ -115,8 +117,14 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "mm send: --batch takes its messages from the file: no --to, no --dry-run")
 			return exitUsage
 		}
-		return runBatch(&f, stdout, stderr)
+		ctx, release := onStop(stderr, "mm send", "run again with --resume to finish")
+		defer release()
+		return runBatch(ctx, &f, stdout, stderr)
 	}
+	// From here on a signal stops the command, even while it reads a
+	// --body or --attach that is a pipe.
+	ctx, release := onStop(stderr, "mm send", "a message that may have left is sent again safely with the same --id")
+	defer release()
 	if f.dryRun && f.out == "" {
 		fmt.Fprintln(stderr, "mm send: --dry-run needs --out FILE")
 		return exitUsage
@@ -140,8 +148,6 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f.dryRun {
 		return f.writeRequest(stdout, stderr, cfg, m)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	var proof *receipt.Proof
 	cfg.OnProof = func(p *receipt.Proof) error { proof = p; return nil }
 	sender, err := sdk.New(cfg)
@@ -277,6 +283,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 		if cfg.Roots, err = f.conn.roots(); err != nil {
 			return cfg, cleanup, err
 		}
+		cfg.AllowLocalOperatorNetworks = f.conn.localNets
 		if !f.dryRun {
 			if cfg.FaR, err = f.conn.endpoints(); err != nil {
 				return cfg, cleanup, err
@@ -314,7 +321,7 @@ func (f *sendFlags) writeRequest(stdout, stderr io.Writer, cfg sdk.Config, m *me
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitFailed
 	}
-	if err := os.WriteFile(f.out, req, 0o600); err != nil {
+	if err := writeFile(f.out, req, 0o600); err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitTrouble
 	}
@@ -333,33 +340,34 @@ func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
 		fmt.Fprintf(w, "%s\n", b)
 		return
 	}
-	fmt.Fprintf(w, "message %s to %s: %s via %s", r.MessageID, r.Recipient, r.State, r.Channel)
+	// Every text of a receipt may come from outside (an operator, FaR):
+	// cleaned before it reaches the terminal.
+	clean := safetext.Clean
+	fmt.Fprintf(w, "message %s to %s: %s via %s", clean(r.MessageID), r.Recipient, r.State, r.Channel)
 	if r.Operator.Name != "" {
-		fmt.Fprintf(w, " at %s (%s)", r.Operator.Name, r.Operator.ID)
+		fmt.Fprintf(w, " at %s (%s)", clean(r.Operator.Name), clean(string(r.Operator.ID)))
 	}
 	if r.TransID != "" {
-		fmt.Fprintf(w, ", transaction %s", r.TransID)
+		fmt.Fprintf(w, ", transaction %s", clean(r.TransID))
 	}
 	if r.PaperReason != "" {
-		fmt.Fprintf(w, ", because %s", r.PaperReason)
+		fmt.Fprintf(w, ", because %s", clean(r.PaperReason.String()))
 	}
 	if len(r.NotifiedBy) > 0 {
-		fmt.Fprintf(w, ", notified by %s", strings.Join(r.NotifiedBy, " and "))
+		fmt.Fprintf(w, ", notified by %s", clean(strings.Join(r.NotifiedBy, " and ")))
 	}
 	if r.Problem != "" {
-		fmt.Fprintf(w, "\n  %s", r.Problem)
+		fmt.Fprintf(w, "\n  %s", clean(r.Problem))
 	}
 	fmt.Fprintln(w)
 }
 
+// writeProof writes a proof bundle, which holds the recipient's number
+// and the message: private, as writeFile writes.
 func writeProof(path string, p *receipt.Proof) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
+	var b bytes.Buffer
+	if _, err := p.WriteTo(&b); err != nil {
 		return err
 	}
-	if _, err := p.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeFile(path, b.Bytes(), 0o600)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/conformance"
+	"github.com/avsandare/mm/internal/opverify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -59,8 +60,9 @@ func TestSendDryRun(t *testing.T) {
 	doc, err := os.ReadFile(req)
 	require.NoError(t, err)
 
-	body := doc[strings.Index(string(doc), "<deliverSecure "):strings.LastIndex(string(doc), "</soap:Body>")]
-	conformance.ValidateXSD(t, conformance.ServiceXSD, []byte(body))
+	conformance.ValidatePayload(t, conformance.ServiceXSD, doc)
+	assert.NoError(t, opverify.Verify(doc), "the operator's own checks pass")
+	assert.Contains(t, string(doc), "<soap:Body><svc3:deliverSecure><svc3:deliverSecure><msg3:SignedDelivery>", "the prefixed wire form")
 
 	// The fake's CA is the same in every fake of this process.
 	infra, err := fakeinfra.New()
@@ -78,18 +80,26 @@ func TestSendDryRun(t *testing.T) {
 	assert.NoError(t, conformance.Xmlsec1Verify(t, signed, infra.CAPEM()))
 }
 
-func TestSendProofIsVerifiable(t *testing.T) {
-	t.Parallel()
+// sendWithProof sends with --fake and --proof, and returns the proof
+// bundle's path and that of the fake's CA (every fake has the same one).
+func sendWithProof(t *testing.T) (proof, ca string) {
+	t.Helper()
 	dir := t.TempDir()
-	proof := filepath.Join(dir, "proof.json")
+	proof = filepath.Join(dir, "proof.json")
 	code, out, errOut := mm(t, "", append(sendBase, "--to", "195303231855", "--proof", proof)...)
 	require.Equal(t, exitOK, code, out+errOut)
 	infra, err := fakeinfra.New()
 	require.NoError(t, err)
 	defer infra.Close()
-	ca := filepath.Join(dir, "ca.pem")
+	ca = filepath.Join(dir, "ca.pem")
 	require.NoError(t, os.WriteFile(ca, infra.CAPEM(), 0o600))
-	code, out, _ = mm(t, "", "verify", "--trust", ca, proof)
+	return proof, ca
+}
+
+func TestSendProofIsVerifiable(t *testing.T) {
+	t.Parallel()
+	proof, ca := sendWithProof(t)
+	code, out, _ := mm(t, "", "verify", "--trust", ca, proof)
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "valid proof")
 }

@@ -98,6 +98,7 @@ func startFakeProcess(t *testing.T, bin string, n int) *fakeProc {
 	id := info.Identities[0] // the default sender
 	f.conn = []string{
 		"--far", info.FaR.Recipient, "--ca", info.CA, "--cert-pem", id.Cert, "--key-pem", id.Key, "--sender-name", "Kommun A",
+		"--allow-local-network", "127.0.0.1/32",
 	}
 	return f
 }

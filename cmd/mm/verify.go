@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -18,13 +19,32 @@ func init() {
 	register("verify", "check the signatures of a delivery, in any form it travels in", runVerify)
 }
 
+// exitNotVerifiable is mm verify's status for a proof bundle of a class-1
+// notification: consistent, but it carries no signature, so it proves
+// nothing anyone could not have made without a key.
+const exitNotVerifiable = 4
+
+const verifyHelp = `[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-
+
+FILE is a delivery in any form it travels in (SignedDelivery, SealedDelivery,
+deliverSecure, a SOAP envelope, prefixed or not), or a proof bundle saved by
+the SDK (mm-proof/1, read strictly: keys exactly as the format names them,
+each once). A proof is valid when its receipt, request and answer agree,
+the request has exactly one SOAP Body with one element, its signatures
+verify, and the signed delivery's message, recipient and sender are the
+receipt's.
+
+Exit status: 0 valid; 1 invalid; 2 usage; 3 the file or input could not be
+read; 4 a proof of a class-1 notification, which is not verifiable: class 1
+carries no signatures.`
+
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-\n\nFILE is a delivery in any form it travels in (SignedDelivery, SealedDelivery,\ndeliverSecure, SOAP envelope), or a proof bundle saved by the SDK.", stderr)
+	fs := newFlagSet("verify", verifyHelp, stderr)
 	var trust multiFlag
 	fs.Var(&trust, "trust", "PEM file of CA certificates to trust (repeatable; default: the system's roots)")
 	at := fs.String("at", "", "check certificates as of this time (RFC 3339), e.g. when the delivery was sent")
 	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1/sha1 signatures, which some operators still make")
-	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only)")
+	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only): the result says \""+resultChainUnchecked+"\", never \"valid\"")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -60,7 +80,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	v, verr := sign.Verify(doc, opts)
 	if *asJSON {
-		return printVerifyJSON(stdout, stderr, name, v, verr)
+		return printVerifyJSON(stdout, stderr, name, v, verr, *skipChain)
 	}
 	if verr != nil {
 		fmt.Fprintf(stdout, "%s: INVALID\n  %v\n", name, verr)
@@ -69,7 +89,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "%s: valid\n", name)
+	fmt.Fprintf(stdout, "%s: %s\n", name, verdict(*skipChain))
 	for _, l := range v.Levels {
 		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
 	}
@@ -77,9 +97,12 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  seal   received %s, signatures OK: %t\n", v.Seal.ReceivedTime.Format("2006-01-02"), v.Seal.SignaturesOK)
 	}
 	d := v.Delivery
-	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, d.Sender.Name, d.Messages[0].Recipient, len(d.Messages))
+	fmt.Fprintf(stdout, "  delivery from %s %q to %s, %d message(s)\n", d.Sender.ID, safetext.Clean(d.Sender.Name), d.Messages[0].Recipient, len(d.Messages))
 	for _, m := range d.Messages {
-		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", m.ID, len(m.Attachments))
+		fmt.Fprintf(stdout, "    message %s, %d attachment(s)\n", safetext.Clean(m.ID), len(m.Attachments))
+	}
+	for _, r := range operatorRefusals(d) {
+		fmt.Fprintf(stdout, "  operators would refuse it: %s\n", r)
 	}
 	if !v.SignerIsSender {
 		fmt.Fprintln(stdout, "  note: the sender-level signer is not the delivery's sender; it must be an intermediary allowed to sign for it")
@@ -93,33 +116,43 @@ func isProof(doc []byte) bool {
 	return len(t) > 0 && t[0] == '{'
 }
 
-// verifyProof checks a proof bundle: the receipt, the request and the answer
-// agree, and the request's signatures verify.
+// verifyProof checks a proof bundle: the receipt, the request and the
+// answer agree, the request's signatures verify, and the signed delivery
+// is the receipt's. A class-1 bundle is reported as not verifiable.
 func verifyProof(stdout, stderr io.Writer, name string, doc []byte, opts sign.VerifyOptions, asJSON bool) int {
 	p, err := receipt.ReadProof(bytes.NewReader(doc))
-	if err == nil {
-		err = p.Check()
-	}
 	var v *sign.Verified
-	if err == nil && p.Receipt.Channel != receipt.Notification {
-		v, err = sign.Verify(p.Request, opts)
+	if err == nil {
+		v, err = p.Verify(opts)
+	}
+	if errors.Is(err, receipt.ErrNotVerifiable) {
+		if asJSON {
+			return printJSON(stdout, stderr, verifyJSON{File: name, Result: err.Error(), Error: err.Error(), NotVerifiable: true}, exitNotVerifiable)
+		}
+		fmt.Fprintf(stdout, "%s: %v\n  the bundle is consistent, but a notification is sent unsigned: anyone could have made it\n", name, err)
+		return exitNotVerifiable
 	}
 	if asJSON {
-		return printVerifyJSON(stdout, stderr, name, v, err)
+		return printVerifyJSON(stdout, stderr, name, v, err, opts.InsecureSkipChain)
 	}
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: INVALID proof\n  %v\n", name, err)
 		return exitFailed
 	}
 	r := p.Receipt
-	fmt.Fprintf(stdout, "%s: valid proof\n  message %s to %s: %s via %s", name, r.MessageID, r.Recipient.Masked(), r.State, r.Channel)
-	if r.Operator.Name != "" {
-		fmt.Fprintf(stdout, " at %s (%s), transaction %s", r.Operator.Name, r.Operator.ID, r.TransID)
+	result := "valid proof"
+	if opts.InsecureSkipChain {
+		result = "proof consistent, " + resultChainUnchecked
 	}
-	fmt.Fprintf(stdout, ", %s\n  request SHA-256 %s matches the receipt\n", r.At.Format(time.RFC3339), r.SealedSHA256)
-	if v == nil {
-		fmt.Fprintln(stdout, "  a class-1 notification carries no signatures")
-		return exitOK
+	// A bundle's receipt is a file anyone may have written: its texts are
+	// cleaned before they reach the terminal.
+	fmt.Fprintf(stdout, "%s: %s\n  message %s to %s: %s via %s", name, result, safetext.Clean(r.MessageID), r.Recipient.Masked(), r.State, r.Channel)
+	if r.Operator.Name != "" {
+		fmt.Fprintf(stdout, " at %s (%s), transaction %s", safetext.Clean(r.Operator.Name), r.Operator.ID, safetext.Clean(r.TransID))
+	}
+	fmt.Fprintf(stdout, ", %s\n  request SHA-256 %s matches the receipt; the signed delivery is the receipt's message, recipient and sender\n", r.At.Format(time.RFC3339), r.SealedSHA256)
+	if r.Operator.ID != "" {
+		fmt.Fprintln(stdout, "  operator: as the receipt names it (neither the request nor the answer names the operator)")
 	}
 	for _, l := range v.Levels {
 		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
@@ -146,16 +179,30 @@ func algoLabel(l sign.Level) string {
 	return l.SignatureAlgorithm
 }
 
+// verifyJSON is mm verify's JSON. Valid is true only when everything was
+// checked, certificate chains included; with --insecure-skip-chain it is
+// false, SignatureValid says whether the signatures match their
+// certificates, ChainChecked is false and Result says so in words. A
+// class-1 proof is neither valid nor invalid: NotVerifiable.
 type verifyJSON struct {
-	File      string      `json:"file"`
-	Valid     bool        `json:"valid"`
-	Error     string      `json:"error,omitempty"`
-	Levels    []levelJSON `json:"levels,omitempty"`
-	Seal      *sealJSON   `json:"seal,omitempty"`
-	Sender    string      `json:"sender,omitempty"`
-	Recipient string      `json:"recipient,omitempty"`
-	Messages  []string    `json:"messages,omitempty"`
-	OnBehalf  bool        `json:"signed_on_behalf,omitempty"`
+	File           string `json:"file"`
+	Valid          bool   `json:"valid"`
+	Result         string `json:"result"`
+	SignatureValid bool   `json:"signature_valid"`
+	ChainChecked   bool   `json:"chain_checked"`
+	Error          string `json:"error,omitempty"`
+	// NotVerifiable marks a proof of a class-1 notification (exit status
+	// 4): consistent, but it carries no signatures.
+	NotVerifiable bool `json:"not_verifiable,omitempty"`
+	// OperatorWouldRefuse lists the rules a delivery with valid signatures
+	// breaks that make an operator refuse it (the 2 MB limit).
+	OperatorWouldRefuse []refusal   `json:"operator_would_refuse,omitempty"`
+	Levels              []levelJSON `json:"levels,omitempty"`
+	Seal                *sealJSON   `json:"seal,omitempty"`
+	Sender              string      `json:"sender,omitempty"`
+	Recipient           string      `json:"recipient,omitempty"`
+	Messages            []string    `json:"messages,omitempty"`
+	OnBehalf            bool        `json:"signed_on_behalf,omitempty"`
 }
 
 type levelJSON struct {
@@ -170,11 +217,15 @@ type sealJSON struct {
 	SignaturesOK bool   `json:"signatures_ok"`
 }
 
-func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error) int {
-	out := verifyJSON{File: name, Valid: verr == nil}
+func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error, skipChain bool) int {
+	out := verifyJSON{File: name, Valid: verr == nil && !skipChain, Result: resultInvalid, SignatureValid: verr == nil, ChainChecked: !skipChain}
 	if verr != nil {
 		out.Error = verr.Error()
 	} else {
+		out.Result = verdict(skipChain)
+	}
+	if verr == nil && v != nil { // nil for a class-1 proof, which has no signatures
+		out.OperatorWouldRefuse = operatorRefusals(v.Delivery)
 		for _, l := range v.Levels {
 			out.Levels = append(out.Levels, levelJSON{string(l.Name), string(l.Signer.OrgNumber), l.Signer.Subject, l.SignatureAlgorithm})
 		}
@@ -188,16 +239,22 @@ func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, ve
 		}
 		out.OnBehalf = !v.SignerIsSender
 	}
+	code := exitOK
+	if verr != nil {
+		code = exitFailed
+	}
+	return printJSON(stdout, stderr, out, code)
+}
+
+// printJSON writes out and returns code, or exitTrouble if it cannot.
+func printJSON(stdout, stderr io.Writer, out verifyJSON, code int) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		fmt.Fprintln(stderr, "mm verify:", err)
 		return exitTrouble
 	}
-	if verr != nil {
-		return exitFailed
-	}
-	return exitOK
+	return code
 }
 
 // loadRoots reads the trusted CA certificates, or the system's without any.

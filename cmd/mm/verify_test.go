@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +34,9 @@ func mm(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-func sdkSealed(t *testing.T) string {
+// sealedDelivery is a delivery signed and sealed with the sign package's
+// test credentials.
+func sealedDelivery(t *testing.T) []byte {
 	t.Helper()
 	read := func(n string) []byte {
 		b, err := os.ReadFile(filepath.Join(signData, "pki", n))
@@ -47,11 +49,30 @@ func sdkSealed(t *testing.T) string {
 	require.NoError(t, err)
 	sealed, err := s.Seal(signed, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
-	body, err := sign.AppendDeliverSecure(nil, sealed)
-	require.NoError(t, err)
-	f := filepath.Join(t.TempDir(), "request.xml")
-	require.NoError(t, os.WriteFile(f, body, 0o600))
+	return sealed
+}
+
+func writeTemp(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(f, b, 0o600))
 	return f
+}
+
+// sdkSealed is a file holding the prefix-free deliverSecure element.
+func sdkSealed(t *testing.T) string {
+	t.Helper()
+	body, err := sign.AppendDeliverSecure(nil, sealedDelivery(t))
+	require.NoError(t, err)
+	return writeTemp(t, "request.xml", body)
+}
+
+// sdkRequest is a file holding the request as the SDK sends it: prefixed.
+func sdkRequest(t *testing.T) string {
+	t.Helper()
+	req, err := sign.DeliverSecureRequest(sealedDelivery(t))
+	require.NoError(t, err)
+	return writeTemp(t, "prefixed.xml", req)
 }
 
 func TestVerifyValidForms(t *testing.T) {
@@ -60,7 +81,8 @@ func TestVerifyValidForms(t *testing.T) {
 		filepath.Join(signData, "foreign", "canonical.xml"):            1,
 		filepath.Join(signData, "foreign", "pretty-printed.xml"):       1,
 		filepath.Join(signData, "foreign", "sealed-prefixed-soap.xml"): 2,
-		sdkSealed(t): 2,
+		sdkSealed(t):  2,
+		sdkRequest(t): 2,
 	}
 	for f, levels := range files {
 		code, out, errOut := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
@@ -157,14 +179,8 @@ func TestVerifyUsageErrors(t *testing.T) {
 // one does not.
 func TestVerifyProofBundle(t *testing.T) {
 	t.Parallel()
-	infra := fakeinfra.Start(t)
-	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
-	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: infra.SenderSigner().TLSCertificate(), Roots: infra.Roots()})
-	require.NoError(t, err)
-	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots()})
-	require.NoError(t, err)
-	op, _ := infra.Operator("kivra")
-	proof, err := c.Deliver(context.Background(), message.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, testDelivery(), infra.SenderSigner())
+	infra, c, op := fakeForward(t)
+	proof, err := c.Deliver(context.Background(), op, testDelivery(), infra.SenderSigner())
 	require.NoError(t, err)
 	dir := t.TempDir()
 	f := filepath.Join(dir, "proof.json")
@@ -181,6 +197,10 @@ func TestVerifyProofBundle(t *testing.T) {
 	assert.Contains(t, out, "delivered via digital at Kivra")
 	assert.Equal(t, 2, strings.Count(out, "signed by 162021004748"))
 	assert.NotContains(t, out, "195303231855")
+	code, out, _ = mm(t, "", "verify", "--insecure-skip-chain", f)
+	require.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, ": proof consistent, signature valid, certificate chain NOT checked\n")
+	assert.NotContains(t, out, "valid proof")
 
 	tampered := bytes.Replace(buf.Bytes(), []byte(`"state": "delivered"`), []byte(`"state": "declined"`), 1)
 	require.NotEqual(t, buf.Bytes(), tampered)
@@ -188,4 +208,70 @@ func TestVerifyProofBundle(t *testing.T) {
 	code, out, _ = mm(t, "", "verify", "--trust", ca, f)
 	assert.Equal(t, exitFailed, code, out)
 	assert.Contains(t, out, "INVALID proof")
+}
+
+// Proof bundles the SDK wrote before the prefixed wire form stay valid.
+func TestVerifyOldProofBundles(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"proof-v1-unprefixed.json", "proof-v1-two-transforms.json"} {
+		f := filepath.Join("..", "..", "receipt", "testdata", name)
+		code, out, errOut := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
+		assert.Equal(t, exitOK, code, "%s\n%s%s", name, out, errOut)
+		assert.Contains(t, out, ": valid proof", name)
+		assert.Equal(t, 2, strings.Count(out, "signed by 162021004748"), name)
+	}
+}
+
+// A class-1 bundle, which anyone can make without a key, is reported as
+// not verifiable, with its own exit status, in text and in JSON.
+func TestVerifyClassOneProofIsNotVerifiable(t *testing.T) {
+	t.Parallel()
+	m := testDelivery().Messages[0]
+	m.Class = 1
+	m.Attachments = nil
+	n := &message.Notification{Sender: message.Sender{ID: "162021004748", Name: "Kommun A"}, Message: m}
+	req, err := forward.NotifyRequest(n)
+	require.NoError(t, err)
+	a := receipt.Attempt{MessageID: m.ID, Sender: "162021004748", Recipient: m.Recipient, Class: 1,
+		Operator: message.Operator{ID: "165568402266", Name: "Kivra"}, Request: req, Attempts: 1, At: time.Now()}
+	res := &receipt.NotifyResult{TransID: "t-1", Statuses: []receipt.NotifyStatus{{RecipientID: m.Recipient, Delivered: true}}}
+	r, err := receipt.FromNotifyResult(a, res)
+	require.NoError(t, err)
+	answer, err := receipt.AppendNotifyResponse(nil, res)
+	require.NoError(t, err)
+	p := &receipt.Proof{Receipt: *r, Request: req, Response: soap.AppendEnvelope(nil, answer)}
+	var buf bytes.Buffer
+	_, err = p.WriteTo(&buf)
+	require.NoError(t, err)
+	f := filepath.Join(t.TempDir(), "class1.json")
+	require.NoError(t, os.WriteFile(f, buf.Bytes(), 0o600))
+
+	code, out, _ := mm(t, "", "verify", "--trust", caPEM, f)
+	assert.Equal(t, exitNotVerifiable, code, out)
+	assert.Contains(t, out, "class1.json: not verifiable: class 1 carries no signatures")
+	assert.NotContains(t, out, "valid proof")
+	code, out, _ = mm(t, "", "verify", "--json", "--trust", caPEM, f)
+	assert.Equal(t, exitNotVerifiable, code, out)
+	assert.Contains(t, out, `"not_verifiable": true`)
+	assert.Contains(t, out, `"valid": false`)
+	_, _, errOut := mm(t, "", "verify", "-h")
+	assert.Contains(t, errOut, "4 a proof of a class-1 notification, which is not verifiable", "the help documents the status")
+}
+
+// Forged bundles are invalid: a key twice, two keys equal but for case,
+// a second SOAP Body.
+func TestVerifyForgedProofBundles(t *testing.T) {
+	t.Parallel()
+	good, err := os.ReadFile(filepath.Join("..", "..", "receipt", "testdata", "proof-v1-unprefixed.json"))
+	require.NoError(t, err)
+	for name, forged := range map[string]string{
+		"duplicate key":   strings.Replace(string(good), `"messageId": "`, `"messageId": "forged", "messageId": "`, 1),
+		"case-folded key": strings.Replace(string(good), `"sender": "`, `"MessageId": "forged", "sender": "`, 1),
+	} {
+		f := filepath.Join(t.TempDir(), "forged.json")
+		require.NoError(t, os.WriteFile(f, []byte(forged), 0o600))
+		code, out, _ := mm(t, "", "verify", "--trust", caPEM, "--at", verifyAt, f)
+		assert.Equal(t, exitFailed, code, "%s: %s", name, out)
+		assert.Contains(t, out, "INVALID proof", name)
+	}
 }

@@ -74,6 +74,9 @@ func run(out io.Writer) error {
 	fwd, err := forward.New(forward.Config{
 		Signer: broker, HTTPClient: httpClient, Roots: infra.Roots(),
 		MayActFor: forward.DispatcherPolicy(policy),
+		// The fake's operators listen on loopback, which the address
+		// policy refuses unless allowed; a real deployment leaves this out.
+		AllowLocalNetworks: infra.LocalNetworks(),
 	})
 	if err != nil {
 		return err

@@ -3,33 +3,66 @@ package conformance
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/avsandare/mm/internal/opverify"
 )
 
-const (
-	nsServiceV3 = "http://minameddelanden.gov.se/schema/Service/v3"
-	nsMessageV3 = "http://minameddelanden.gov.se/schema/Message/v3"
-)
-
-// SealedFromWire turns the deliverSecure body of a request the SDK wrote
-// (canonical, prefix-free) back into the standalone SealedDelivery the seal
-// was computed over, and cuts out the standalone SignedDelivery, so that
+// SealedFromWire turns a deliverSecure request in the prefixed wire form
+// back into the standalone SealedDelivery the seal was computed over and
+// the standalone SignedDelivery, as a mailbox operator's verifier
+// reconstructs them (prefixes stripped, deliverSecure renamed), so that
 // xmlsec1 — which knows nothing of the infrastructure's quirks — can check
 // both signatures.
 func SealedFromWire(request []byte) (sealed, signed []byte, err error) {
-	open := []byte(`<deliverSecure xmlns="` + nsServiceV3 + `"><deliverSecure>`)
-	i := bytes.Index(request, open)
-	j := bytes.LastIndex(request, []byte(`</deliverSecure></deliverSecure>`))
-	if i < 0 || j < i {
-		return nil, nil, errors.New("no deliverSecure element in the request")
+	docs, err := opverify.Documents(request)
+	if err != nil {
+		return nil, nil, err
 	}
-	inner := request[i+len(open) : j]
-	signedOpen := []byte(`<SignedDelivery xmlns="` + nsMessageV3 + `">`)
-	k := bytes.Index(inner, []byte("</SignedDelivery>"))
-	if !bytes.HasPrefix(inner, signedOpen) || k < 0 {
-		return nil, nil, errors.New("deliverSecure does not start with SignedDelivery")
+	if len(docs) != 2 {
+		return nil, nil, fmt.Errorf("the request carries %d signatures, want the seal and the sender's", len(docs))
 	}
-	signed = append([]byte{}, inner[:k+len("</SignedDelivery>")]...)
-	rest := bytes.Replace(inner[len(signedOpen):], []byte(`<Seal xmlns="`+nsMessageV3+`">`), []byte("<Seal>"), 1)
-	sealed = append([]byte(`<SealedDelivery xmlns="`+nsMessageV3+`"><SignedDelivery>`), rest...)
-	return append(sealed, "</SealedDelivery>"...), signed, nil
+	return docs[0], docs[1], nil
+}
+
+// Payload returns the element in the SOAP Body of an envelope in the
+// prefixed wire form (every namespace declared on soap:Envelope) as a
+// standalone document, the envelope's declarations moved onto it, so that
+// it can be validated against the service's XSD.
+func Payload(envelope []byte) ([]byte, error) {
+	end := bytes.IndexByte(envelope, '>')
+	first := bytes.IndexByte(envelope, ' ')
+	if !bytes.HasPrefix(envelope, []byte("<")) || end < 0 || first < 0 || first > end {
+		return nil, errors.New("not an envelope with its declarations on the start tag")
+	}
+	decls := envelope[first:end]
+	bodyOpen := bytes.Index(envelope, []byte(":Body>"))
+	bodyClose := bytes.LastIndex(envelope, []byte("</"))
+	bodyClose = bytes.LastIndex(envelope[:bodyClose], []byte("</"))
+	if bodyOpen < 0 || bodyClose <= bodyOpen {
+		return nil, errors.New("no SOAP Body")
+	}
+	payload := envelope[bodyOpen+len(":Body>") : bodyClose]
+	nameEnd := bytes.IndexAny(payload, " >")
+	if nameEnd < 0 {
+		return nil, errors.New("no element in the SOAP Body")
+	}
+	var b bytes.Buffer
+	b.Write(payload[:nameEnd])
+	b.Write(decls)
+	b.Write(payload[nameEnd:])
+	return b.Bytes(), nil
+}
+
+// ValidatePayload validates the payload of an envelope in the prefixed
+// wire form (see Payload) against the schema file xsd, and fails the test
+// with xmllint's report when it is not valid.
+func ValidatePayload(t testing.TB, xsd string, envelope []byte) {
+	t.Helper()
+	p, err := Payload(envelope)
+	if err != nil {
+		t.Fatalf("payload of the envelope: %v\n%s", err, head(envelope, 2000))
+	}
+	ValidateXSD(t, xsd, p)
 }

@@ -8,6 +8,11 @@
 // technical failures with backoff and jitter, never application faults,
 // never follows redirects and bounds what it reads.
 //
+// A fault without an error code the SDK can read (no detail, an empty
+// one, an unreadable ExceptionInformation) is classified by its SOAP 1.1
+// faultcode: retried, and a delivery left unknown, unless the server
+// blames the request (soap:Client); fault.go gives the reasons.
+//
 // Parsing uses encoding/xml rather than etree: on a FaR answer of 1000
 // results, walking its tokens is the fastest of the ways measured and
 // allocates least, and decoding into structs costs about what etree does

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // Sentinel errors of a call, for callers to branch on with errors.Is. The
@@ -58,11 +60,11 @@ func (e *ResponseError) Error() string {
 	}
 	if e.Location != "" {
 		b.WriteString(" to ")
-		b.WriteString(e.Location)
+		b.WriteString(safetext.Clean(e.Location))
 	}
 	if e.ContentType != "" && errors.Is(e.Err, ErrNotSOAP) {
 		b.WriteString(" (content type ")
-		b.WriteString(strconv.Quote(e.ContentType))
+		b.WriteString(strconv.Quote(safetext.Clean(e.ContentType)))
 		b.WriteString(")")
 	}
 	if e.RetryAfter > 0 {
@@ -107,17 +109,17 @@ const snippetLen = 200
 
 // sanitise makes the start of a foreign body fit for an error message: at
 // most snippetLen bytes of valid UTF-8, control characters as spaces, runs
-// of white space collapsed, and personal identity numbers masked.
+// of white space collapsed, cleaned by safetext.Clean (personal identity
+// numbers masked, bidirectional controls replaced). It cleans a little
+// more than it keeps, so that the cut cannot leave part of a number
+// unmasked.
 func sanitise(b []byte) string {
-	if len(b) > snippetLen {
-		b = b[:snippetLen]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1] // drop a rune cut in half
-		}
-	}
+	const margin = 16 // longer than any identity number as people write it
 	var out strings.Builder
 	space := false
-	for _, r := range strings.ToValidUTF8(string(b), "\uFFFD") {
+	for len(b) > 0 && out.Len() < snippetLen+margin {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue
@@ -126,48 +128,14 @@ func sanitise(b []byte) string {
 			out.WriteByte(' ')
 		}
 		space = false
-		out.WriteRune(r)
+		out.WriteRune(r) // RuneError for invalid UTF-8: U+FFFD
 	}
-	return maskDigits(out.String())
-}
-
-// maskDigits hides the last four digits of every run of ten or more digits
-// (optionally with a - or + before the last four, as people write
-// personnummer), so that no personal identity number is shown whole.
-// Organisation numbers are masked alike: telling them apart is not worth
-// the risk.
-func maskDigits(s string) string {
-	var b []byte
-	run, sep := 0, false // digits in the current run; whether a -/+ split it
-	flush := func(end int) {
-		if run >= 10 {
-			if b == nil {
-				b = []byte(s)
-			}
-			masked := 0
-			for i := end - 1; i >= 0 && masked < 4; i-- {
-				if b[i] >= '0' && b[i] <= '9' {
-					b[i] = '*'
-					masked++
-				}
-			}
-		}
-		run, sep = 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			run++
-		case (c == '-' || c == '+') && run >= 6 && !sep && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			sep = true
-		default:
-			flush(i)
+	s := safetext.Clean(out.String())
+	if len(s) > snippetLen {
+		s = s[:snippetLen]
+		for len(s) > 0 && !utf8.ValidString(s) {
+			s = s[:len(s)-1] // drop a rune cut in half
 		}
 	}
-	flush(len(s))
-	if b == nil {
-		return s
-	}
-	return string(b)
+	return s
 }

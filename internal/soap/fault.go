@@ -2,7 +2,6 @@ package soap
 
 import (
 	"crypto/rand"
-	"encoding/xml"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,7 +29,8 @@ const (
 	CodeSenderNotValidSigner = 6009
 	CodeSignerNotParty       = 6010 // the signer is neither sender nor recipient
 
-	// NoCode is the Code of a fault that carries no applicationFault detail.
+	// NoCode is the Code of a fault without an error code the SDK can
+	// read (see Fault).
 	NoCode = -1
 )
 
@@ -41,11 +41,18 @@ const xmlSpace = " \t\r\n"
 const firstApplicationCode = 5000
 
 // Fault is a SOAP fault. Code, Description and CallID come from its
-// detail/applicationFault (ExceptionInformation); a fault without that
-// detail has Code NoCode. FaultCode is the SOAP faultcode, with its prefix
-// written "soap" whenever it is bound to the SOAP 1.1 namespace (so "S:Server"
-// from a JAX-WS stack reads "soap:Server"); HTTPStatus is the status the
-// fault arrived with, zero when it was read from bytes alone.
+// detail's ExceptionInformation: applicationFault (Recipient, Service) or
+// the operation's own fault element (Authority: getSendersFault,
+// getDispatchersFault). A fault without an error code the SDK can read has
+// Code NoCode; UnreadableDetail then says what was wrong with an
+// ExceptionInformation that was there. FaultCode is the SOAP faultcode,
+// with its prefix written "soap" whenever it is bound to the SOAP 1.1
+// namespace (so "S:Server" from a JAX-WS stack reads "soap:Server");
+// HTTPStatus is the status the fault arrived with, zero when it was read
+// from bytes alone.
+// A fault read from a server holds its texts as safetext.Clean leaves them
+// — personal identity numbers masked, control characters replaced — since
+// they are shown, logged and journalled.
 type Fault struct {
 	Code        int
 	Description string
@@ -53,20 +60,68 @@ type Fault struct {
 	FaultCode   string
 	FaultString string
 	HTTPStatus  int
+	// UnreadableDetail is why the detail's ExceptionInformation gave no
+	// code: no ErrorCode, one that is not an integer or lies outside
+	// 0–9999, two of them. Empty when it was read, or there was none.
+	UnreadableDetail string
 }
 
+// Faults without an error code
+//
+// Every error the contracts declare comes with an ExceptionInformation
+// whose ErrorCode classifies it (§5.2): 0–4999 technical, retried;
+// 5000–9999 application, never retried, and the operator has then said
+// that it refused the message. A fault without a code the SDK can read — no
+// detail, an empty one, a foreign one, or an ExceptionInformation that
+// cannot be read (UnreadableDetail) — comes from outside the contract: an
+// unchecked exception in the server's stack, a gateway in front of it, a
+// database gone. Nothing in it says whether the server acted on the call
+// before failing. The SDK therefore reads such a fault by its SOAP 1.1
+// faultcode (SOAP 1.1 §4.4.1), which every stack sets:
+//
+//   - soap:Client, soap:VersionMismatch, soap:MustUnderstand (and their
+//     dotted subcodes) say that the request as sent is at fault and was not
+//     processed, and "should not be resent without change": not retried,
+//     and a delivery is failed — nothing landed, as with an application
+//     fault.
+//   - soap:Server, and any faultcode the SDK cannot place, give no such
+//     assurance: retried with backoff as a technical failure, and a
+//     delivery still without an answer after the last attempt is unknown
+//     (it may have landed; forward.ErrMaybeDelivered), never failed, so
+//     that it is neither sent by paper nor given up. Retrying is safe: a
+//     delivery carries its message ID, which the operator deduplicates,
+//     and a lookup changes nothing.
+//
+// The HTTP status does not enter into it: SOAP 1.1 sends every fault with
+// 500, and a stack that does otherwise says no more by it. Reading an
+// unknown faultcode as "failed" would be the one choice that can lose or
+// duplicate a letter: a message reported failed is sent again under a new
+// ID, or on paper, though it may already be in the recipient's mailbox.
+
 // Retryable reports whether the same call may succeed later. With an
-// applicationFault the code decides (§5.2): 0–4999 technical, yes;
-// 5000–9999 application, never; anything else is outside the contract and
-// is not retried. Without one, nothing says the server did not act on the
-// call, so only the one unambiguous signal counts: faultcode soap:Server (or
-// a soap:Server.* subcode) sent with an HTTP 5xx status.
+// error code the contract's (0–9999) decides: 0–4999 technical, yes;
+// 5000–9999 application, never. Without one (NoCode, or a code outside
+// 0–9999) the faultcode decides, as described above: everything but a
+// fault that blames the request is retried.
 func (f *Fault) Retryable() bool {
-	if f.Code != NoCode {
-		return f.Code >= 0 && f.Code < firstApplicationCode
+	if f.Code >= 0 && f.Code <= lastCode {
+		return f.Code < firstApplicationCode
 	}
-	server := f.FaultCode == "soap:Server" || strings.HasPrefix(f.FaultCode, "soap:Server.")
-	return server && f.HTTPStatus >= 500 && f.HTTPStatus <= 599
+	return !blamesRequest(f.FaultCode)
+}
+
+// lastCode is the highest error code of §5.2.
+const lastCode = 9999
+
+// blamesRequest reports a faultcode by which SOAP 1.1 says the request as
+// sent was refused unprocessed.
+func blamesRequest(faultcode string) bool {
+	for _, c := range [...]string{"soap:Client", "soap:VersionMismatch", "soap:MustUnderstand"} {
+		if faultcode == c || strings.HasPrefix(faultcode, c+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Error describes the fault. The description comes from the server and may
@@ -78,6 +133,11 @@ func (f *Fault) Error() string {
 		b.WriteString(f.FaultCode)
 		b.WriteString(": ")
 		b.WriteString(f.FaultString)
+		if f.UnreadableDetail != "" {
+			b.WriteString(" (unreadable detail: ")
+			b.WriteString(f.UnreadableDetail)
+			b.WriteString(")")
+		}
 	} else {
 		b.WriteString(strconv.Itoa(f.Code))
 		b.WriteString(": ")
@@ -97,15 +157,46 @@ func (f *Fault) Error() string {
 // logString is what a log may show of the fault: no description, which may
 // name a person.
 func (f *Fault) logString() string {
-	if f.Code == NoCode {
-		return "soap fault " + f.FaultCode + " without detail"
+	switch {
+	case f.Code != NoCode:
+		return "soap fault " + strconv.Itoa(f.Code) + " (call id " + f.CallID + ")"
+	case f.UnreadableDetail != "":
+		return "soap fault " + f.FaultCode + " with an unreadable detail"
 	}
-	return "soap fault " + strconv.Itoa(f.Code) + " (call id " + f.CallID + ")"
+	return "soap fault " + f.FaultCode + " without detail"
 }
 
 // NewCallID returns a random call id for a fault: 26 characters of base32
 // (128 bits), inside the 20–50 characters the XSD allows for CallId.
 func NewCallID() string { return rand.Text() }
+
+// Detail names the element a fault's ExceptionInformation is written in
+// and the namespace of its children (ErrorCode, Description, CallId).
+type Detail struct {
+	Local, Space string
+	FieldSpace   string
+}
+
+// ApplicationFault is the detail of the Recipient and Service faults:
+// applicationFault, an ExceptionInformation of schema/Common/v3.
+func ApplicationFault() Detail {
+	return Detail{Local: "applicationFault", Space: NSCommonV3, FieldSpace: NSCommonV3}
+}
+
+// AuthorityFault is the detail of the Authority service's faults for
+// operation op: op+"Fault" (getSendersFault, getDispatchersFault) in the
+// service's namespace, an ExceptionInformation of the unversioned Common
+// schema, whose children are qualified in it
+// (contracts/authority/Authority-wrappers.xsd).
+func AuthorityFault(op string) Detail {
+	return Detail{Local: op + "Fault", Space: nsAuthorityService, FieldSpace: nsCommon}
+}
+
+// Namespaces of the Authority service's fault details.
+const (
+	nsAuthorityService = "http://minameddelanden.gov.se/Authority"
+	nsCommon           = "http://minameddelanden.gov.se/schema/Common"
+)
 
 // AppendFault appends a complete SOAP envelope holding a fault, as a server
 // of the contracts answers (with HTTP 500; see WriteFault), and returns the
@@ -114,11 +205,19 @@ func NewCallID() string { return rand.Text() }
 // and clients must not tell technical from application errors by faultcode
 // anyway but by ErrorCode. faultstring repeats the description.
 //
-// The detail/applicationFault is written prefix-free in the Common/v3
-// namespace. For it to validate against schema/v3/Common.xsd, code must be
-// 1–9998 (the XSD excludes 0 and 9999, which §5.2 lists but never sends)
-// and callID 20–50 characters; an empty callID gets NewCallID.
+// The detail is an applicationFault, written prefix-free in the Common/v3
+// namespace (AppendFaultDetail writes another). For it to validate against
+// schema/v3/Common.xsd, code must be 1–9998 (the XSD excludes 0 and 9999,
+// which §5.2 lists but never sends) and callID 20–50 characters; an empty
+// callID gets NewCallID.
 func AppendFault(dst []byte, code int, description, callID string) []byte {
+	return AppendFaultDetail(dst, ApplicationFault(), code, description, callID)
+}
+
+// AppendFaultDetail is AppendFault with the ExceptionInformation in the
+// detail element d. The unversioned Common schema of the Authority faults
+// allows codes 2–9998 only.
+func AppendFaultDetail(dst []byte, d Detail, code int, description, callID string) []byte {
 	if callID == "" {
 		callID = NewCallID()
 	}
@@ -131,11 +230,11 @@ func AppendFault(dst []byte, code int, description, callID string) []byte {
 	w.Leaf("faultcode", "", "soap:Server")
 	w.Leaf("faultstring", "", description)
 	w.Open("detail", "")
-	w.Open("applicationFault", NSCommonV3)
-	w.Leaf("ErrorCode", NSCommonV3, strconv.Itoa(code))
-	w.Leaf("Description", NSCommonV3, description)
-	w.Leaf("CallId", NSCommonV3, callID)
-	w.Close("applicationFault")
+	w.Open(d.Local, d.Space)
+	w.Leaf("ErrorCode", d.FieldSpace, strconv.Itoa(code))
+	w.Leaf("Description", d.FieldSpace, description)
+	w.Leaf("CallId", d.FieldSpace, callID)
+	w.Close(d.Local)
 	w.Close("detail")
 	w.Raw([]byte("</soap:Fault>"))
 	return append(w.Buf, envelopeClose...)
@@ -166,149 +265,16 @@ func xmlSafe(s string) string {
 // WriteFault answers an HTTP request with a fault envelope and status 500,
 // as SOAP 1.1 and the contracts prescribe (SPEC §8).
 func WriteFault(w http.ResponseWriter, code int, description, callID string) {
-	body := AppendFault(nil, code, description, callID)
+	WriteFaultDetail(w, ApplicationFault(), code, description, callID)
+}
+
+// WriteFaultDetail is WriteFault with the ExceptionInformation in the
+// detail element d.
+func WriteFaultDetail(w http.ResponseWriter, d Detail, code int, description, callID string) {
+	body := AppendFaultDetail(nil, d, code, description, callID)
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write(body) // the client going away is not the server's error
-}
-
-// readFault reads the children of soap:Fault, whose start the decoder has
-// just passed. Children are matched by local name, in any order, whatever
-// their namespace: SOAP 1.1 leaves them unqualified, but stacks differ.
-// Unknown children (faultactor, foreign details) are skipped.
-func readFault(d *xml.Decoder, ns nsScope) (*Fault, error) {
-	f := &Fault{Code: NoCode}
-	for {
-		se, err := firstElement(d, "Fault", false)
-		if err != nil {
-			return nil, err
-		}
-		if se == nil {
-			return f, nil
-		}
-		switch se.Name.Local {
-		case "faultcode":
-			ns.push(*se)
-			s, err := text(d, "faultcode")
-			if err != nil {
-				return nil, err
-			}
-			f.FaultCode = normaliseFaultCode(strings.Trim(s, xmlSpace), ns)
-		case "faultstring":
-			if f.FaultString, err = text(d, "faultstring"); err != nil {
-				return nil, err
-			}
-		case "detail":
-			if err := readDetail(d, f); err != nil {
-				return nil, err
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return nil, inside(se.Name.Local, err)
-			}
-		}
-	}
-}
-
-// readDetail looks in detail for applicationFault. Its namespace must be one
-// of the Common schemas (Common/v3 in every current WSDL; the unversioned
-// and v2 ones declare the same type), so that a foreign detail element
-// that happens to share the name is not read as an error code.
-func readDetail(d *xml.Decoder, f *Fault) error {
-	for {
-		se, err := firstElement(d, "detail", false)
-		if err != nil {
-			return err
-		}
-		if se == nil {
-			return nil
-		}
-		if se.Name.Local != "applicationFault" || !strings.HasPrefix(se.Name.Space, "http://minameddelanden.gov.se/schema/Common") {
-			if err := d.Skip(); err != nil {
-				return inside(se.Name.Local, err)
-			}
-			continue
-		}
-		if err := readApplicationFault(d, f); err != nil {
-			return err
-		}
-	}
-}
-
-// readApplicationFault reads ExceptionInformation. The XSD requires all
-// three children; a missing ErrorCode would leave the fault unclassifiable,
-// so it is refused, while a missing Description or CallId is tolerated.
-func readApplicationFault(d *xml.Decoder, f *Fault) error {
-	var code string
-	seen := false
-	for {
-		se, err := firstElement(d, "applicationFault", false)
-		if err != nil {
-			return err
-		}
-		if se == nil {
-			break
-		}
-		var s string
-		if s, err = text(d, se.Name.Local); err != nil {
-			return err
-		}
-		switch se.Name.Local {
-		case "ErrorCode":
-			code, seen = strings.Trim(s, xmlSpace), true
-		case "Description":
-			f.Description = s
-		case "CallId":
-			f.CallID = strings.Trim(s, xmlSpace)
-		}
-	}
-	if !seen {
-		return malformed("applicationFault has no ErrorCode")
-	}
-	n, err := strconv.Atoi(code)
-	if err != nil || n < 0 {
-		return malformed("applicationFault ErrorCode %q is not a non-negative integer", code)
-	}
-	f.Code = n
-	return nil
-}
-
-// text reads the character data of the element just started, through its
-// end. Comments are dropped; a child element is refused.
-func text(d *xml.Decoder, in string) (string, error) {
-	var b []byte
-	for {
-		t, err := d.Token()
-		if err != nil {
-			return "", inside(in, err)
-		}
-		switch t := t.(type) {
-		case xml.CharData:
-			b = append(b, t...)
-		case xml.EndElement:
-			return string(b), nil
-		case xml.StartElement:
-			return "", malformed("element %s in %s where only text belongs", t.Name.Local, in)
-		}
-	}
-}
-
-// normaliseFaultCode rewrites the prefix of a faultcode QName to "soap"
-// when it is bound to the SOAP 1.1 namespace, so that callers can compare
-// with "soap:Server" whatever prefix the server chose.
-func normaliseFaultCode(qname string, ns nsScope) string {
-	prefix, local, ok := strings.Cut(qname, ":")
-	if !ok {
-		return qname
-	}
-	switch space, bound := ns[prefix]; {
-	case space == NSEnvelope:
-		return "soap:" + local
-	case bound && prefix == "soap":
-		// A "soap" prefix bound elsewhere must not pass for SOAP's own.
-		return "{" + space + "}" + local
-	}
-	return qname
 }

@@ -5,12 +5,17 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/avsandare/mm/internal/conformance"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// xmlSpoof is, as XML text, a C1 control sequence that clears the line,
+// a carriage return, a fake line and a bidirectional override.
+const xmlSpoof = `&#x9B;2K&#xD;mm send: message delivered OK&#xA;&#x202E;`
 
 func TestReadFault(t *testing.T) {
 	t.Parallel()
@@ -24,11 +29,22 @@ func TestReadFault(t *testing.T) {
 		doc  string
 		want Fault
 	}{
-		{"jax-ws with prefixes", jaxws, Fault{Code: 5003, Description: "Mottagaren 195303231855 saknas",
-			CallID: "0a1b2c3d-4e5f-6789-abcd-ef0123456789", FaultCode: "soap:Server", FaultString: "Mottagaren 195303231855 saknas"}},
+		{"jax-ws with prefixes", jaxws, Fault{Code: 5003, Description: "Mottagaren 19530323**** saknas",
+			CallID: "0a1b2c3d-4e5f-6789-abcd-ef0123456789", FaultCode: "soap:Server", FaultString: "Mottagaren 19530323**** saknas"}},
+		// What a hostile server writes to print a line of its own (ESC
+		// cannot be in XML; C1's CSI, U+009B, does the same on many
+		// terminals) and a personal number: neither survives the reading.
+		{"hostile texts", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode>` +
+			`<faultstring>195303231855` + xmlSpoof + `</faultstring><detail><applicationFault xmlns="` + NSCommonV3 + `">` +
+			`<ErrorCode>5001</ErrorCode><Description>Mottagaren 530323-1855` + xmlSpoof + `</Description>` +
+			`<CallId>id` + xmlSpoof + `</CallId></applicationFault></detail></S:Fault></S:Body></S:Envelope>`,
+			Fault{Code: 5001, Description: `Mottagaren 530323-****�2K\rmm send: message delivered OK\n�`, CallID: `id�2K\rmm send: message delivered OK\n�`,
+				FaultCode: "soap:Server", FaultString: `19530323****�2K\rmm send: message delivered OK\n�`}},
 		{"as AppendFault writes it", string(AppendFault(nil, 1000, "a < b & c", callID)),
 			Fault{Code: 1000, Description: "a < b & c", CallID: callID, FaultCode: "soap:Server", FaultString: "a < b & c"}},
 		{"without detail", bareFault("S:Server"), Fault{Code: NoCode, FaultCode: "soap:Server", FaultString: "internal error"}},
+		{"empty detail", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>x</faultstring><detail/></S:Fault></S:Body></S:Envelope>`,
+			Fault{Code: NoCode, FaultCode: "soap:Server", FaultString: "x"}},
 		{"faultcode with an unknown prefix", bareFault("x:Server"), Fault{Code: NoCode, FaultCode: "x:Server", FaultString: "internal error"}},
 		{"soap prefix bound elsewhere", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode xmlns:soap="urn:other">soap:Server</faultcode>` +
 			`</S:Fault></S:Body></S:Envelope>`, Fault{Code: NoCode, FaultCode: "{urn:other}Server"}},
@@ -52,21 +68,57 @@ func TestReadFault(t *testing.T) {
 	}
 }
 
-func TestReadFaultMalformed(t *testing.T) {
+// An ExceptionInformation the SDK cannot read leaves a fault without a
+// code (NoCode), saying why; only XML that is not well-formed is
+// malformed.
+func TestReadFaultUnreadableDetail(t *testing.T) {
 	t.Parallel()
 	wrap := func(inner string) string {
-		return `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode><detail>` +
+		return `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>fel</faultstring><detail>` +
 			`<applicationFault xmlns="` + NSCommonV3 + `">` + inner + `</applicationFault></detail></S:Fault></S:Body></S:Envelope>`
 	}
 	for _, tt := range []struct {
 		name, doc, want string
 	}{
-		{"code not a number", wrap(`<ErrorCode>five</ErrorCode>`), `ErrorCode "five" is not a non-negative integer`},
-		{"negative code", wrap(`<ErrorCode>-3</ErrorCode>`), `ErrorCode "-3"`},
-		{"no code", wrap(`<Description>x</Description>`), "applicationFault has no ErrorCode"},
-		{"element in code", wrap(`<ErrorCode><x/></ErrorCode>`), "element x in ErrorCode where only text belongs"},
+		{"code not a number", wrap(`<ErrorCode>five</ErrorCode>`), `ErrorCode "five" is not an integer`},
+		{"negative code", wrap(`<ErrorCode>-3</ErrorCode>`), `ErrorCode "-3" is outside 0–9999`},
+		{"code beyond 9999", wrap(`<ErrorCode>12000</ErrorCode>`), `ErrorCode "12000" is outside 0–9999`},
+		{"no code", wrap(`<Description>x</Description>`), "no ErrorCode"},
+		{"empty ExceptionInformation", wrap(``), "no ErrorCode"},
+		{"element in code", wrap(`<ErrorCode><x>5001</x></ErrorCode>`), "ErrorCode holds elements"},
+		{"two codes", wrap(`<ErrorCode>5001</ErrorCode><ErrorCode>1</ErrorCode>`), "ErrorCode given 2 times"},
+		{"a personal number as code", wrap(`<ErrorCode>195303231855</ErrorCode>`), `ErrorCode "19530323****" is outside 0–9999`},
+		{"text between fields", wrap(`junk<ErrorCode>x</ErrorCode>`), `ErrorCode "x" is not an integer`},
+		{"two ExceptionInformation", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>fel</faultstring><detail>` +
+			`<applicationFault xmlns="` + NSCommonV3 + `"><ErrorCode>5001</ErrorCode></applicationFault>` +
+			`<applicationFault xmlns="` + NSCommonV3 + `"><ErrorCode>1</ErrorCode></applicationFault></detail></S:Fault></S:Body></S:Envelope>`,
+			"more than one ExceptionInformation in detail"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ReadResponse([]byte(tt.doc))
+			f, ok := errors.AsType[*Fault](err)
+			require.True(t, ok, "want *Fault, got %v", err)
+			assert.Equal(t, NoCode, f.Code)
+			assert.Equal(t, tt.want, f.UnreadableDetail)
+			assert.Equal(t, "soap:Server", f.FaultCode)
+			assert.Equal(t, "fel", f.FaultString)
+			assert.Contains(t, f.Error(), "(unreadable detail: "+tt.want+")")
+			assert.NotContains(t, f.Error(), "195303231855")
+			assert.Equal(t, "soap fault soap:Server with an unreadable detail", f.logString())
+			assert.True(t, f.Retryable(), "soap:Server without a readable code is retried")
+		})
+	}
+}
+
+func TestReadFaultMalformed(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, doc, want string
+	}{
 		{"trailing garbage after fault", string(AppendFault(nil, 5001, "x", callID)) + "junk", "text after Envelope"},
 		{"truncated fault", string(AppendFault(nil, 5001, "x", callID))[:150], "unexpected EOF"},
+		{"truncated in ErrorCode", `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><detail><applicationFault xmlns="` + NSCommonV3 + `"><ErrorCode>50`, "unexpected EOF"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -94,13 +146,23 @@ func TestFaultRetryable(t *testing.T) {
 		{"signature invalid 5006", Fault{Code: CodeSignatureInvalid}, false},
 		{"signer not party 6010", Fault{Code: CodeSignerNotParty}, false},
 		{"last application 9999", Fault{Code: 9999}, false},
-		{"outside the contract", Fault{Code: 12000}, false},
+		// Without a code the contract's, the faultcode decides (SOAP 1.1
+		// §4.4.1): only a fault that blames the request is not retried.
+		{"outside the contract, soap:Server", Fault{Code: 12000, FaultCode: "soap:Server"}, true},
+		{"outside the contract, soap:Client", Fault{Code: 12000, FaultCode: "soap:Client"}, false},
 		{"no detail, soap:Server, 500", Fault{Code: NoCode, FaultCode: "soap:Server", HTTPStatus: 500}, true},
 		{"no detail, soap:Server.Busy, 503", Fault{Code: NoCode, FaultCode: "soap:Server.Busy", HTTPStatus: 503}, true},
-		{"no detail, soap:Server, status unknown", Fault{Code: NoCode, FaultCode: "soap:Server"}, false},
-		{"no detail, soap:Server, 200", Fault{Code: NoCode, FaultCode: "soap:Server", HTTPStatus: 200}, false},
+		{"no detail, soap:Server, status unknown", Fault{Code: NoCode, FaultCode: "soap:Server"}, true},
+		{"no detail, soap:Server, 200", Fault{Code: NoCode, FaultCode: "soap:Server", HTTPStatus: 200}, true},
+		{"no detail, unknown faultcode", Fault{Code: NoCode, FaultCode: "x:Server", HTTPStatus: 500}, true},
+		{"no detail, faultcode missing", Fault{Code: NoCode, HTTPStatus: 500}, true},
+		{"no detail, soap:ServerX, 500", Fault{Code: NoCode, FaultCode: "soap:ServerX", HTTPStatus: 500}, true},
 		{"no detail, soap:Client, 500", Fault{Code: NoCode, FaultCode: "soap:Client", HTTPStatus: 500}, false},
-		{"no detail, soap:ServerX, 500", Fault{Code: NoCode, FaultCode: "soap:ServerX", HTTPStatus: 500}, false},
+		{"no detail, soap:Client.Auth, 500", Fault{Code: NoCode, FaultCode: "soap:Client.Auth", HTTPStatus: 500}, false},
+		{"no detail, soap:VersionMismatch", Fault{Code: NoCode, FaultCode: "soap:VersionMismatch", HTTPStatus: 500}, false},
+		{"no detail, soap:MustUnderstand", Fault{Code: NoCode, FaultCode: "soap:MustUnderstand", HTTPStatus: 500}, false},
+		{"no detail, soap:ClientX", Fault{Code: NoCode, FaultCode: "soap:ClientX", HTTPStatus: 500}, true},
+		{"unreadable detail, soap:Client", Fault{Code: NoCode, FaultCode: "soap:Client", UnreadableDetail: "no ErrorCode"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -134,7 +196,7 @@ func TestAppendFault(t *testing.T) {
 		_, err := ReadResponse(AppendFault(nil, 5001, "a\x00b\xffc\r\n", callID))
 		f, ok := errors.AsType[*Fault](err)
 		require.True(t, ok, "%v", err)
-		assert.Equal(t, "a\uFFFDb\uFFFDc\r\n", f.Description)
+		assert.Equal(t, "a\uFFFDb\uFFFDc\\r\\n", f.Description, "then cleaned by safetext")
 	})
 	t.Run("call id generated when empty", func(t *testing.T) {
 		t.Parallel()
@@ -163,6 +225,46 @@ func TestAppendFaultValidates(t *testing.T) {
 		end := bytes.Index(bad, []byte("</applicationFault>"))
 		assert.Error(t, conformance.CheckXSD(t, conformance.CommonV3XSD, bad[start:end+len("</applicationFault>")]))
 	}
+}
+
+// The Authority service's faults carry the operation's own fault element
+// in the service's namespace, an ExceptionInformation of the unversioned
+// Common schema: written so, it validates against the Authority wrappers'
+// schema, and reads back with its code.
+func TestAuthorityFaultDetail(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"getSenders", "getDispatchers"} {
+		env := AppendFaultDetail(nil, AuthorityFault(op), CodeNotAuthorised, "Ej behörig", callID)
+		open := []byte("<" + op + "Fault")
+		closing := []byte("</" + op + "Fault>")
+		start, end := bytes.Index(env, open), bytes.Index(env, closing)
+		require.True(t, start > 0 && end > start, "%s", env)
+		conformance.ValidateXSD(t, conformance.AuthorityXSD(t), env[start:end+len(closing)])
+		_, err := ReadResponse(env)
+		f, ok := errors.AsType[*Fault](err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, Fault{Code: CodeNotAuthorised, Description: "Ej behörig", CallID: callID, FaultCode: "soap:Server", FaultString: "Ej behörig"}, *f)
+	}
+	// As a JAX-WS stack writes it, prefixed.
+	doc := `<S:Envelope xmlns:S="` + NSEnvelope + `"><S:Body><S:Fault><faultcode>S:Server</faultcode><faultstring>x</faultstring><detail>` +
+		`<ns2:getDispatchersFault xmlns:ns2="http://minameddelanden.gov.se/Authority" xmlns:ns3="http://minameddelanden.gov.se/schema/Common">` +
+		`<ns3:ErrorCode>5000</ns3:ErrorCode><ns3:Description>x</ns3:Description><ns3:CallId>` + callID + `</ns3:CallId>` +
+		`</ns2:getDispatchersFault></detail></S:Fault></S:Body></S:Envelope>`
+	_, err := ReadResponse([]byte(doc))
+	f, ok := errors.AsType[*Fault](err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, CodeGeneralApplication, f.Code)
+	// The check can fail: the old schema's codes start at 2.
+	bad := AppendFaultDetail(nil, AuthorityFault("getSenders"), 1, "x", callID)
+	start, end := bytes.Index(bad, []byte("<getSendersFault")), bytes.Index(bad, []byte("</getSendersFault>"))
+	assert.Error(t, conformance.CheckXSD(t, conformance.AuthorityXSD(t), bad[start:end+len("</getSendersFault>")]))
+	// A fault element of another namespace is no ExceptionInformation.
+	foreign := strings.Replace(doc, "http://minameddelanden.gov.se/Authority", "urn:other", 1)
+	_, err = ReadResponse([]byte(foreign))
+	f, ok = errors.AsType[*Fault](err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, NoCode, f.Code)
+	assert.Empty(t, f.UnreadableDetail)
 }
 
 func TestNewCallID(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // leveled adapts a *slog.Logger to retryablehttp's LeveledLogger. Every
@@ -33,13 +35,13 @@ func (a leveled) log(level slog.Level, msg string, kv []any) {
 }
 
 // logValue makes a value fit for the log: errors by what they are, not by
-// what a server wrote in them, and strings with digit runs masked.
+// what a server wrote in them, and strings cleaned by safetext.Clean.
 func logValue(v any) any {
 	switch v := v.(type) {
 	case error:
 		return logError(v)
 	case string:
-		return maskDigits(v)
+		return safetext.Clean(v)
 	}
 	return v
 }
@@ -53,7 +55,7 @@ func logError(err error) string {
 	if re, ok := errors.AsType[*ResponseError](err); ok {
 		return "http " + strconv.Itoa(re.StatusCode) + ": " + sentinelOf(re.Err)
 	}
-	return maskDigits(err.Error())
+	return safetext.Clean(err.Error())
 }
 
 // sentinelOf names the kind of a ResponseError's cause.

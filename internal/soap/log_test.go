@@ -136,6 +136,8 @@ func TestSanitise(t *testing.T) {
 		{"invalid utf-8", "a\xffb", "a\uFFFDb"},
 		{"personnummer", "id=195303231855;", "id=19530323****;"},
 		{"long", long, strings.Repeat("å", 100)},
+		{"number across the cut", strings.Repeat("x", snippetLen-12) + " 195303231855", strings.Repeat("x", snippetLen-12) + " 19530323***"},
+		{"bidi override", "a\u202eb", "a\uFFFDb"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

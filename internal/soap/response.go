@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // ErrMalformed is wrapped by every error about a document that is not a
@@ -58,8 +60,11 @@ func Unmarshal(body []byte, v any) error {
 	return p.End()
 }
 
+// malformed reports a refused envelope. The text may quote the envelope
+// (a namespace URI, a name), so it is cleaned of personal numbers and
+// control characters.
 func malformed(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%w: %s", ErrMalformed, safetext.Clean(fmt.Sprintf(format, a...)))
 }
 
 // inside reports a decoder's error met inside the element named where. An

@@ -77,9 +77,13 @@ type Config struct {
 //     nothing.
 //   - HTTP 502, 503 and 504, and 429, honouring Retry-After (seconds or an
 //     HTTP date) when it fits within RetryWaitMax.
-//   - SOAP faults whose Retryable says so (technical codes 0–4999).
+//   - SOAP faults whose Retryable says so: technical codes 0–4999, and
+//     faults without a readable code unless their faultcode blames the
+//     request (see Fault).
 //
-// Never retried: application faults (5000–9999), every other status,
+// Never retried: application faults (5000–9999), faults without a code
+// whose faultcode is soap:Client (or VersionMismatch, MustUnderstand),
+// every other status,
 // redirects, answers that are not SOAP or too large, TLS refusals and
 // certificates that do not verify (a retry cannot change them), and any
 // call whose context is done — it returns at once with the context's error.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // Source is what a Reader needs of a decoder; encoding/xml's *xml.Decoder
@@ -62,15 +64,17 @@ func New(src Source, o Options) *Reader {
 // reasonDirective is why a directive is refused, wherever it stands.
 const reasonDirective = "DTDs and other directives are not allowed"
 
-// Errorf returns an *Error at the innermost open element.
+// Errorf returns an *Error at the innermost open element. Its path and
+// reason quote the document, which may hold anything: both are cleaned by
+// safetext.Clean.
 func (r *Reader) Errorf(format string, a ...any) error {
-	return &Error{Path: "/" + strings.Join(r.path, "/"), Reason: fmt.Sprintf(format, a...)}
+	return &Error{Path: safetext.Clean("/" + strings.Join(r.path, "/")), Reason: safetext.Clean(fmt.Sprintf(format, a...))}
 }
 
 // ChildErrorf is Errorf about child element local, which has just been
 // read and closed, such as a leaf whose text turned out to be wrong.
 func (r *Reader) ChildErrorf(local, format string, a ...any) error {
-	return &Error{Path: "/" + strings.Join(append(r.path[:len(r.path):len(r.path)], local), "/"), Reason: fmt.Sprintf(format, a...)}
+	return &Error{Path: safetext.Clean("/" + strings.Join(append(r.path[:len(r.path):len(r.path)], local), "/")), Reason: safetext.Clean(fmt.Sprintf(format, a...))}
 }
 
 // next returns the next significant token.

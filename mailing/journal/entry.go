@@ -31,8 +31,9 @@ type Entry struct {
 	Operator message.Operator
 	// PaperReason is why the message goes by paper.
 	PaperReason message.PaperReason
-	// Error says what went wrong, for Failed and Unknown. It holds no
-	// personal data: the message ID identifies the message.
+	// Error says what went wrong, for Failed and Unknown. Record cleans it
+	// (safetext.Clean): no whole personal identity number, no control
+	// character; the message ID identifies the message.
 	Error string
 	// Attempts is how many requests were started; it never decreases.
 	Attempts int

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"time"
+
+	"github.com/avsandare/mm/safetext"
 )
 
 // Journal records the state of every message of a mailing, durably, keyed
@@ -92,12 +94,15 @@ type TransitionError struct {
 	Reason string
 }
 
+// Error names the message, the move and the rule. The message ID and the
+// reason come from the caller's entry, whatever it held: the text is
+// cleaned by safetext.Clean.
 func (e *TransitionError) Error() string {
 	s := fmt.Sprintf("journal: message %s: %s → %s", e.MessageID, e.From, e.To)
 	if e.Reason != "" {
-		return s + ": " + e.Reason
+		return safetext.Clean(s + ": " + e.Reason)
 	}
-	return s + " is not allowed"
+	return safetext.Clean(s + " is not allowed")
 }
 
 // Unwrap makes errors.Is(err, ErrTransition) true.

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/safetext"
 )
 
 // next checks that e may follow old (nil when the entry is new) at now, and
@@ -57,6 +59,11 @@ func next(old *Entry, e Entry, now time.Time) (Entry, error) {
 	}
 
 	out := e
+	// Text from outside (a fault's description in Error, an operator's
+	// name from FaR) enters every journal here: cleaned of whole personal
+	// numbers and of control characters.
+	out.Error, out.PaperReason = safetext.Clean(e.Error), message.PaperReason(safetext.Clean(string(e.PaperReason)))
+	out.Operator.Name = safetext.Clean(e.Operator.Name)
 	out.Created, out.Updated = now, now
 	out.Payload = clonePayload(e.Payload)
 	if old != nil {
@@ -72,6 +79,8 @@ func next(old *Entry, e Entry, now time.Time) (Entry, error) {
 		// Stored times carry no zone or monotonic reading, whatever the
 		// store; so every journal gives back equal receipts.
 		out.Receipt.At = out.Receipt.At.UTC().Round(0)
+		out.Receipt.Problem = safetext.Clean(out.Receipt.Problem)
+		out.Receipt.Operator.Name = safetext.Clean(out.Receipt.Operator.Name)
 	}
 	return out, nil
 }

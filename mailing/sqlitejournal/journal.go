@@ -76,8 +76,9 @@ var schema = []string{
 
 // Open opens the journal in the file at path, creating it and its schema
 // when missing; cfg.Now is its clock. The file holds personal data (see
-// journal.Entry): give it a place and permissions fit for that. Close it
-// when done.
+// journal.Entry): a new journal is created 0600, its -wal and -shm files
+// alike, and an existing one keeps its permissions; give it a place fit
+// for that. Close it when done.
 func Open(path string, cfg journal.Config) (*Journal, error) {
 	return open(path, "FULL", cfg)
 }
@@ -87,6 +88,9 @@ func Open(path string, cfg journal.Config) (*Journal, error) {
 func open(path, synchronous string, cfg journal.Config) (*Journal, error) {
 	if path == "" {
 		return nil, errors.New("sqlitejournal: journal path is empty")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")

@@ -97,4 +97,26 @@ func testRecord(t *testing.T, h Harness) {
 	g, err := f.j.Get(f.ctx, "another-mailing", id(1))
 	require.NoError(t, err)
 	assert.Equal(t, journal.Queued, g.State)
+
+	// Outside text is stored cleaned: a fault description with a personal
+	// number and a line of its own in the error, the receipt's problem
+	// and an operator's name.
+	const hostile = "operatören: 195303231855 saknas\x1b[2K\rmm send: message delivered OK\n"
+	const clean = "operatören: 19530323**** saknas\uFFFD[2K\\rmm send: message delivered OK\\n"
+	u := withError(withAttempts(digital(8, journal.Unknown), 1), hostile)
+	u.Operator.Name = hostile
+	u.Receipt = deliveredReceipt(8)
+	u.Receipt.State, u.Receipt.Problem, u.Receipt.Operator.Name = receipt.StateUnknown, hostile, hostile
+	lookedUp := digital(8, journal.LookedUp)
+	lookedUp.Operator.Name = hostile
+	sending := withAttempts(digital(8, journal.Sending), 1)
+	sending.Operator.Name = hostile
+	f.record(lookedUp, sending, u)
+	got = f.get(id(8))
+	assert.Equal(t, clean, got.Error)
+	assert.Equal(t, clean, got.Operator.Name)
+	require.NotNil(t, got.Receipt)
+	assert.Equal(t, clean, got.Receipt.Problem)
+	assert.Equal(t, clean, got.Receipt.Operator.Name)
+	assert.Equal(t, persons[8%len(persons)], got.Recipient, "the recipient itself stays whole")
 }
