@@ -37,7 +37,7 @@
 // A lookup changes nothing at FaR, so no failure leaves anything in
 // doubt: whatever went wrong, nothing was sent. Faults are retried as
 // package soap decides (technical codes, and faults without a readable
-// code unless the server blames the request; see soap.Fault.Retryable),
+// code unless the server blames the request; see fault.Fault.Retryable),
 // and come back as a *fault.Fault (errors.As) once retries are spent.
 //
 // Answers can be cached (Config.CacheTTL), per sender and recipient. It is

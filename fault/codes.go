@@ -1,15 +1,11 @@
 package fault
 
-// NoCode is the Code of a fault that carries no applicationFault detail.
-const NoCode = -1
-
-// lastTechnicalCode ends the technical errors; application errors follow.
-const lastTechnicalCode = 4999
-
-// The error codes of the contracts that a sender meets (§5.2; SPEC §8).
+// Error codes of the contracts (§5.2; SPEC §8). Codes 0–4999 are technical
+// errors, to be retried later; 5000–9999 are application errors: the input
+// must change, and a retry would fail alike.
 const (
-	CodeGeneralTechnical     = 0    // a technical error: try again later
-	CodeGeneralApplication   = 5000 // an application error without a code of its own
+	CodeGeneralTechnical     = 0    // generellt tekniskt fel
+	CodeGeneralApplication   = 5000 // undefined application error
 	CodeInvalidInput         = 5001
 	CodeNotAuthorised        = 5002
 	CodeNoSuchData           = 5003
@@ -19,7 +15,16 @@ const (
 	CodeAlreadyExists        = 5007
 	CodeSignatureError       = 5012
 	CodeUnsupportedMIMEType  = 5019
-	CodeNotPermitted         = 5020 // "ej behörig", told from 5002 by its number alone
-	CodeSenderNotValidSigner = 6009 // the sealer may not act for the sender
+	CodeNotPermitted         = 5020 // also "ej behörig"; §5.2 tells it from 5002 by nothing but its number
+	CodeSenderNotValidSigner = 6009
 	CodeSignerNotParty       = 6010 // the signer is neither sender nor recipient
+
+	// NoCode is the Code of a fault without an error code the SDK can
+	// read (see Fault).
+	NoCode = -1
+
+	// FirstApplicationCode is where application errors begin, LastCode
+	// the highest code of §5.2.
+	FirstApplicationCode = 5000
+	LastCode             = 9999
 )

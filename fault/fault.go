@@ -6,12 +6,19 @@ import (
 )
 
 // Fault is a SOAP fault from FaR or a mailbox operator. Code, Description
-// and CallID come from its detail (applicationFault, ExceptionInformation
-// in the contracts); a fault without that detail has Code NoCode and only
-// the SOAP fields.
+// and CallID come from its detail's ExceptionInformation: applicationFault
+// (Recipient, Service) or the operation's own fault element (Authority:
+// getSendersFault, getDispatchersFault). A fault without an error code the
+// SDK can read has Code NoCode; UnreadableDetail then says what was wrong
+// with an ExceptionInformation that was there.
+//
+// A fault read from a server holds its texts as safetext.Clean leaves them
+// — personal identity numbers masked, control characters replaced — since
+// they are shown, logged and journalled.
 type Fault struct {
 	// Code is the contracts' error code (§5.2): 0–4999 a technical error,
-	// 5000–9999 an application error, NoCode when the fault carried none.
+	// 5000–9999 an application error; NoCode when the fault carried none
+	// the SDK could read.
 	Code int
 	// Description is the server's explanation. It may name the recipient
 	// or quote the message: log Code and CallID, not Description.
@@ -27,36 +34,62 @@ type Fault struct {
 	// HTTPStatus is the HTTP status the fault arrived with; zero when it
 	// was read from bytes alone.
 	HTTPStatus int
+	// UnreadableDetail is why the detail's ExceptionInformation gave no
+	// code: no ErrorCode, one that is not an integer or lies outside
+	// 0–9999, two of them. Empty when it was read, or there was none.
+	UnreadableDetail string
 }
 
-// Retryable reports whether the same call may succeed later. With a code
-// the code decides (§5.2): technical, yes; application, never — the input
-// must change; anything outside 0–9999 is outside the contract and is not
-// retried. Without one nothing says the server did not act on the call,
-// so only the one unambiguous signal counts: faultcode soap:Server (or a
-// soap:Server.* subcode) sent with an HTTP 5xx status. The SDK's clients
-// retry by this rule.
+// Retryable reports whether the same call may succeed later. With an
+// error code the contract's (0–9999) decides: 0–4999 technical, yes;
+// 5000–9999 application, never. Without one (NoCode, or a code outside
+// 0–9999) the faultcode decides, as the package documentation describes:
+// everything but a fault that blames the request is retried. The SDK's
+// clients retry by this rule.
 func (f *Fault) Retryable() bool {
-	if f.Code != NoCode {
-		return f.Code >= 0 && f.Code <= lastTechnicalCode
+	if f.Code >= 0 && f.Code <= LastCode {
+		return f.Code < FirstApplicationCode
 	}
-	if f.FaultCode != "soap:Server" && !strings.HasPrefix(f.FaultCode, "soap:Server.") {
-		return false
-	}
-	return f.HTTPStatus >= 500 && f.HTTPStatus <= 599
+	return !blamesRequest(f.FaultCode)
 }
 
-// Error describes the fault: its code and call ID, or its SOAP faultcode
-// when it has no code, and the server's text.
+// blamesRequest reports a faultcode by which SOAP 1.1 says the request as
+// sent was refused unprocessed.
+func blamesRequest(faultcode string) bool {
+	for _, c := range [...]string{"soap:Client", "soap:VersionMismatch", "soap:MustUnderstand"} {
+		if faultcode == c || strings.HasPrefix(faultcode, c+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Error describes the fault. The description comes from the server and may
+// hold personal data: log the code and call ID, not the error text.
 func (f *Fault) Error() string {
-	s := "fault "
+	var b strings.Builder
+	b.WriteString("soap fault ")
 	if f.Code == NoCode {
-		s += f.FaultCode + ": " + f.FaultString
+		b.WriteString(f.FaultCode)
+		b.WriteString(": ")
+		b.WriteString(f.FaultString)
+		if f.UnreadableDetail != "" {
+			b.WriteString(" (unreadable detail: ")
+			b.WriteString(f.UnreadableDetail)
+			b.WriteString(")")
+		}
 	} else {
-		s += strconv.Itoa(f.Code) + " (call id " + f.CallID + "): " + f.Description
+		b.WriteString(strconv.Itoa(f.Code))
+		b.WriteString(": ")
+		b.WriteString(f.Description)
+		b.WriteString(" (call id ")
+		b.WriteString(f.CallID)
+		b.WriteString(")")
 	}
 	if f.HTTPStatus != 0 {
-		s += " (http " + strconv.Itoa(f.HTTPStatus) + ")"
+		b.WriteString(" (http ")
+		b.WriteString(strconv.Itoa(f.HTTPStatus))
+		b.WriteString(")")
 	}
-	return s
+	return b.String()
 }

@@ -12,12 +12,13 @@ import (
 
 // DeliverSecureOverhead is what a deliverSecure request adds, in bytes,
 // around the Delivery element that package message writes: the SOAP
-// envelope, the deliverSecure wrappers, SignedDelivery, the Seal, and two
+// envelope, the deliverSecure wrappers, SignedDelivery, the Seal, two
 // signatures (sender and intermediary) whose KeyInfo each carry the
-// signer's RSA-2048 certificate (SPEC §4: the leaf only). Measured by
-// TestDeliverSecureOverhead and rounded up; a larger certificate adds its
-// base64 size twice. MeasureOverhead gives the exact figure for a signer.
-const DeliverSecureOverhead = 5120
+// signer's RSA-2048 certificate (SPEC §4: the leaf only), and the
+// prefixes of the wire form. Measured by TestDeliverSecureOverhead and
+// rounded up; a larger certificate adds its base64 size twice.
+// MeasureOverhead gives the figure for a signer.
+const DeliverSecureOverhead = 5376
 
 // MessageSize returns the exact size in bytes of m as a SecureMessage
 // element on the wire, the part the 2 MB limit counts (SPEC §3, §4.17). It
@@ -28,10 +29,12 @@ func MessageSize(sender message.Sender, m *message.Message) int {
 }
 
 // RequestSize returns the size in bytes of the HTTP request body that
-// carries m: for classes 2 and 3 the Delivery element exactly plus
-// overhead (DeliverSecureOverhead, or MeasureOverhead's figure), for class
-// 1 the notify request exactly (no signatures). m must be valid and have
-// its ID.
+// carries m: for class 1 the notify request exactly (no signatures); for
+// classes 2 and 3 the Delivery element plus overhead (DeliverSecureOverhead,
+// or MeasureOverhead's figure), which is the request's size to within the
+// few bytes a message's own elements take in the prefixed wire form (an
+// attachment makes the estimate a couple of hundred bytes high). m must be
+// valid and have its ID.
 func RequestSize(sender message.Sender, m *message.Message, overhead int) (int, error) {
 	if m.Class.Operation() == securityclass.OpNotify {
 		req, err := forward.NotifyRequest(&message.Notification{Sender: sender, Message: m})
