@@ -73,7 +73,7 @@ func BenchmarkSendParts(b *testing.B) {
 		b.Fatal(err)
 	}
 	op, _ := infra.Operator("kivra")
-	fop := forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
+	fop := message.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
 	signer := infra.SenderSigner()
 	b.Run("lookup", func(b *testing.B) {
 		b.ReportAllocs()

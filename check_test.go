@@ -9,7 +9,6 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/securityclass"
-	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,10 +29,9 @@ func TestCheck(t *testing.T) {
 	assert.Empty(t, rep.Warnings)
 
 	// A sender the Authority register does not know.
-	leaf, err := infra.CA().Org("165590040001", "Okänd AB")
+	id, err := infra.Issue("165590040001", "Okänd AB")
 	require.NoError(t, err)
-	stranger, err := sign.NewSigner(leaf.Key, leaf.Chain)
-	require.NoError(t, err)
+	stranger := id.Signer
 	cfg := infra.SenderConfig()
 	cfg.Sender, cfg.Signer = message.Sender{ID: "165590040001", Name: "Okänd AB"}, stranger
 	rep, err = check(cfg)

@@ -17,7 +17,7 @@ import (
 )
 
 // Config is everything a Sender needs. Start from the environment's
-// endpoints (far.Production, far.Test, or a fake's) and the organisation
+// endpoints (far.Production(), far.Test(), or a fake's) and the organisation
 // certificate; the rest has defaults.
 type Config struct {
 	// Sender is the authority that owns the messages: its organisation
@@ -30,7 +30,7 @@ type Config struct {
 	// Intermediary seals deliveries and presents its certificate over
 	// TLS. Nil means the sender is its own intermediary: Signer seals too.
 	Intermediary *sign.Signer
-	// FaR are the address register's endpoints (far.Production, far.Test
+	// FaR are the address register's endpoints (far.Production(), far.Test()
 	// or any URLs). Required.
 	FaR far.Endpoints
 	// Roots are the CAs trusted for servers' certificates (FaR, operators)
@@ -42,7 +42,7 @@ type Config struct {
 	HTTPClient *http.Client
 	// ConnectTimeout and ReadTimeout bound the client the Sender builds:
 	// the TCP connect and TLS handshake, and each read of an answer
-	// (defaults 5 s and 120 s, as observed in production).
+	// (DefaultConnectTimeout, DefaultReadTimeout).
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
 
@@ -79,12 +79,44 @@ type Config struct {
 	// FaRCacheTTL, when positive, caches FaR answers (see far.Config).
 	FaRCacheTTL time.Duration
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
-	// failures towards FaR and the operators.
+	// failures towards FaR and the operators: how many after the first
+	// attempt (negative for none) and the bounds of the backoff between
+	// them (DefaultMaxRetries, DefaultRetryWaitMin, DefaultRetryWaitMax).
 	MaxRetries   int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+}
+
+// The defaults of Config: what a zero field means. Sender.Config shows
+// them filled in.
+const (
+	DefaultConnectTimeout = 5 * time.Second   // TCP connect and TLS handshake
+	DefaultReadTimeout    = 120 * time.Second // each read of an answer, as observed in production
+	DefaultMaxRetries     = 3                 // retries of a technical failure after the first attempt
+	DefaultRetryWaitMin   = time.Second       // the shortest wait before a retry
+	DefaultRetryWaitMax   = 30 * time.Second  // the longest
+)
+
+// withDefaults returns c with its zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	set(&c.ConnectTimeout, DefaultConnectTimeout)
+	set(&c.ReadTimeout, DefaultReadTimeout)
+	set(&c.RetryWaitMin, DefaultRetryWaitMin)
+	set(&c.RetryWaitMax, DefaultRetryWaitMax)
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
 }
 
 // PaperPolicy is what a class does without a digital mailbox.
@@ -115,7 +147,7 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: the Signer's certificate is for %s, not the sender %s; set Intermediary if another organisation signs and seals", ErrConfig, c.Signer.OrgNumber(), c.Sender.ID)
 	}
 	if c.FaR.Recipient == "" {
-		return fmt.Errorf("%w: FaR endpoints are required (far.Production, far.Test or URLs)", ErrConfig)
+		return fmt.Errorf("%w: FaR endpoints are required (far.Production(), far.Test() or URLs)", ErrConfig)
 	}
 	for class, p := range c.PaperPolicy {
 		if !class.Valid() || p < PaperFallback || p > PaperOnly {
@@ -135,7 +167,10 @@ func checkSender(s message.Sender) error {
 	return nil
 }
 
-func (c *Config) policy(class securityclass.Class) PaperPolicy {
+// PaperPolicyFor returns what messages of class do without a digital
+// mailbox: PaperPolicy's entry for the class, PaperFallback when it has
+// none.
+func (c *Config) PaperPolicyFor(class securityclass.Class) PaperPolicy {
 	return c.PaperPolicy[class.OrDefault()]
 }
 

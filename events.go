@@ -3,6 +3,7 @@ package mm
 import (
 	"time"
 
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/securityclass"
 )
 
@@ -29,7 +30,7 @@ type Event struct {
 	// Operator is the operator's name, for digital steps.
 	Operator string
 	// PaperReason is set for EventPaper.
-	PaperReason PaperReason
+	PaperReason message.PaperReason
 	// Duration is how long the step took.
 	Duration time.Duration
 	// Err is set for EventFailed and EventUnknown.

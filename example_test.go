@@ -11,6 +11,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/sign"
 )
 
@@ -27,7 +28,7 @@ func Example() {
 
 	dir, _ := os.MkdirTemp("", "paper")
 	defer os.RemoveAll(dir)
-	paper, _ := mm.NewPaperDirectory(dir)
+	paper, _ := paperdir.New(dir, paperdir.Config{})
 	defer paper.Close()
 
 	cfg := infra.SenderConfig()
@@ -112,14 +113,14 @@ func ExampleNew() {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	paper, err := mm.NewPaperDirectory("/var/spool/mm-paper")
+	paper, err := paperdir.New("/var/spool/mm-paper", paperdir.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	sender, err := mm.New(mm.Config{
 		Sender: message.Sender{ID: signer.OrgNumber(), Name: "Kommun A"},
 		Signer: signer,
-		FaR:    far.Production,
+		FaR:    far.Production(),
 		Roots:  roots,
 		Paper:  paper,
 	})

@@ -9,26 +9,34 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The README's code sample is ExampleSender_Send's code, so that what
-// newcomers copy compiles and runs.
-func TestReadmeSampleIsTheExample(t *testing.T) {
+// The README's code samples are the examples' code, so that what
+// newcomers copy compiles and runs: "Sending a message" is
+// ExampleSender_Send's, "Sending a mailing" mailing.ExampleSend's.
+func TestReadmeSamplesAreTheExamples(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
-	const marker = "## Sending a message"
-	s := string(readme)
-	i := strings.Index(s, marker)
-	require.Positive(t, i)
-	s = s[i:]
-	start := strings.Index(s, "```go\n") + len("```go\n")
-	end := strings.Index(s[start:], "```")
-	require.Positive(t, end)
-	sample := normalize(s[start : start+end])
+	for _, tc := range []struct {
+		section, example string
+		lines            int
+	}{
+		{"## Sending a message", "example_test.go", 16},
+		{"## Sending a mailing", "mailing/example_test.go", 16},
+	} {
+		s := string(readme)
+		i := strings.Index(s, tc.section)
+		require.Positive(t, i, tc.section)
+		s = s[i:]
+		start := strings.Index(s, "```go\n") + len("```go\n")
+		end := strings.Index(s[start:], "```")
+		require.Positive(t, end, tc.section)
+		sample := normalize(s[start : start+end])
 
-	example, err := os.ReadFile("example_test.go")
-	require.NoError(t, err)
-	assert.Contains(t, normalize(string(example)), sample)
-	assert.LessOrEqual(t, strings.Count(sample, "\n"), 16, "a short sample")
+		example, err := os.ReadFile(tc.example)
+		require.NoError(t, err)
+		assert.Contains(t, normalize(string(example)), sample, tc.section)
+		assert.LessOrEqual(t, strings.Count(sample, "\n"), tc.lines, "a short sample")
+	}
 }
 
 // normalize drops indentation and blank lines.

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/testpki"
-	"github.com/avsandare/mm/sign"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,10 +24,9 @@ func TestConcurrentDeliveries(t *testing.T) {
 	}
 	opOf := func(k int) string { return ops[k%len(recipients)%len(ops)] }
 	client := infra.HTTPClient()
-	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{})
+	leaf, err := infra.Issue(fakeinfra.DefaultSenderOrg, fakeinfra.DefaultSenderName)
 	require.NoError(t, err)
-	signer, err := sign.NewSigner(leaf.Key, leaf.Chain)
-	require.NoError(t, err)
+	signer := leaf.Signer
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex

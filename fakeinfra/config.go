@@ -273,7 +273,7 @@ func (c *Config) plan() (*plan, error) {
 
 func (c *Config) operators() ([]OperatorSpec, error) {
 	if c.Operators == nil {
-		return DefaultOperators, nil
+		return DefaultOperators(), nil
 	}
 	if len(c.Operators) == 0 {
 		return nil, configErr("operators", "at least one operator, or leave the field out for the default four")

@@ -27,6 +27,8 @@ const (
 // key: what a client needs to connect to the fake and to sign. Clients in
 // other processes get it as files ("mm fake serve" writes them).
 type Identity struct {
+	// Role is what the Authority register knows the organisation as; empty
+	// for a certificate Issue made.
 	Role Role
 	Org  message.OrgNumber
 	Name string
@@ -63,6 +65,23 @@ func (id Identity) PKCS12(password string) ([]byte, error) {
 		return nil, fmt.Errorf("fakeinfra: PKCS#12 of %s: %w", id.Org, err)
 	}
 	return b, nil
+}
+
+// Issue makes a new organisation certificate for org and name from the
+// fake's CA, with its key, and registers nothing: a stranger the Authority
+// register does not know, or a renewed certificate of an organisation it
+// does (AddSender and AddIntermediary register organisations). Every call
+// issues a fresh certificate.
+func (i *Infra) Issue(org message.OrgNumber, name string) (Identity, error) {
+	leaf, err := i.pki.ca.Org(string(org), name)
+	if err != nil {
+		return Identity{}, fmt.Errorf("fakeinfra: certificate for %s: %w", org, err)
+	}
+	s, err := sign.NewSigner(leaf.Key, leaf.Chain)
+	if err != nil {
+		return Identity{}, fmt.Errorf("fakeinfra: signer for %s: %w", org, err)
+	}
+	return Identity{Org: org, Name: name, Signer: s}, nil
 }
 
 // identities are the organisation certificates handed out, in the order

@@ -1,6 +1,7 @@
 package fakeinfra
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -13,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/far"
-	"github.com/avsandare/mm/internal/testpki"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
 )
@@ -34,14 +34,17 @@ type OperatorSpec struct {
 	DisplayName string
 }
 
-// DefaultOperators are the four operators a fake starts with, named after
-// the real ones. Kivra's organisation number is the one in the contract
-// samples; the others are made up (valid check digits, no real owner).
-var DefaultOperators = []OperatorSpec{
-	{Name: "kivra", ID: "165568402266", DisplayName: "Kivra"},
-	{Name: "minmyndighetspost", ID: "162021006883", DisplayName: "Min myndighetspost"},
-	{Name: "billo", ID: "165590010004", DisplayName: "Billo"},
-	{Name: "fortnox", ID: "165590020003", DisplayName: "Fortnox"},
+// DefaultOperators() returns the four operators a fake starts with, named
+// after the real ones. Kivra's organisation number is the one in the
+// contract samples; the others are made up (valid check digits, no real
+// owner).
+func DefaultOperators() []OperatorSpec {
+	return []OperatorSpec{
+		{Name: "kivra", ID: "165568402266", DisplayName: "Kivra"},
+		{Name: "minmyndighetspost", ID: "162021006883", DisplayName: "Min myndighetspost"},
+		{Name: "billo", ID: "165590010004", DisplayName: "Billo"},
+		{Name: "fortnox", ID: "165590020003", DisplayName: "Fortnox"},
+	}
 }
 
 // Infra is a running fake infrastructure. It is safe for concurrent use.
@@ -151,7 +154,7 @@ func (s *settings) addresses() ([]string, error) {
 
 // New starts a fake infrastructure; Close stops it.
 func New(opts ...Option) (*Infra, error) {
-	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators, seed: 1}
+	s := settings{sender: message.Sender{ID: DefaultSenderOrg, Name: DefaultSenderName}, operators: DefaultOperators(), seed: 1}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, err
@@ -251,10 +254,10 @@ func (i *Infra) OperatorURL(name string) string {
 func (i *Infra) Operators() []string { return append([]string(nil), i.opOrder...) }
 
 // Operator returns how FaR describes an operator.
-func (i *Infra) Operator(name string) (far.Operator, bool) {
+func (i *Infra) Operator(name string) (message.Operator, bool) {
 	op, ok := i.operators[name]
 	if !ok {
-		return far.Operator{}, false
+		return message.Operator{}, false
 	}
 	return op.describe(), true
 }
@@ -270,6 +273,12 @@ func (i *Infra) SenderSigner() *sign.Signer { return i.pki.sender.signer }
 // and for signatures its certificates make.
 func (i *Infra) Roots() *x509.CertPool { return i.pki.ca.Pool() }
 
+// ServerCertificate is the certificate, with its key, that the fake's
+// servers present: issued by its CA for the loopback addresses. A test's
+// own server presents it to be trusted as the fake's are (a hostile
+// operator, say).
+func (i *Infra) ServerCertificate() tls.Certificate { return i.pki.server.TLS() }
+
 // CAPEM is the fake's CA certificate in PEM.
 func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
 
@@ -277,7 +286,3 @@ func (i *Infra) CAPEM() []byte { return i.pki.ca.PEM() }
 // certificate and trusts the fake's CA: what the SDK's clients need to talk
 // to the fake.
 func (i *Infra) HTTPClient() *http.Client { return i.pki.client(i.pki.sender.leaf) }
-
-// CA gives direct access to the fake's certificate authority, to issue more
-// certificates in tests (other senders, intermediaries, other CAs).
-func (i *Infra) CA() *testpki.CA { return i.pki.ca }

@@ -28,8 +28,8 @@ type operator struct {
 
 func (op *operator) serviceAddress() string { return op.srv.URL + "/service/v3" }
 
-func (op *operator) describe() far.Operator {
-	return far.Operator{
+func (op *operator) describe() message.Operator {
+	return message.Operator{
 		ID: op.spec.ID, Name: op.spec.DisplayName, ServiceAddress: op.serviceAddress(),
 		UIAddress: "https://" + op.spec.Name + ".example/inbox",
 	}
@@ -205,7 +205,7 @@ func contentTypes(m *message.Message) *faultAnswer {
 		return &faultAnswer{code: soap.CodeUnsupportedMIMEType, desc: fmt.Sprintf("body content type %q is not supported", m.Body.ContentType)}
 	}
 	for _, a := range m.Attachments {
-		if !slices.Contains(message.AttachmentContentTypes, a.ContentType) {
+		if !slices.Contains(message.AttachmentContentTypes(), a.ContentType) {
 			return &faultAnswer{code: soap.CodeUnsupportedMIMEType, desc: fmt.Sprintf("attachment content type %q is not supported", a.ContentType)}
 		}
 	}

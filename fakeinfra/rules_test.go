@@ -56,7 +56,7 @@ func delivered(t *testing.T, r reply) *receipt.DeliveryResult {
 // fake's default sender, seals it with the SDK and returns the request.
 func foreignRequest(t *testing.T, infra *fakeinfra.Infra, unsigned []byte) []byte {
 	t.Helper()
-	leaf, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName)
+	leaf, err := infra.Issue(fakeinfra.DefaultSenderOrg, fakeinfra.DefaultSenderName)
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
@@ -64,7 +64,7 @@ func foreignRequest(t *testing.T, infra *fakeinfra.Infra, unsigned []byte) []byt
 	tmpl := `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="` + sign.AlgExcC14N + `"/><SignatureMethod Algorithm="` + sign.AlgRSASHA256 + `"/><Reference URI=""><Transforms><Transform Algorithm="` + sign.AlgEnveloped + `"/></Transforms><DigestMethod Algorithm="` + sign.AlgSHA256 + `"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature>`
 	i := bytes.LastIndex(unsigned, []byte("</SignedDelivery>"))
 	doc := append(append(append([]byte{}, unsigned[:i]...), tmpl...), unsigned[i:]...)
-	signed := conformance.Xmlsec1Sign(t, doc, key, testpki.CertPEM(leaf.Cert))
+	signed := conformance.Xmlsec1Sign(t, doc, key, testpki.CertPEM(leaf.Signer.Certificate()))
 	v, err := sign.Verify(signed, sign.VerifyOptions{Roots: infra.Roots()})
 	require.NoError(t, err)
 	sealed, err := infra.SenderSigner().Seal(v.SignedDelivery, infra.Now())
@@ -146,10 +146,9 @@ func TestOperatorChecksWhoSigns(t *testing.T) {
 	assert.Equal(t, message.OrgNumber("165566778899"), box[0].SealedBy)
 
 	// A sender the Authority register does not know: 5002.
-	leaf, err := infra.CA().Org("165590040001", "Okänd AB")
+	id, err := infra.Issue("165590040001", "Okänd AB")
 	require.NoError(t, err)
-	stranger, err := sign.NewSigner(leaf.Key, leaf.Chain)
-	require.NoError(t, err)
+	stranger := id.Signer
 	signed, err := stranger.SignDelivery(message.NewDelivery(message.Sender{ID: "165590040001", Name: "Okänd AB"}, testMessage(alice)))
 	require.NoError(t, err)
 	sealed, err := stranger.Seal(signed, infra.Now())
@@ -241,10 +240,9 @@ func TestRepeatSignedAgainIsTheSameDelivery(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	renewed, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{})
+	renewed, err := infra.Issue(fakeinfra.DefaultSenderOrg, fakeinfra.DefaultSenderName)
 	require.NoError(t, err)
-	signer, err := sign.NewSigner(renewed.Key, renewed.Chain)
-	require.NoError(t, err)
+	signer := renewed.Signer
 	c := infra.HTTPClient()
 	m := testMessage(alice)
 	first, again := sealedRequest(t, infra, infra.SenderSigner(), infra.Sender(), m), sealedRequest(t, infra, signer, infra.Sender(), m)
@@ -277,9 +275,9 @@ func TestCallerMustActForTheSender(t *testing.T) {
 	assert.True(t, delivered(t, send(t, infra.HTTPClient(), infra.OperatorURL("kivra"), req)).Statuses[0].Delivered)
 
 	// A lookup for a sender the Authority register does not know.
-	leaf, err := infra.CA().Org("165590040001", "Okänd AB")
+	leaf, err := infra.Issue("165590040001", "Okänd AB")
 	require.NoError(t, err)
-	uc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: leaf.TLS(), Roots: infra.Roots()})
+	uc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: leaf.Signer.TLSCertificate(), Roots: infra.Roots()})
 	require.NoError(t, err)
 	status, body := soapCall(t, uc, infra.FaR().Recipient, `<isReachable xmlns="`+message.NSRecipientV3+`"><senderOrgNr>165590040001</senderOrgNr><recipientId>`+alice+`</recipientId></isReachable>`)
 	r = reply{status, body}

@@ -30,7 +30,7 @@ func TestStrictOperatorRefusesWhatTheRealOneRefuses(t *testing.T) {
 	c := infra.HTTPClient()
 
 	org := func(kt testpki.KeyType) *testpki.Leaf {
-		l, err := infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{KeyType: kt})
+		l, err := fakeinfra.CAOf(infra).Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName, testpki.Options{KeyType: kt})
 		require.NoError(t, err)
 		return l
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testClock is a settable clock for WithClock.
+// testClock is a settable clock for Config.Now.
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -36,7 +36,8 @@ func cachingClient(t *testing.T, infra *fakeinfra.Infra, clock *testClock) *far.
 	t.Helper()
 	cfg := far.Config{Endpoints: infra.FaR(), HTTPClient: infra.HTTPClient(), CacheTTL: time.Minute}
 	quick(&cfg)
-	c, err := far.New(cfg, far.WithClock(clock.Now))
+	cfg.Now = clock.Now
+	c, err := far.New(cfg)
 	require.NoError(t, err)
 	return c
 }
@@ -77,7 +78,7 @@ func TestCache(t *testing.T) {
 	got, err = c.IsReachable(ctx, sender, alice)
 	require.NoError(t, err)
 	assert.Equal(t, 3, calls())
-	assert.Equal(t, far.ReasonNoMailbox, got[0].Decide().Reason)
+	assert.Equal(t, message.PaperNoMailbox, got[0].Decide().Reason)
 
 	// isRegistered is never cached.
 	_, err = c.IsRegistered(ctx, alice)
@@ -93,14 +94,15 @@ func TestCachePerSender(t *testing.T) {
 	infra := fakeinfra.Start(t)
 	_, err := infra.AddSender(string(otherSender), "Kommun B")
 	require.NoError(t, err)
-	leaf, err := infra.CA().Org(string(broker), "Förmedlare AB")
+	leaf, err := infra.Issue(broker, "Förmedlare AB")
 	require.NoError(t, err)
 	_, err = infra.AddIntermediary(string(broker), "Förmedlare AB", sender, otherSender)
 	require.NoError(t, err)
 	add(t, infra, alice, fakeinfra.Mailbox("kivra"), fakeinfra.Rejects(otherSender))
 	clock := &testClock{now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	cfg := far.Config{Endpoints: infra.FaR(), HTTPClient: mtlsClient(t, leaf, infra), CacheTTL: time.Hour}
-	c, err := far.New(cfg, far.WithClock(clock.Now))
+	cfg.Now = clock.Now
+	c, err := far.New(cfg)
 	require.NoError(t, err)
 
 	for round := 1; round <= 2; round++ {
@@ -109,7 +111,7 @@ func TestCachePerSender(t *testing.T) {
 		b, err := c.IsReachable(context.Background(), otherSender, alice)
 		require.NoError(t, err)
 		assert.True(t, a[0].Decide().Digital, "round %d", round)
-		assert.Equal(t, far.ReasonSenderNotAccepted, b[0].Decide().Reason, "round %d", round)
+		assert.Equal(t, message.PaperSenderNotAccepted, b[0].Decide().Reason, "round %d", round)
 		assert.Equal(t, 2, infra.Requests(fakeinfra.EndpointRecipient), "round %d: one call per sender, then none", round)
 	}
 }
@@ -176,7 +178,7 @@ func TestNewValidates(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
-	for _, eps := range []far.Endpoints{far.Production, far.Test, {Recipient: ok.Recipient}} {
+	for _, eps := range []far.Endpoints{far.Production(), far.Test(), {Recipient: ok.Recipient}} {
 		c, err := far.New(far.Config{Endpoints: eps, HTTPClient: hc, BatchSize: 1000, Parallel: 1})
 		require.NoError(t, err)
 		assert.NotNil(t, c)

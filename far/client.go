@@ -26,18 +26,23 @@ type Endpoints struct {
 	Authority string
 }
 
-// Named endpoint presets (§3, table 3.1). Confirm them in the connection
-// agreement; any other URLs may be configured instead.
-var (
-	Production = Endpoints{
+// Production returns the production environment's endpoints (§3, table
+// 3.1). Confirm them in the connection agreement; any other URLs may be
+// configured instead.
+func Production() Endpoints {
+	return Endpoints{
 		Recipient: "https://www5.skatteverket.se/webservice/ec/Recipient/v3",
 		Authority: "https://www5.skatteverket.se/webservice/ec/Authority",
 	}
-	Test = Endpoints{
+}
+
+// Test returns the test environment's endpoints (§3, table 3.1).
+func Test() Endpoints {
+	return Endpoints{
 		Recipient: "https://notarealhost.skatteverket.se/webservice/acc1accao/Recipient/v3",
 		Authority: "https://notarealhost.skatteverket.se/webservice/acc1accao/Authority",
 	}
-)
+}
 
 // Config configures a Client.
 type Config struct {
@@ -71,13 +76,9 @@ type Config struct {
 	// silent. Failures are returned, not logged, and identities are never
 	// logged whole.
 	Logger *slog.Logger
+	// Now is the clock the cache reads (default time.Now).
+	Now func() time.Time
 }
-
-// Option changes a Client made by New.
-type Option func(*Client)
-
-// WithClock sets the clock the cache reads (tests).
-func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
 
 // Client asks FaR. It is safe for concurrent use.
 type Client struct {
@@ -107,7 +108,7 @@ type cached struct {
 var ErrConfig = errors.New("invalid far configuration")
 
 // New validates cfg and returns a Client.
-func New(cfg Config, opts ...Option) (*Client, error) {
+func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		return nil, fmt.Errorf("%w: HTTPClient is required (one that presents the organisation certificate)", ErrConfig)
 	}
@@ -131,20 +132,20 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c := &Client{
 		eps: cfg.Endpoints, soap: sc, parallel: cfg.Parallel, batch: cfg.BatchSize,
-		ttl: cfg.CacheTTL, now: time.Now,
+		ttl: cfg.CacheTTL, now: cfg.Now,
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.parallel == 0 {
 		c.parallel = 4
 	}
 	if c.batch == 0 {
 		c.batch = MaxPerCall
-	}
-	for _, o := range opts {
-		o(c)
 	}
 	if c.ttl > 0 {
 		c.cache = map[cacheKey]cached{}

@@ -34,10 +34,10 @@ func TestIsReachableDecisions(t *testing.T) {
 		operator string // "" when FaR names none
 	}{
 		{"mailbox, sender accepted", alice, far.Decision{Digital: true, Operator: &kivra}, far.Secure, "kivra"},
-		{"no mailbox", bob, far.Decision{Reason: far.ReasonNoMailbox}, far.NoAccount, ""},
-		{"registration pending", carl, far.Decision{Reason: far.ReasonPending}, far.Secure, "billo"},
-		{"sender turned away", dora, far.Decision{Reason: far.ReasonSenderNotAccepted}, far.Secure, "fortnox"},
-		{"unknown to FaR", unknown, far.Decision{Reason: far.ReasonNoMailbox}, far.NoAccount, ""},
+		{"no mailbox", bob, far.Decision{Reason: message.PaperNoMailbox}, far.NoAccount, ""},
+		{"registration pending", carl, far.Decision{Reason: message.PaperAccountPending}, far.Secure, "billo"},
+		{"sender turned away", dora, far.Decision{Reason: message.PaperSenderNotAccepted}, far.Secure, "fortnox"},
+		{"unknown to FaR", unknown, far.Decision{Reason: message.PaperNoMailbox}, far.NoAccount, ""},
 	}
 	ids := make([]message.RecipientID, len(tests))
 	for k, tt := range tests {
@@ -148,7 +148,7 @@ func TestDuplicatesAskedOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, infra.Requests(fakeinfra.EndpointRecipient), "three distinct ids fit one call of three")
 	require.Equal(t, ids, recipients(got))
-	assert.Equal(t, []far.Reason{"", far.ReasonNoMailbox, "", far.ReasonPending, far.ReasonNoMailbox, ""}, reasons(got))
+	assert.Equal(t, []message.PaperReason{"", message.PaperNoMailbox, "", message.PaperAccountPending, message.PaperNoMailbox, ""}, reasons(got))
 	assert.Equal(t, got[0], got[2])
 	assert.Equal(t, got[0], got[5])
 
@@ -279,7 +279,7 @@ func TestIntermediaryAsksForItsSenders(t *testing.T) {
 	infra := fakeinfra.Start(t)
 	_, err := infra.AddSender(string(otherSender), "Kommun B")
 	require.NoError(t, err)
-	leaf, err := infra.CA().Org(string(broker), "Förmedlare AB")
+	leaf, err := infra.Issue(broker, "Förmedlare AB")
 	require.NoError(t, err)
 	_, err = infra.AddIntermediary(string(broker), "Förmedlare AB", otherSender)
 	require.NoError(t, err)
@@ -302,8 +302,8 @@ func recipients(rs []far.Reachability) []message.RecipientID {
 	return out
 }
 
-func reasons(rs []far.Reachability) []far.Reason {
-	out := make([]far.Reason, len(rs))
+func reasons(rs []far.Reachability) []message.PaperReason {
+	out := make([]message.PaperReason, len(rs))
 	for k, r := range rs {
 		out[k] = r.Decide().Reason
 	}

@@ -3,47 +3,18 @@ package far
 import (
 	"net/url"
 	"strings"
+
+	"github.com/avsandare/mm/message"
 )
-
-// Reason says why a recipient cannot receive a message digitally.
-type Reason string
-
-// Reasons for paper, in the order Decide checks them.
-const (
-	// ReasonNoMailbox: FaR has no account for the recipient.
-	ReasonNoMailbox Reason = "no-mailbox"
-	// ReasonPending: the recipient's account registration is not complete.
-	ReasonPending Reason = "pending"
-	// ReasonSenderNotAccepted: the recipient turned this sender away.
-	ReasonSenderNotAccepted Reason = "sender-not-accepted"
-	// ReasonNoUsableAddress: no operator, or an operator address that is not
-	// an absolute https URL.
-	ReasonNoUsableAddress Reason = "no-usable-address"
-)
-
-// String returns a short explanation for people.
-func (r Reason) String() string {
-	switch r {
-	case ReasonNoMailbox:
-		return "the recipient has no digital mailbox"
-	case ReasonPending:
-		return "the recipient's mailbox registration is pending"
-	case ReasonSenderNotAccepted:
-		return "the recipient does not accept digital post from this sender"
-	case ReasonNoUsableAddress:
-		return "FaR gave no usable https address for the recipient's operator"
-	}
-	return string(r)
-}
 
 // Decision is what to do with a message to one recipient: deliver it
 // digitally to Operator, or send it on paper for Reason.
 type Decision struct {
 	// Digital is true when the message can go to Operator.
 	Digital  bool
-	Operator *Operator
+	Operator *message.Operator
 	// Reason is set when Digital is false.
-	Reason Reason
+	Reason message.PaperReason
 }
 
 // Decide applies the rule a careful sender uses (SPEC §2): deliver
@@ -55,13 +26,13 @@ type Decision struct {
 func (r Reachability) Decide() Decision {
 	switch {
 	case r.Type == NoAccount || r.Type == "":
-		return Decision{Reason: ReasonNoMailbox}
+		return Decision{Reason: message.PaperNoMailbox}
 	case r.Pending:
-		return Decision{Reason: ReasonPending}
+		return Decision{Reason: message.PaperAccountPending}
 	case !r.SenderAccepted:
-		return Decision{Reason: ReasonSenderNotAccepted}
+		return Decision{Reason: message.PaperSenderNotAccepted}
 	case r.Operator == nil || !UsableAddress(r.Operator.ServiceAddress):
-		return Decision{Reason: ReasonNoUsableAddress}
+		return Decision{Reason: message.PaperNoUsableAddress}
 	}
 	return Decision{Digital: true, Operator: r.Operator}
 }

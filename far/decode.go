@@ -181,7 +181,7 @@ type answers struct {
 	filled []bool
 	// operators shares one Operator per distinct ServiceSupplier; key and
 	// sup are scratch space for building its key.
-	operators map[string]*Operator
+	operators map[string]*message.Operator
 	key, sup  []byte
 	// zones shares one location per time zone offset.
 	zones map[int]*time.Location
@@ -365,7 +365,7 @@ var supplierFields = [...]string{"Id", "Name", "Logo", "ServiceAdress", "UIAdres
 
 // operator reads a ServiceSupplier. Recipients of one operator share one
 // *Operator: FaR repeats the same few operators for every recipient.
-func (a *answers) operator() (*Operator, error) {
+func (a *answers) operator() (*message.Operator, error) {
 	var slots [len(supplierFields)][2]int // start and end of each field in a.sup
 	var seen fields
 	a.sup = a.sup[:0]
@@ -411,9 +411,9 @@ func (a *answers) operator() (*Operator, error) {
 	// The name is shown and journalled: cleaned of what could fake a
 	// line. The addresses are used as given (ServiceAddress is checked
 	// as a URL before any use) and cleaned where shown.
-	op := &Operator{ID: org, Name: safetext.Clean(field(1)), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
+	op := &message.Operator{ID: org, Name: safetext.Clean(field(1)), Logo: field(2), ServiceAddress: field(3), UIAddress: field(4)}
 	if a.operators == nil {
-		a.operators = map[string]*Operator{}
+		a.operators = map[string]*message.Operator{}
 	}
 	a.operators[string(a.key)] = op
 	return op, nil

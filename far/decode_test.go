@@ -23,7 +23,7 @@ func TestSampleIsReachable(t *testing.T) {
 	assert.False(t, r.Pending)
 	assert.True(t, r.SenderAccepted)
 	assert.True(t, r.LastSenderAcceptChange.IsZero())
-	assert.Equal(t, &far.Operator{
+	assert.Equal(t, &message.Operator{
 		ID: "165568402266", Name: "Kivra",
 		ServiceAddress: "http://localhost:9090/deliversecure", UIAddress: "https://www.kivra.com",
 	}, r.Operator)
@@ -31,7 +31,7 @@ func TestSampleIsReachable(t *testing.T) {
 	assert.True(t, want.Equal(r.LastRegistration), "%s", r.LastRegistration)
 	assert.Equal(t, "2016-10-30T15:38:49.517+01:00", r.LastRegistration.Format("2006-01-02T15:04:05.000-07:00"))
 	// The sample's operator address is plain http: never used.
-	assert.Equal(t, far.Decision{Reason: far.ReasonNoUsableAddress}, r.Decide())
+	assert.Equal(t, far.Decision{Reason: message.PaperNoUsableAddress}, r.Decide())
 }
 
 func TestSampleIsRegistered(t *testing.T) {
@@ -42,7 +42,7 @@ func TestSampleIsRegistered(t *testing.T) {
 	assert.Equal(t, message.RecipientID("192301010160"), a.Recipient)
 	assert.Equal(t, far.Secure, a.Type)
 	assert.False(t, a.Pending)
-	assert.Equal(t, &far.Operator{ID: "165568402266", Name: "sandbox-mm.kivra.com", ServiceAddress: "https://sandbox-mm.kivra.com/service/v3"}, a.Operator)
+	assert.Equal(t, &message.Operator{ID: "165568402266", Name: "sandbox-mm.kivra.com", ServiceAddress: "https://sandbox-mm.kivra.com/service/v3"}, a.Operator)
 	assert.True(t, time.Date(2021, 12, 16, 13, 37, 35, 708e6, time.UTC).Equal(a.LastRegistration))
 	assert.True(t, far.UsableAddress(a.Operator.ServiceAddress))
 }
@@ -57,7 +57,7 @@ func TestSampleThroughTheClient(t *testing.T) {
 	got, err := srv.IsReachable(t.Context(), sender, alice, alice)
 	require.NoError(t, err)
 	require.Len(t, got, 2)
-	assert.Equal(t, far.Decision{Reason: far.ReasonNoUsableAddress}, got[0].Decide())
+	assert.Equal(t, far.Decision{Reason: message.PaperNoUsableAddress}, got[0].Decide())
 	assert.Equal(t, got[0], got[1])
 	assert.Equal(t, 1, srv.calls())
 }
@@ -103,8 +103,8 @@ func TestTolerated(t *testing.T) {
 			assert.Equal(t, far.Anonymous, got[0].Type)
 			assert.True(t, got[0].SenderAccepted)
 			assert.Equal(t, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), got[0].LastSenderAcceptChange)
-			assert.Equal(t, far.ReasonNoUsableAddress, got[0].Decide().Reason)
-			assert.Equal(t, far.ReasonNoMailbox, got[1].Decide().Reason)
+			assert.Equal(t, message.PaperNoUsableAddress, got[0].Decide().Reason)
+			assert.Equal(t, message.PaperNoMailbox, got[1].Decide().Reason)
 		}},
 		{"entities and CDATA", reachResponse(
 			reachReturn(account(alice, "Secure", "false", `<ns15:ServiceSupplier><ns15:Id>165568402266</ns15:Id><ns15:Name>Brev &amp; Co<!-- x --> AB</ns15:Name>`+

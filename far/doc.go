@@ -18,7 +18,7 @@
 // anything else fails with ErrMalformedAnswer.
 //
 //	hc, err := mm.NewHTTPClient(signer.TLSCertificate(), roots) // mutual TLS with the organisation certificate
-//	client, err := far.New(far.Config{Endpoints: far.Production, HTTPClient: hc})
+//	client, err := far.New(far.Config{Endpoints: far.Production(), HTTPClient: hc})
 //	answers, err := client.IsReachable(ctx, "162021004748", ids...)
 //	for _, a := range answers {
 //		if d := a.Decide(); d.Digital {
@@ -37,8 +37,8 @@
 // A lookup changes nothing at FaR, so no failure leaves anything in
 // doubt: whatever went wrong, nothing was sent. Faults are retried as
 // package soap decides (technical codes, and faults without a readable
-// code unless the server blames the request; see soap.Fault.Retryable),
-// and come back as a *mm.Fault (errors.As) once retries are spent.
+// code unless the server blames the request; see fault.Fault.Retryable),
+// and come back as a *fault.Fault (errors.As) once retries are spent.
 //
 // Answers can be cached (Config.CacheTTL), per sender and recipient. It is
 // off by default, and should stay short when on: a recipient may open a

@@ -40,5 +40,5 @@ func Example() {
 	// Output:
 	// 19530323****: digitally, to Kivra
 	// 19810105****: on paper, the recipient has no digital mailbox
-	// 19900101****: on paper, the recipient does not accept digital post from this sender
+	// 19900101****: on paper, the recipient does not accept digital mail from this sender
 }

@@ -192,9 +192,9 @@ func digitalAt(id message.RecipientID, address string) string {
 
 // mtlsClient is an HTTP client that presents leaf and trusts infra's CA,
 // made as an application makes one.
-func mtlsClient(t *testing.T, leaf *testpki.Leaf, infra *fakeinfra.Infra) *http.Client {
+func mtlsClient(t *testing.T, id fakeinfra.Identity, infra *fakeinfra.Infra) *http.Client {
 	t.Helper()
-	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: leaf.TLS(), Roots: infra.Roots()})
+	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: id.Signer.TLSCertificate(), Roots: infra.Roots()})
 	require.NoError(t, err)
 	return hc
 }

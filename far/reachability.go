@@ -19,22 +19,6 @@ const (
 	NoAccount AccountType = "Not"
 )
 
-// Operator is a mailbox operator (brevlådeoperatör) as FaR describes it
-// (ServiceSupplier).
-type Operator struct {
-	// ID is the operator's organisation number.
-	ID   message.OrgNumber
-	Name string
-	// ServiceAddress is the operator's Service v3 endpoint, where
-	// deliverSecure and notify go ("ServiceAdress" on the wire).
-	ServiceAddress string
-	// UIAddress is the base address of the operator's web interface, if it
-	// supports direct navigation.
-	UIAddress string
-	// Logo is the address of the operator's logo, if any.
-	Logo string
-}
-
 // Account is FaR's record of a recipient: the answer of isRegistered, and
 // part of the answer of isReachable.
 type Account struct {
@@ -45,7 +29,7 @@ type Account struct {
 	// Operator is the recipient's mailbox operator; nil without an account.
 	// The answers of one lookup share one Operator per operator: treat it
 	// as read-only.
-	Operator *Operator
+	Operator *message.Operator
 	// LastRegistration is when the account was last registered (zero if
 	// FaR did not say).
 	LastRegistration time.Time

@@ -15,6 +15,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
+	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,7 +96,7 @@ func TestLocalOperatorAddresses(t *testing.T) {
 	assert.ErrorContains(t, err, "127.0.0.1 is a loopback address")
 	assert.Zero(t, infra.Requests(fakeinfra.OperatorEndpoint("kivra")))
 
-	for _, op := range []forward.Operator{
+	for _, op := range []message.Operator{
 		{ID: kivra.ID, Name: "metadata", ServiceAddress: "https://169.254.169.254/latest/meta-data/"},
 		{ID: kivra.ID, Name: "v6 metadata", ServiceAddress: "https://[fd00:ec2::254]/"},
 		{ID: kivra.ID, Name: "mapped", ServiceAddress: "https://[::ffff:a9fe:a9fe]/"},
@@ -112,7 +113,7 @@ func TestLocalOperatorAddresses(t *testing.T) {
 
 // deliveredWith delivers to op with only the networks allow allowed, and
 // checks that the delivery went through.
-func deliveredWith(t *testing.T, infra *fakeinfra.Infra, op forward.Operator, allow ...string) {
+func deliveredWith(t *testing.T, infra *fakeinfra.Infra, op message.Operator, allow ...string) {
 	t.Helper()
 	var nets []netip.Prefix
 	for _, a := range allow {
@@ -199,7 +200,7 @@ func TestRebindingIsCheckedPerConnection(t *testing.T) {
 		cfg.HTTPClient = &http.Client{Transport: tr}
 		cfg.AllowLocalNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	})
-	op := forward.Operator{ID: kivra.ID, Name: kivra.Name, ServiceAddress: "https://operator.example:" + port + "/service/v3"}
+	op := message.Operator{ID: kivra.ID, Name: kivra.Name, ServiceAddress: "https://operator.example:" + port + "/service/v3"}
 
 	proof, err := c.Deliver(context.Background(), op, delivery(infra, alice), infra.SenderSigner())
 	require.NoError(t, err)

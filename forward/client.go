@@ -38,7 +38,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c := &Client{cfg: cfg, soap: sc, addrs: addrs, now: cfg.Now, log: cfg.Logger}
 	if c.now == nil {
@@ -62,7 +62,7 @@ var ErrMaybeDelivered = errors.New("the message may or may not have arrived")
 // (sign.ErrSignatureInvalid and kin), a signer or a sealer that may not act
 // for the sender (ErrNotAuthorised), an operator address outside the
 // policy (ErrOperatorAddress).
-func (c *Client) DeliverSecure(ctx context.Context, op Operator, signed []byte) (*receipt.Proof, error) {
+func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed []byte) (*receipt.Proof, error) {
 	if c.cfg.Roots == nil {
 		return nil, fmt.Errorf("%w: Roots are required to verify senders' signatures", ErrConfig)
 	}
@@ -88,7 +88,7 @@ func (c *Client) DeliverSecure(ctx context.Context, op Operator, signed []byte) 
 // intermediary's allowed to sign for the sender), seals it and delivers it
 // to op: the path of an agency that is its own intermediary. Its own fresh
 // signature is not verified again.
-func (c *Client) Deliver(ctx context.Context, op Operator, d *message.Delivery, signer *sign.Signer) (*receipt.Proof, error) {
+func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.Delivery, signer *sign.Signer) (*receipt.Proof, error) {
 	if err := c.checkOperator(op); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (c *Client) Deliver(ctx context.Context, op Operator, d *message.Delivery, 
 	return c.sealAndSend(ctx, op, d, signed)
 }
 
-func (c *Client) sealAndSend(ctx context.Context, op Operator, d *message.Delivery, signed []byte) (*receipt.Proof, error) {
+func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *message.Delivery, signed []byte) (*receipt.Proof, error) {
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
 	}
@@ -113,7 +113,7 @@ func (c *Client) sealAndSend(ctx context.Context, op Operator, d *message.Delive
 	first := d.Messages[0]
 	a := receipt.Attempt{
 		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
-		Operator: receipt.Operator{ID: op.ID, Name: op.Name}, Request: env,
+		Operator: op.Identity(), Request: env,
 	}
 	resp, p, err := c.call(ctx, op, env, &a)
 	if err != nil {
@@ -137,7 +137,7 @@ func (c *Client) sealAndSend(ctx context.Context, op Operator, d *message.Delive
 // Notify delivers a class-1 notification to op. It carries no signature:
 // the client certificate (the Signer's organisation) is who calls, and it
 // must be allowed to act for the notification's sender.
-func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notification) (*receipt.Proof, error) {
+func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Notification) (*receipt.Proof, error) {
 	if err := c.checkOperator(op); err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notificatio
 	m := n.Message
 	a := receipt.Attempt{
 		MessageID: m.ID, Sender: n.Sender.ID, Recipient: m.Recipient, Class: securityclass.Class1,
-		Operator: receipt.Operator{ID: op.ID, Name: op.Name}, Request: env,
+		Operator: op.Identity(), Request: env,
 	}
 	resp, p, err := c.call(ctx, op, env, &a)
 	if err != nil {
@@ -184,7 +184,7 @@ func (c *Client) Notify(ctx context.Context, op Operator, n *message.Notificatio
 // answered to the headers) leaves nothing behind either. Any other failure
 // may have landed. On success it returns the answer positioned at its
 // payload.
-func (c *Client) call(ctx context.Context, op Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
+func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
 	resp, err := c.soap.Call(ctx, op.ServiceAddress, env)
 	if err != nil {
 		var ce *soap.CallError
@@ -211,12 +211,7 @@ func (c *Client) call(ctx context.Context, op Operator, env []byte, a *receipt.A
 	return resp, p, nil
 }
 
-func channelOf(a *receipt.Attempt) receipt.Channel {
-	if a.Class == securityclass.Class1 {
-		return receipt.Notification
-	}
-	return receipt.Digital
-}
+func channelOf(a *receipt.Attempt) receipt.Channel { return receipt.DigitalChannel(a.Class) }
 
 // unreadable turns an answer that cannot be read into an unknown outcome:
 // the operator answered, but what it said is not clear.

@@ -17,14 +17,6 @@ import (
 	"github.com/avsandare/mm/sign"
 )
 
-// Operator is the mailbox operator a message goes to, as FaR describes it.
-type Operator struct {
-	ID   message.OrgNumber
-	Name string
-	// ServiceAddress is the operator's Service v3 endpoint.
-	ServiceAddress string
-}
-
 // Config configures a Client.
 type Config struct {
 	// Signer seals deliveries: the intermediary's organisation
@@ -33,7 +25,7 @@ type Config struct {
 	Signer *sign.Signer
 	// HTTPClient sends the requests; it must present the intermediary's
 	// certificate and verify operators' server certificates against the
-	// roots to trust (soap.NewHTTPClient makes one). Required.
+	// roots to trust (mm.NewHTTPClient makes one). Required.
 	HTTPClient *http.Client
 	// Roots verify senders' signatures in DeliverSecure. Required for
 	// DeliverSecure.
@@ -61,7 +53,9 @@ type Config struct {
 	// AllowSHA1 accepts senders' rsa-sha1 signatures in DeliverSecure.
 	AllowSHA1 bool
 	// MaxRetries, RetryWaitMin and RetryWaitMax tune retries of technical
-	// failures (see soap.Config).
+	// failures: how many after the first attempt (default 3; negative for
+	// none), and the bounds of the backoff between them (default 1 s and
+	// 30 s).
 	MaxRetries   int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
@@ -107,7 +101,7 @@ func (c *Config) check() error {
 var ErrOperatorAddress = errors.New("operator address refused")
 
 // checkOperator applies the address policy before anything is sent.
-func (c *Client) checkOperator(op Operator) error {
+func (c *Client) checkOperator(op message.Operator) error {
 	u, err := url.Parse(strings.TrimSpace(op.ServiceAddress))
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%w: %q is not an absolute URL", ErrOperatorAddress, safetext.Clean(op.ServiceAddress)) // as FaR gave it

@@ -23,7 +23,7 @@
 //
 // Technical failures are retried with the same bytes and the same message
 // ID, so an operator stores a message once however often it arrives.
-// Application faults come back typed (*mm.Fault, with code and
+// Application faults come back typed (*fault.Fault, with code and
 // description) and are not retried; a fault without a readable code is
 // retried unless it blames the request (soap:Client), as package soap
 // decides, and the receipt's state follows that decision. When a request may have landed but no
@@ -31,6 +31,6 @@
 // wraps ErrMaybeDelivered: sending again with the same ID is safe.
 //
 //	c, err := forward.New(forward.Config{Signer: sealer, HTTPClient: httpClient, Roots: roots})
-//	proof, err := c.DeliverSecure(ctx, forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}, signed)
+//	proof, err := c.DeliverSecure(ctx, *decision.Operator, signed) // decision from far.Reachability.Decide
 //	// proof.Receipt says delivered or declined; proof.Request is what was sent.
 package forward

@@ -7,7 +7,7 @@ import "github.com/avsandare/mm/receipt"
 // it with an application fault or a codeless soap:Client fault, or nothing
 // could be sent) or unknown (it may have landed: no answer, an unreadable
 // one, or a fault retried to the last attempt, such as one without a code). Use errors.As to get it, and errors.Is for
-// ErrMaybeDelivered; errors.As also reaches the *mm.Fault of a refusal.
+// ErrMaybeDelivered; errors.As also reaches the *fault.Fault of a refusal.
 type Error struct {
 	Receipt *receipt.Receipt
 	// Response is the answer's body when one came but could not be read.

@@ -215,7 +215,7 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 	t.Parallel()
 	infra := fakeinfra.Start(t)
 	require.NoError(t, infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name)
+	leaf, err := infra.Issue(infra.Sender().ID, infra.Sender().Name)
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
@@ -234,7 +234,7 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 		return append(append(append([]byte{}, pretty[:i]...), tmpl...), pretty[i:]...)
 	}
 	// The reference profile: one Transform, the leaf certificate.
-	foreign := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped), key, testpki.CertPEM(leaf.Cert))
+	foreign := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped), key, testpki.CertPEM(leaf.Signer.Certificate()))
 	require.Contains(t, string(foreign), "\n  <Delivery>")
 
 	c := newClient(t, infra)
@@ -252,7 +252,7 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 	// An older sender's profile — two Transforms and the chain — verifies
 	// in the SDK, so it is forwarded; the operator's own verifier refuses
 	// it, and so does the strict fake, naming the rule.
-	old := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped, sign.AlgExcC14N), key, leaf.ChainPEM())
+	old := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped, sign.AlgExcC14N), key, leaf.CertPEM())
 	_, err = c.DeliverSecure(context.Background(), kivra, old)
 	var f *soap.Fault
 	require.ErrorAs(t, err, &f)

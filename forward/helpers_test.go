@@ -60,11 +60,11 @@ func httpClient(t testing.TB, infra *fakeinfra.Infra, cert tls.Certificate, read
 	return c
 }
 
-func operator(t testing.TB, infra *fakeinfra.Infra, name string) forward.Operator {
+func operator(t testing.TB, infra *fakeinfra.Infra, name string) message.Operator {
 	t.Helper()
 	op, ok := infra.Operator(name)
 	require.True(t, ok, name)
-	return forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
+	return message.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
 }
 
 // wireToSealed turns the request back into the standalone documents

@@ -3,6 +3,7 @@ package forward_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -44,14 +45,12 @@ func (c countingConn) Read(p []byte) (int, error) {
 }
 
 // hostile starts a TLS server with h, counting the bytes it receives.
-func hostile(t *testing.T, ca *testpki.CA, clientCAs *testpki.CA, h http.Handler) (*httptest.Server, *atomic.Int64) {
+func hostile(t *testing.T, srvCert tls.Certificate, clientCAs *x509.CertPool, h http.Handler) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
-	srvCert, err := ca.Server("127.0.0.1", "localhost")
-	require.NoError(t, err)
 	srv := httptest.NewUnstartedServer(h)
 	var n atomic.Int64
 	srv.Listener = countingListener{srv.Listener, &n}
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert.TLS()}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCAs.Pool()}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCAs}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv, &n
@@ -73,16 +72,18 @@ func TestOperatorAddressPolicy(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("http is refused before any connection", func(t *testing.T) {
-		_, err := c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: "http://127.0.0.1:1/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		_, err := c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: "http://127.0.0.1:1/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		assert.ErrorIs(t, err, forward.ErrOperatorAddress)
 		assert.ErrorContains(t, err, "only https")
 	})
 	t.Run("a certificate from an untrusted CA: refused at the handshake, nothing sent", func(t *testing.T) {
 		otherCA, err := testpki.NewCA("Elsewhere CA")
 		require.NoError(t, err)
+		otherCert, err := otherCA.Server("127.0.0.1", "localhost")
+		require.NoError(t, err)
 		var handled atomic.Bool
-		srv, received := hostile(t, otherCA, infra.CA(), http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handled.Store(true) }))
-		_, err = c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		srv, received := hostile(t, otherCert.TLS(), infra.Roots(), http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handled.Store(true) }))
+		_, err = c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		require.Error(t, err)
 		assert.ErrorContains(t, err, "certificate")
 		var fe *forward.Error
@@ -93,13 +94,13 @@ func TestOperatorAddressPolicy(t *testing.T) {
 	})
 	t.Run("a redirect is refused and the body never sent", func(t *testing.T) {
 		var handled atomic.Int32
-		srv, received := hostile(t, infra.CA(), infra.CA(), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv, received := hostile(t, infra.ServerCertificate(), infra.Roots(), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			handled.Add(1)
 			http.Redirect(w, r, "https://elsewhere.example/steal", http.StatusTemporaryRedirect)
 		}))
 		// The fake's CA issued this server's certificate, so the client
 		// trusts it: only the redirect is wrong.
-		_, err := c.Deliver(ctx, forward.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
+		_, err := c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		require.Error(t, err)
 		assert.ErrorContains(t, err, "redirect")
 		assert.EqualValues(t, 1, handled.Load(), "one attempt, not retried, not followed")

@@ -1,22 +1,34 @@
-// Package mailing is what a large mailing (massutskick) stands on: a
-// source of messages read and checked before anything is sent, a plan that
-// tells the infrastructure ahead what is coming (SPEC §9), and a journal
-// that records every message's state durably, so that a mailing killed at
-// any instant is started again with the same input and finishes without
-// sending anything twice. The root package's Sender.SendAll paces and
-// sends; this package knows no network.
+// Package mailing sends many messages — a large mailing (massutskick) —
+// through an *mm.Sender: a source of messages read and checked before
+// anything is sent, a plan that tells the infrastructure ahead what is
+// coming (SPEC §9), and Send and Drain, which look recipients up in FaR in
+// batches, deliver with bounded concurrency per operator, pace overall and
+// per operator, pause an operator that stops answering while the others go
+// on, hand the rest to paper, and record every message in a journal
+// (package journal) before and after each step, so that a mailing killed
+// at any instant is started again with the same call and finishes without
+// sending anything twice.
 //
-// The shortest real use, before SendAll:
-//
+//	// s is an *mm.Sender (mm.New)
 //	src, err := mailing.OpenSource("arsbesked-2026", "arsbesked.jsonl")
 //	n, err := src.Validate(ctx) // every problem, by line, before anything leaves
 //	plan, err := mailing.NewPlan(ctx, src.Messages(ctx), mailing.PlanConfig{
-//		Sender: sender, Mailing: src.Mailing(), Start: start, Rate: 20,
+//		Sender: s.Config().Sender, Mailing: src.Mailing(), Start: start, Rate: 20,
 //	})
 //	fmt.Print(plan.Text()) // the notice to e-mail to the infrastructure
-//	j, err := mailing.OpenSQLite("arsbesked.journal")
+//	j, err := sqlitejournal.Open("arsbesked.journal", journal.Config{})
 //	defer j.Close()
-//	// for m := range src.Messages(ctx): j.Get, then j.Record before and after each step
+//	rep, err := mailing.Send(ctx, s, src.Messages(ctx), mailing.Options{
+//		Name: src.Mailing(), Journal: j, Rate: 20, Total: n,
+//	})
+//
+// Send reads its messages as they stream, from a Source or any
+// iter.Seq2[*message.Message, error]. Drain serves instances on several
+// machines that share one journal (pgjournal): the mailing is loaded once
+// (journal.Journal.Load with Source.Items), and each instance claims
+// messages under a lease, rebuilds them (Source.Decode) and sends them as
+// Send does. Both return a Report of what the run did; the journal holds
+// every message's record.
 //
 // # The source: JSONL
 //
@@ -61,60 +73,4 @@
 // message.Validate including the 2 MB limit. Source.Messages then yields
 // the messages, reading each one's files only when it is yielded: memory
 // stays flat however long the file.
-//
-// # The journal
-//
-// A Journal keeps, per mailing and message ID, an Entry: the recipient's
-// full number (the journal holds personal data), the state, the channel
-// and operator, the paper reason, an error text without personal data, the
-// attempts, the receipt, timestamps, and in queue mode the source payload
-// and a lease. A message's usual path, and the moves Record allows:
-//
-//	queued ─► looked-up ─► sending ─► delivered
-//	                          │ operator declined
-//	                          └─► sending (paper) ─► declined-then-paper
-//
-//	from        to
-//	queued      looked-up, sending (paper by class policy), failed, queued
-//	looked-up   sending, failed, looked-up (looked up again)
-//	sending     delivered, paper, declined-then-paper, failed, unknown, sending¹
-//	unknown     delivered, paper, declined-then-paper, unknown², sending¹
-//	failed      queued³
-//	delivered, paper, declined-then-paper: none
-//
-//	¹ only to start the paper letter after the operator's definite decline
-//	² the request is sent again: attempts + 1
-//	³ a deliberate requeue once the cause is fixed
-//
-// Terminal: delivered, declined-then-paper, paper and failed (failed may be
-// requeued once its cause is fixed: nothing landed). Unknown never becomes
-// failed: a request may have landed, and it is re-sent with the same ID,
-// which operators deduplicate. CanTransition holds the table; Record also
-// checks the fields each state needs, that attempts never go down, that the
-// recipient never changes, and that a record following a request (sending,
-// unknown) keeps its channel and operator — so every request has a
-// "before" record of its own.
-//
-// What a restart does (State.Resume): queued and looked-up are looked up
-// again; sending and unknown are recorded unknown with one more attempt
-// and re-sent, with the same ID, on the channel and to the operator
-// recorded; terminal states are skipped.
-//
-// # Durability
-//
-// OpenSQLite keeps the journal in one file: WAL mode, synchronous=FULL, so
-// every Record, Load and Claim that returns is on disk, fsync included —
-// it survives kill -9 and a power cut. Concurrent Records from one process
-// share a transaction and its fsync (group commit), each under its own
-// savepoint; several processes may share the file. NewMemory is the same
-// journal in memory, for tests. Package pgjournal keeps it in PostgreSQL,
-// shared by instances on several machines, and package journals opens
-// either by address (a postgres:// URL or a file path). Package
-// journaltest is the conformance suite all of them pass; CheckRecord (the
-// state machine), Store, LoadBatches and ListPages are what they share.
-//
-// Two ways of working: streaming (iterate the source, Get and Record per
-// message), and queue (Load the source once, then workers Claim batches
-// under a lease that expires when a worker dies, and Record progress,
-// which renews or releases the lease).
 package mailing

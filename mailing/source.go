@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/safetext"
 )
@@ -273,23 +274,23 @@ func lineErr(err error) error {
 // Items yields each line as a journal Item — message ID, recipient and the
 // line itself as payload — without reading any file, for Journal.Load. A
 // line that cannot be read yields a *SourceError.
-func (s *Source) Items(ctx context.Context) iter.Seq2[Item, error] {
-	return func(yield func(Item, error) bool) {
+func (s *Source) Items(ctx context.Context) iter.Seq2[journal.Item, error] {
+	return func(yield func(journal.Item, error) bool) {
 		for l, err := range s.lines(ctx) {
 			if err != nil {
-				if !yield(Item{}, lineErr(err)) {
+				if !yield(journal.Item{}, lineErr(err)) {
 					return
 				}
 				continue
 			}
 			parsed, errs := s.parse(l)
 			if len(errs) > 0 {
-				if !yield(Item{}, &SourceError{Problems: errs}) {
+				if !yield(journal.Item{}, &SourceError{Problems: errs}) {
 					return
 				}
 				continue
 			}
-			it := Item{MessageID: s.idOf(parsed), Recipient: parsed.msg.Recipient, Payload: bytes.Clone(l.raw)}
+			it := journal.Item{MessageID: s.idOf(parsed), Recipient: parsed.msg.Recipient, Payload: bytes.Clone(l.raw)}
 			if !yield(it, nil) {
 				return
 			}

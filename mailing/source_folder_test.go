@@ -121,7 +121,7 @@ func TestSourceFolderKeepsPathsInside(t *testing.T) {
 	})
 }
 
-// Messages, as SendAll reads them, gets the same refusal and never the
+// Messages, as mailing.Send reads them, gets the same refusal and never the
 // outside file's bytes.
 func TestSourceMessagesNeverReadOutside(t *testing.T) {
 	t.Parallel()

@@ -91,9 +91,10 @@ const (
 	attachmentTypesAsPhrase = "application/pdf, application/msword, the Word .docx and .dotx types, text/calendar"
 )
 
-// AttachmentContentTypes is the allow-list of attachment content types.
-var AttachmentContentTypes = []string{
-	ContentTypePDF, ContentTypeMSWord, ContentTypeDOCX, ContentTypeDOTX, ContentTypeCalendar,
+// AttachmentContentTypes returns the allow-list of attachment content
+// types, as a copy.
+func AttachmentContentTypes() []string {
+	return []string{ContentTypePDF, ContentTypeMSWord, ContentTypeDOCX, ContentTypeDOTX, ContentTypeCalendar}
 }
 
 // SupportInfo tells the recipient where to turn with questions. Text is

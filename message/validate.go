@@ -170,7 +170,7 @@ func (m *Message) validateContent(p *problems) {
 			}
 			seen[a.Filename] = i
 		}
-		if !slices.Contains(AttachmentContentTypes, a.ContentType) {
+		if !slices.Contains(AttachmentContentTypes(), a.ContentType) {
 			p.add(f+".ContentType", "must be one of "+attachmentTypesAsPhrase, quoteShort(a.ContentType))
 		}
 		if len(a.Data) == 0 {
@@ -209,7 +209,7 @@ func (d *Delivery) Validate() error {
 			continue
 		}
 		p.addPrefixed(fmt.Sprintf("Messages[%d].", i), m.Validate())
-		if m.Class.OrDefault() == securityclass.Class1 {
+		if m.Class.Operation() == securityclass.OpNotify {
 			p.add(fmt.Sprintf("Messages[%d].Class", i), "class 1 travels as a notification, not a secure delivery", "")
 		}
 		if i > 0 && !sameHeader(d.Messages[0], m) {
@@ -228,7 +228,7 @@ func (n *Notification) Validate() error {
 		p.add("Message", "required", "")
 		return p.err()
 	}
-	if c := n.Message.Class.OrDefault(); c != securityclass.Class1 {
+	if c := n.Message.Class.OrDefault(); c.Operation() != securityclass.OpNotify {
 		p.add("Message.Class", "a notification carries a class-1 message", c.String())
 	}
 	p.addPrefixed("Message.", n.Message.Validate())

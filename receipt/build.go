@@ -24,8 +24,9 @@ type Attempt struct {
 	Recipient message.RecipientID
 	// Class is the message's protection class.
 	Class securityclass.Class
-	// Operator is the mailbox operator asked; zero when none was.
-	Operator Operator
+	// Operator is the mailbox operator asked, by its identity (see
+	// message.Operator.Identity); zero when none was.
+	Operator message.Operator
 	// Request is the exact HTTP request body sent (the SOAP envelope); its
 	// hash becomes Receipt.SealedSHA256. Nil when nothing was sent.
 	Request []byte
@@ -92,9 +93,8 @@ func (a *Attempt) fromAnswer(ch Channel, res answer) (*Receipt, error) {
 }
 
 // NewPaper builds the receipt of a message handed to paper mail without a
-// digital attempt (no mailbox, sender not accepted, class policy…). reason
-// is the root package's PaperReason value.
-func NewPaper(a Attempt, reason string) *Receipt {
+// digital attempt (no mailbox, sender not accepted, class policy…).
+func NewPaper(a Attempt, reason message.PaperReason) *Receipt {
 	r := a.receipt(Paper, StatePaper)
 	r.PaperReason = reason
 	return r
@@ -132,7 +132,7 @@ func problem(err error) string {
 // operator, transaction ID and request hash kept as evidence of why. It
 // refuses receipts in any state but declined, so that a delivered or
 // possibly delivered message is never sent twice.
-func (r *Receipt) ToPaper(reason string, at time.Time) (*Receipt, error) {
+func (r *Receipt) ToPaper(reason message.PaperReason, at time.Time) (*Receipt, error) {
 	if r.State != StateDeclined {
 		return nil, fmt.Errorf("%w: only a declined receipt falls back to paper, this one is %s", ErrInconsistent, r.State)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -101,7 +103,7 @@ func TestOtherOutcomes(t *testing.T) {
 	p := NewPaper(a, "no-mailbox")
 	assert.Equal(t, Paper, p.Channel)
 	assert.Equal(t, StatePaper, p.State)
-	assert.Equal(t, "no-mailbox", p.PaperReason)
+	assert.Equal(t, message.PaperNoMailbox, p.PaperReason)
 	assert.Empty(t, p.SealedSHA256, "nothing was sent")
 	assert.NoError(t, p.Validate())
 
@@ -134,7 +136,7 @@ func TestToPaper(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Paper, p.Channel)
 	assert.Equal(t, StatePaper, p.State)
-	assert.Equal(t, "operator-declined", p.PaperReason)
+	assert.Equal(t, message.PaperOperatorDeclined, p.PaperReason)
 	assert.Equal(t, later, p.At)
 	assert.Equal(t, testTransID, p.TransID, "the decline stays as evidence")
 	assert.Equal(t, testOperator, p.Operator)
@@ -192,4 +194,12 @@ func TestRequestSHA256(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", RequestSHA256(nil))
 	assert.Equal(t, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", RequestSHA256([]byte("abc")))
+}
+
+func TestDigitalChannel(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, Notification, DigitalChannel(securityclass.Class1))
+	assert.Equal(t, Digital, DigitalChannel(securityclass.Class2))
+	assert.Equal(t, Digital, DigitalChannel(securityclass.Class3))
+	assert.Equal(t, Digital, DigitalChannel(0), "unset means class 3")
 }

@@ -24,7 +24,7 @@
 //	res, err := receipt.DecodeDeliverSecureResponse(d, start)
 //	if err != nil { /* the message may have landed: receipt.NewUnknown */ }
 //	r, err := receipt.FromDeliveryResult(receipt.Attempt{
-//		MessageID: m.ID, Recipient: m.Recipient, Operator: op, Request: req, Attempts: 1,
+//		MessageID: m.ID, Recipient: m.Recipient, Operator: op.Identity(), Request: req, Attempts: 1,
 //	}, res)
 //	slog.Info("sent", "receipt", r) // recipient masked
 //	proof := &receipt.Proof{Receipt: *r, Request: req, Response: answer}

@@ -24,7 +24,7 @@ func Example() {
 	r, err := receipt.FromDeliveryResult(receipt.Attempt{
 		MessageID: "3f2b1c9e-8d7a-4e6f-9b5c-1a2d3e4f5a6b",
 		Recipient: message.RecipientID("195303231855"),
-		Operator:  receipt.Operator{ID: "165560000010", Name: "Operatör A"},
+		Operator:  message.Operator{ID: "165560000010", Name: "Operatör A"},
 		Request:   []byte("…the SOAP request body sent…"),
 		Attempts:  1,
 		At:        time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC),

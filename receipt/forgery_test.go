@@ -136,7 +136,7 @@ func TestForgedProofFieldByField(t *testing.T) {
 	// The operator is named by no signed byte nor by the answer: a receipt
 	// that reports an answer must at least name it.
 	p := signedProof(t)
-	p.Operator = Operator{}
+	p.Operator = message.Operator{}
 	_, err = p.Verify(trust(t))
 	assert.ErrorContains(t, err, "names no operator")
 	// The channel: a digital receipt for a notify request, a notification

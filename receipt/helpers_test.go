@@ -21,7 +21,7 @@ const (
 )
 
 var (
-	testOperator = Operator{ID: "165560000010", Name: "Operatör A"}
+	testOperator = message.Operator{ID: "165560000010", Name: "Operatör A"}
 	testAt       = time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)
 )
 

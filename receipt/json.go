@@ -30,7 +30,7 @@ type receiptJSON struct {
 	TransID      string              `json:"transId,omitempty"`
 	Delivered    bool                `json:"delivered"`
 	NotifiedBy   []string            `json:"notifiedBy,omitempty"`
-	PaperReason  string              `json:"paperReason,omitempty"`
+	PaperReason  message.PaperReason `json:"paperReason,omitempty"`
 	Problem      string              `json:"problem,omitempty"`
 	SealedSHA256 string              `json:"sealedSha256,omitempty"`
 	At           time.Time           `json:"at"`
@@ -87,7 +87,7 @@ func (r *Receipt) marshal(full bool) ([]byte, error) {
 	}
 	// A receipt decoded from a masked log stays marked as masked.
 	j.RecipientMasked = strings.Contains(j.Recipient, "*")
-	if r.Operator != (Operator{}) {
+	if r.Operator != (message.Operator{}) {
 		j.Operator = &operatorJSON{ID: string(r.Operator.ID), Name: r.Operator.Name}
 	}
 	return json.Marshal(j)
@@ -124,7 +124,7 @@ func (r *Receipt) UnmarshalJSON(b []byte) error {
 		Attempts:     j.Attempts,
 	}
 	if j.Operator != nil {
-		r.Operator = Operator{ID: message.OrgNumber(j.Operator.ID), Name: j.Operator.Name}
+		r.Operator = message.Operator{ID: message.OrgNumber(j.Operator.ID), Name: j.Operator.Name}
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (r Receipt) LogValue() slog.Value {
 		attrs = append(attrs, slog.String("transId", safetext.Clean(r.TransID)))
 	}
 	if r.PaperReason != "" {
-		attrs = append(attrs, slog.String("paperReason", safetext.Clean(r.PaperReason)))
+		attrs = append(attrs, slog.String("paperReason", safetext.Clean(string(r.PaperReason))))
 	}
 	if r.Problem != "" {
 		attrs = append(attrs, slog.String("problem", safetext.Clean(r.Problem)))

@@ -73,7 +73,7 @@ func (p Proof) MarshalJSON() ([]byte, error) {
 // after the object.
 func (p *Proof) UnmarshalJSON(b []byte) error {
 	if err := checkStrict(b, proofShape); err != nil {
-		return fmt.Errorf("%w: proof: %v", ErrProofFormat, err)
+		return fmt.Errorf("%w: proof: %w", ErrProofFormat, err)
 	}
 	var j proofJSON
 	d := json.NewDecoder(bytes.NewReader(b))

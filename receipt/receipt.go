@@ -36,6 +36,16 @@ func (c Channel) Valid() bool {
 	return false
 }
 
+// DigitalChannel returns the channel a message of class c takes to its
+// mailbox operator, by the operation securityclass gives the class:
+// Notification for notify (class 1), Digital for deliverSecure.
+func DigitalChannel(c securityclass.Class) Channel {
+	if c.Operation() == securityclass.OpNotify {
+		return Notification
+	}
+	return Digital
+}
+
 // State is the outcome a receipt records.
 type State string
 
@@ -70,14 +80,6 @@ func (s State) Valid() bool {
 	return false
 }
 
-// Operator is the mailbox operator (brevlådeoperatör) that answered.
-type Operator struct {
-	// ID is the operator's organisation number, as FaR gives it.
-	ID message.OrgNumber
-	// Name is the operator's name, as FaR gives it.
-	Name string
-}
-
 // Receipt is the proof an agency keeps of one message: which channel carried
 // it, with what outcome, and the operator's own words for it. Receipts are
 // values: copy them freely.
@@ -95,9 +97,10 @@ type Receipt struct {
 	Channel Channel
 	// State is the outcome.
 	State State
-	// Operator is the mailbox operator that answered; zero when no operator
-	// was asked.
-	Operator Operator
+	// Operator is the mailbox operator that answered, by its identity (ID
+	// and Name, see message.Operator.Identity); zero when no operator was
+	// asked.
+	Operator message.Operator
 	// TransID is the operator's transaction ID (TransId) from its answer.
 	TransID string
 	// Delivered is the operator's own flag (Delivered or DeliveredFlag), as
@@ -106,9 +109,9 @@ type Receipt struct {
 	// NotifiedBy lists the channels the operator notified the recipient by
 	// after a notification: NotifiedSMS, NotifiedEMail.
 	NotifiedBy []string
-	// PaperReason says why the message went by paper (the root package's
-	// PaperReason values); empty for other channels.
-	PaperReason string
+	// PaperReason says why the message went by paper; empty for other
+	// channels.
+	PaperReason message.PaperReason
 	// Problem says, for states failed and unknown, what went wrong, as
 	// safetext.Clean leaves it: no whole personal identity number, no
 	// control character.

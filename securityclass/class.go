@@ -2,6 +2,7 @@ package securityclass
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -59,15 +60,38 @@ func (c Class) String() string {
 	return fmt.Sprintf("class ?(%d)", int(c))
 }
 
-// Requirements returns what the class means, from [Rules]. An invalid class
-// returns the zero Requirements and false.
+// Requirements returns what the class means, from [Rules]; the zero value
+// means class 3. An invalid class returns the zero Requirements and false.
 func (c Class) Requirements() (Requirements, bool) {
-	for _, r := range Rules {
-		if r.Class == c.OrDefault() {
-			return r, true
+	r := row(c)
+	if r == nil {
+		return Requirements{}, false
+	}
+	out := *r
+	out.Inferred = slices.Clone(r.Inferred)
+	return out, true
+}
+
+// Operation returns the Service v3 operation that carries messages of the
+// class, from [Rules]: [OpNotify] for class 1, [OpDeliverSecure] for
+// classes 2 and 3 (and the zero value); "" for an invalid class.
+func (c Class) Operation() Operation {
+	if r := row(c); r != nil {
+		return r.Operation
+	}
+	return ""
+}
+
+// row is the table's row for c (the zero value meaning class 3), nil for
+// an invalid class. Every message asks it, so it reads the table in place.
+func row(c Class) *Requirements {
+	c = c.OrDefault()
+	for i := range rules {
+		if rules[i].Class == c {
+			return &rules[i]
 		}
 	}
-	return Requirements{}, false
+	return nil
 }
 
 // MarshalText encodes the class as its digit.

@@ -78,3 +78,21 @@ func TestTextEncoding(t *testing.T) {
 	assert.Error(t, err)
 	assert.Error(t, json.Unmarshal([]byte(`"4"`), new(Class)))
 }
+
+// Every package asks the table which operation carries a class; the table
+// it hands out is a copy, so no caller can change it for the others.
+func TestOperationAndRulesAreRead(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, OpNotify, Class1.Operation())
+	assert.Equal(t, OpDeliverSecure, Class2.Operation())
+	assert.Equal(t, OpDeliverSecure, Class3.Operation())
+	assert.Equal(t, OpDeliverSecure, Class(0).Operation(), "unset means class 3")
+	assert.Equal(t, Operation(""), Class(4).Operation())
+
+	rs := Rules()
+	require.Len(t, rs, 3)
+	rs[0].Operation, rs[1].Inferred[0] = OpDeliverSecure, "changed"
+	assert.Equal(t, OpNotify, Class1.Operation())
+	r2, _ := Class2.Requirements()
+	assert.Equal(t, "AssuranceLevel", r2.Inferred[0])
+}

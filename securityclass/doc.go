@@ -7,11 +7,13 @@
 // sealed by the intermediary (förmedlare) and delivered with deliverSecure.
 //
 // Everything known about the classes lives in one table, [Rules], so that it
-// is easy to read and to correct. Some rows are inferred from the structure of
-// the contracts rather than stated in their text; [Requirements.Inferred]
-// names those facts.
+// is easy to read and to correct; the other packages read it rather than
+// decide for themselves which operation carries a class
+// ([Class.Operation]). Some rows are inferred from the structure of the
+// contracts rather than stated in their text; [Requirements.Inferred] names
+// those facts.
 //
 //	c, err := securityclass.Parse("3")
 //	if err != nil { ... }
-//	if c.Requirements().Signed { ... sign and seal ... }
+//	if c.Operation() == securityclass.OpNotify { ... notify ... } else { ... sign, seal, deliverSecure ... }
 package securityclass

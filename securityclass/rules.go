@@ -1,5 +1,7 @@
 package securityclass
 
+import "slices"
+
 // Operation names the Service v3 operation that carries a class.
 type Operation string
 
@@ -9,8 +11,8 @@ const (
 	OpDeliverSecure Operation = "deliverSecure"
 )
 
-// Requirements is one row of [Rules]: what a class requires of the sender
-// and of the reader.
+// Requirements is one row of the table [Rules] returns: what a class
+// requires of the sender and of the reader.
 type Requirements struct {
 	Class Class
 	// Operation carries messages of this class to the operator.
@@ -41,8 +43,20 @@ type Requirements struct {
 // 2024, whatever the class of the message.
 const LoginAssurance = 3
 
-// Rules is the one table of what each protection class means (SPEC §5).
-var Rules = [...]Requirements{
+// Rules returns the one table of what each protection class means (SPEC
+// §5), a row per class in order. The table is a copy: changing it changes
+// nothing else.
+func Rules() []Requirements {
+	out := make([]Requirements, len(rules))
+	for i, r := range rules {
+		r.Inferred = slices.Clone(r.Inferred)
+		out[i] = r
+	}
+	return out
+}
+
+// rules is the table itself; nothing outside this file writes it.
+var rules = [...]Requirements{
 	{
 		Class:                Class1,
 		Operation:            OpNotify,

@@ -20,7 +20,7 @@ func LoadPKCS12(data []byte, password string) (*Signer, error) {
 		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 			return nil, fmt.Errorf("%w: PKCS#12: wrong password", ErrKey)
 		}
-		return nil, fmt.Errorf("%w: PKCS#12: %v", ErrKey, err)
+		return nil, fmt.Errorf("%w: PKCS#12: %w", ErrKey, err)
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok || key == nil {
@@ -60,7 +60,7 @@ func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(b.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("%w: certificate PEM: %v", ErrKey, err)
+			return nil, fmt.Errorf("%w: certificate PEM: %w", ErrKey, err)
 		}
 		out = append(out, c)
 	}
@@ -88,7 +88,7 @@ func parseKeyPEM(data []byte) (crypto.Signer, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: private key PEM: %v", ErrKey, err)
+			return nil, fmt.Errorf("%w: private key PEM: %w", ErrKey, err)
 		}
 		s, ok := key.(crypto.Signer)
 		if !ok {

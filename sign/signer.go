@@ -83,7 +83,7 @@ func OrgNumberOf(cert *x509.Certificate) (message.OrgNumber, error) {
 	}
 	org, err := message.ParseOrgNumber(sn)
 	if err != nil {
-		return "", fmt.Errorf("%w: certificate subject serialNumber %q is not an organisation number: %v", ErrKey, sn, err)
+		return "", fmt.Errorf("%w: certificate subject serialNumber %q is not an organisation number: %w", ErrKey, sn, err)
 	}
 	return org, nil
 }

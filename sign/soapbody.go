@@ -25,7 +25,7 @@ func DeliverSecureRequest(sealed []byte) ([]byte, error) {
 	w.Open(message.NSServiceV3, "deliverSecure")
 	w.Open(message.NSServiceV3, "deliverSecure")
 	if err := w.Canonical(inner, nsV3); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	w.Close()
 	w.Close()

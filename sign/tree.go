@@ -191,7 +191,7 @@ func parseTree(doc []byte, lim Limits) (*element, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 		}
 		if err := r.token(tok); err != nil {
 			return nil, err

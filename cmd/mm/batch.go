@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"strings"
 	"time"
 
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journals"
-	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/safetext"
 )
 
@@ -27,7 +25,7 @@ type batchFlags struct {
 	lease                 time.Duration
 }
 
-// runBatch sends every message of a JSONL source with SendAll: all lines
+// runBatch sends every message of a JSONL source with mailing.Send: all lines
 // checked first, then paced, journalled and resumable.
 // ctx ends when the command is to stop.
 func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
@@ -69,11 +67,11 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	}
 	total, _ := src.Validate(ctx)
 	bar := newProgressBar(stdout, isTerminal(stdout))
-	opts := sdk.MailingOptions{
+	opts := mailing.Options{
 		Name: src.Mailing(), Journal: j, Rate: b.rate, OperatorRate: b.operatorRate, PerOperator: b.perOperator,
 		Progress: bar.update, Total: total,
 	}
-	if journals.IsPostgres(b.journal) {
+	if isPostgres(b.journal) {
 		// A shared journal: load the mailing (idempotently: every instance
 		// may, and only the first adds anything), then drain it with the
 		// other instances.
@@ -83,37 +81,24 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", safetext.Clean(src.Mailing()), st.Added, st.Present)
-		rep, err := sender.Drain(ctx, src.Decode, sdk.DrainOptions{MailingOptions: opts, Worker: b.worker, Lease: b.lease})
+		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{Options: opts, Worker: b.worker, Lease: b.lease})
 		bar.finish()
-		return finishBatch(stdout, stderr, src.Mailing(), rep, err, nil)
+		return finishBatch(stdout, stderr, src.Mailing(), rep, err)
 	}
-
-	var srcErr error
-	msgs := func(yield func(*message.Message) bool) {
-		for m, err := range src.Messages(ctx) {
-			if err != nil {
-				srcErr = err
-				return
-			}
-			if !yield(m) {
-				return
-			}
-		}
-	}
-	rep, err := sender.SendAll(ctx, iter.Seq[*message.Message](msgs), opts)
+	rep, err := mailing.Send(ctx, sender, src.Messages(ctx), opts)
 	bar.finish()
-	return finishBatch(stdout, stderr, src.Mailing(), rep, err, srcErr)
+	return finishBatch(stdout, stderr, src.Mailing(), rep, err)
 }
 
 // finishBatch prints the summary and turns the outcome into the exit status:
 // non-zero when anything failed or is unknown.
-func finishBatch(stdout, stderr io.Writer, name string, rep *sdk.MailingReport, err, srcErr error) int {
+func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.Report, err error) int {
 	if rep != nil {
 		printSummary(stdout, name, rep)
 	}
 	switch {
-	case srcErr != nil:
-		fmt.Fprintln(stderr, "mm send: the source changed while sending:", srcErr)
+	case errors.Is(err, mailing.ErrSource):
+		fmt.Fprintln(stderr, "mm send: the source changed while sending:", err)
 		return exitFailed
 	case err != nil:
 		fmt.Fprintln(stderr, "mm send:", err)
@@ -131,17 +116,17 @@ func finishBatch(stdout, stderr io.Writer, name string, rep *sdk.MailingReport, 
 // openJournal opens the journal a --journal names: a PostgreSQL URL (a
 // journal several instances share) or an SQLite file. An empty name keeps
 // the journal in memory (no resume).
-func openJournal(ctx context.Context, addr string) (mailing.Journal, error) {
+func openJournal(ctx context.Context, addr string) (journal.Journal, error) {
 	if addr == "" {
-		return mailing.NewMemory(), nil
+		return journal.NewMemory(journal.Config{}), nil
 	}
-	return journals.Open(ctx, addr)
+	return openJournalAt(ctx, addr)
 }
 
-func printSummary(w io.Writer, name string, rep *sdk.MailingReport) {
+func printSummary(w io.Writer, name string, rep *mailing.Report) {
 	fmt.Fprintf(w, "mailing %s: %d messages read, %d settled this run, %d done before, in %s (%.1f/s)\n",
 		safetext.Clean(name), rep.Seen, rep.Done, rep.Skipped, rep.Elapsed.Round(time.Millisecond), rep.Rate)
-	for _, st := range mailing.States {
+	for _, st := range journal.States() {
 		if n := rep.ByState[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %d\n", st, n)
 		}
@@ -164,7 +149,7 @@ func newProgressBar(w io.Writer, terminal bool) *progressBar {
 	return &progressBar{w: w, terminal: terminal}
 }
 
-func (b *progressBar) update(p sdk.Progress) {
+func (b *progressBar) update(p mailing.Progress) {
 	done := p.Done + p.Skipped
 	if b.terminal {
 		frac := 0.0
@@ -197,7 +182,7 @@ func (b *progressBar) finish() {
 	}
 }
 
-func paused(p sdk.Progress) string {
+func paused(p mailing.Progress) string {
 	if len(p.Paused) == 0 {
 		return ""
 	}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/internal/testpki"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,11 +25,11 @@ func fakeFlags(t *testing.T, opts ...fakeinfra.Option) (*fakeinfra.Infra, []stri
 	t.Helper()
 	infra := fakeinfra.Start(t, opts...)
 	dir := t.TempDir()
-	leaf, err := infra.CA().Org(string(infra.Sender().ID), infra.Sender().Name, testpki.Options{})
+	leaf, err := infra.Issue(infra.Sender().ID, infra.Sender().Name)
 	require.NoError(t, err)
 	key, err := leaf.KeyPEM()
 	require.NoError(t, err)
-	files := map[string][]byte{"ca.pem": infra.CAPEM(), "sender.pem": leaf.ChainPEM(), "sender.key": key}
+	files := map[string][]byte{"ca.pem": infra.CAPEM(), "sender.pem": leaf.CertPEM(), "sender.key": key}
 	for name, b := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o600))
 	}
@@ -176,12 +176,12 @@ func TestBatchSurvivesKill(t *testing.T) {
 	const n = 1500
 	src := writeSource(t, infra, n)
 	dir := t.TempDir()
-	journal, paper := filepath.Join(dir, "journal.db"), filepath.Join(dir, "paper")
+	journalPath, paper := filepath.Join(dir, "journal.db"), filepath.Join(dir, "paper")
 	// Paced, so that a run lasts long enough to be killed in the middle:
 	// at 400/s the mailing takes 3.75 s of sending, more than the four
 	// kills' longest runs together (4 × 0.8 s), so the fourth always finds
 	// work left.
-	args := append([]string{"send", "--batch", src, "--journal", journal, "--paper-dir", paper, "--resume", "--rate", "400"}, conn...)
+	args := append([]string{"send", "--batch", src, "--journal", journalPath, "--paper-dir", paper, "--resume", "--rate", "400"}, conn...)
 	rng := rand.New(rand.NewPCG(7, 7))
 	kills := 0
 	for attempt := 0; ; attempt++ {
@@ -211,7 +211,7 @@ func TestBatchSurvivesKill(t *testing.T) {
 	t.Logf("killed %d times; operators recognised %d repeats", kills, infra.Duplicates())
 	assert.Equal(t, 4, kills)
 
-	j, err := mailing.OpenSQLite(journal)
+	j, err := sqlitejournal.Open(journalPath, journal.Config{})
 	require.NoError(t, err)
 	defer j.Close()
 	counts, err := j.Counts(context.Background(), "arsbesked")

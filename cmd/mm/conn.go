@@ -73,9 +73,9 @@ func (c *connFlags) endpoints() (far.Endpoints, error) {
 	case c.farURL != "":
 		return farEndpoints(c.farURL), nil
 	case c.env == "test":
-		return far.Test, nil
+		return far.Test(), nil
 	case c.env == "production":
-		return far.Production, nil
+		return far.Production(), nil
 	case c.env != "":
 		return far.Endpoints{}, fmt.Errorf("--env %q: want test or production", c.env)
 	}

@@ -20,7 +20,7 @@ func testDelivery() *message.Delivery {
 	return message.NewDelivery(message.Sender{ID: "162021004748", Name: "Kommun A"}, m)
 }
 
-// paperLetters counts the letters PaperDirectory finished in dir: its
+// paperLetters counts the letters paperdir.Dir finished in dir: its
 // unfinished work is in hidden (dot) folders.
 func paperLetters(t *testing.T, dir string) int {
 	t.Helper()

@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -83,7 +84,7 @@ func TestLookupCleansFaRsFault(t *testing.T) {
 // mm lookup, in text and JSON, and mm send's receipt cleaned.
 func TestOperatorNamesAreCleaned(t *testing.T) {
 	t.Parallel()
-	ops := append([]fakeinfra.OperatorSpec(nil), fakeinfra.DefaultOperators...)
+	ops := append([]fakeinfra.OperatorSpec(nil), fakeinfra.DefaultOperators()...)
 	ops[0].DisplayName = "Kivra " + xmlHostile
 	infra, conn := fakeFlags(t, fakeinfra.WithOperators(ops...))
 	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
@@ -112,18 +113,18 @@ func TestBatchJournalAndReportAreCleaned(t *testing.T) {
 	}
 	src := writeSource(t, infra, 10)
 	dir := t.TempDir()
-	journal := filepath.Join(dir, "journal.db")
+	journalPath := filepath.Join(dir, "journal.db")
 	name := "utskick " + hostile
-	code, out, errOut := mm(t, "", append([]string{"send", "--batch", src, "--journal", journal, "--mailing", name,
+	code, out, errOut := mm(t, "", append([]string{"send", "--batch", src, "--journal", journalPath, "--mailing", name,
 		"--paper-dir", filepath.Join(dir, "paper")}, conn...)...)
 	assert.Equal(t, exitFailed, code, out+errOut)
 	assert.Contains(t, out, "mailing utskick uppgift om 19810105****")
 	assertClean(t, out, errOut)
 
-	j, err := mailing.OpenSQLite(journal)
+	j, err := sqlitejournal.Open(journalPath, journal.Config{})
 	require.NoError(t, err)
 	failed := 0
-	for e, err := range j.List(t.Context(), name, mailing.Filter{States: []mailing.State{mailing.Failed}}) {
+	for e, err := range j.List(t.Context(), name, journal.Filter{States: []journal.State{journal.Failed}}) {
 		require.NoError(t, err)
 		failed++
 		assert.Contains(t, e.Error, "uppgift om 19810105****")
@@ -136,7 +137,7 @@ func TestBatchJournalAndReportAreCleaned(t *testing.T) {
 	assert.Equal(t, 8, failed, "the four in five with a mailbox")
 
 	for _, asJSON := range []bool{false, true} {
-		args := []string{"mailing", "report", "--journal", journal, "--mailing", name, "--state", "failed"}
+		args := []string{"mailing", "report", "--journal", journalPath, "--mailing", name, "--state", "failed"}
 		if asJSON {
 			args = append(args, "--json")
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/internal/testpki"
+	"github.com/avsandare/mm/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"software.sslmate.com/src/go-pkcs12"
@@ -43,12 +44,12 @@ func newLookupFake(t *testing.T) lookupFake {
 // its chain and key as PEM files.
 func (f lookupFake) orgPEM(t *testing.T, org, name string) (chainFile, keyFile string) {
 	t.Helper()
-	leaf, err := f.infra.CA().Org(org, name)
+	leaf, err := f.infra.Issue(message.OrgNumber(org), name)
 	require.NoError(t, err)
 	keyPEM, err := leaf.KeyPEM()
 	require.NoError(t, err)
 	chainFile, keyFile = filepath.Join(f.dir, org+".pem"), filepath.Join(f.dir, org+".key")
-	require.NoError(t, os.WriteFile(chainFile, leaf.ChainPEM(), 0o600))
+	require.NoError(t, os.WriteFile(chainFile, leaf.CertPEM(), 0o600))
 	require.NoError(t, os.WriteFile(keyFile, keyPEM, 0o600))
 	return chainFile, keyFile
 }
@@ -86,8 +87,8 @@ func TestLookupDecisions(t *testing.T) {
 	kivra := f.infra.OperatorURL("kivra")
 	assert.Equal(t, "19530323****  digital  Kivra (165568402266)  "+kivra+"\n"+
 		"19810105****  paper    the recipient has no digital mailbox\n"+
-		"19900101****  paper    the recipient does not accept digital post from this sender\n"+
-		"20000101****  paper    the recipient's mailbox registration is pending\n"+
+		"19900101****  paper    the recipient does not accept digital mail from this sender\n"+
+		"20000101****  paper    the recipient's mailbox account is not yet active\n"+
 		"19530323****  digital  Kivra (165568402266)  "+kivra+"\n", out)
 	assert.Equal(t, "mm lookup: 5 looked up for sender 162021004748: 2 digital, 3 paper\n", errOut)
 	assertMasked(t, out+errOut)
@@ -130,7 +131,7 @@ func TestLookupShowIDsAndJSON(t *testing.T) {
 	assert.Equal(t, "19900101****", got[1].Recipient)
 	assert.False(t, got[1].Digital)
 	assert.Equal(t, "sender-not-accepted", got[1].Reason)
-	assert.Equal(t, "the recipient does not accept digital post from this sender", got[1].ReasonText)
+	assert.Equal(t, "the recipient does not accept digital mail from this sender", got[1].ReasonText)
 	require.NotNil(t, got[1].Operator, "FaR names the operator even so")
 	assert.Equal(t, "Billo", got[1].Operator.Name)
 	assert.False(t, got[1].SenderAccepted)
@@ -214,9 +215,10 @@ func TestLookupFarURLAndIntermediary(t *testing.T) {
 // --password-env names. Not parallel: it sets the environment.
 func TestLookupPKCS12(t *testing.T) {
 	f := newLookupFake(t)
-	leaf, err := f.infra.CA().Org(string(fakeinfra.DefaultSenderOrg), fakeinfra.DefaultSenderName)
+	leaf, err := f.infra.Issue(fakeinfra.DefaultSenderOrg, fakeinfra.DefaultSenderName)
 	require.NoError(t, err)
-	p12, err := pkcs12.Modern.Encode(leaf.Key, leaf.Cert, leaf.Chain[1:], "hemligt")
+	chain := leaf.Signer.Chain()
+	p12, err := pkcs12.Modern.Encode(leaf.Signer.TLSCertificate().PrivateKey, chain[0], chain[1:], "hemligt")
 	require.NoError(t, err)
 	file := f.file(t, "kommun.p12", string(p12))
 	t.Setenv("MM_LOOKUP_TEST_PASSWORD", "hemligt")

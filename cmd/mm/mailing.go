@@ -10,8 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journals"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 func init() {
@@ -63,7 +62,7 @@ func (f *journalFlags) register(fs *flag.FlagSet) {
 // run checks the flags, opens the journal and runs body on it, and turns
 // what body returns into the exit status, having said why on stderr.
 // These commands only read: a SQLite file must exist already.
-func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx context.Context, j mailing.Journal) error) int {
+func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx context.Context, j journal.Journal) error) int {
 	prefix := fs.Name()
 	if f.journal == "" || f.mailing == "" || fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "%s: --journal and --mailing are required, and nothing else\n", prefix)
@@ -71,7 +70,7 @@ func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx con
 		return exitUsage
 	}
 	ctx := context.Background()
-	j, err := journals.OpenExisting(ctx, f.journal)
+	j, err := openExistingJournal(ctx, f.journal)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: --journal: %v\n", prefix, err)
 		return exitTrouble
@@ -94,7 +93,7 @@ var errNoMailing = errors.New("the journal holds no messages of this mailing")
 
 // counts reads the mailing's counts, or errNoMailing when there are none:
 // most likely its name was mistyped.
-func counts(ctx context.Context, j mailing.Journal, name string) (mailing.Counts, error) {
+func counts(ctx context.Context, j journal.Journal, name string) (journal.Counts, error) {
 	c, err := j.Counts(ctx, name)
 	if err == nil && c.Total == 0 {
 		err = errNoMailing
@@ -109,7 +108,7 @@ type mailingStatus struct {
 	Settled   int                   `json:"settled"`
 	Open      int                   `json:"open"`
 	Done      bool                  `json:"done"`
-	States    map[mailing.State]int `json:"states"`
+	States    map[journal.State]int `json:"states"`
 	Channels  map[string]int        `json:"channels"`
 	Operators map[string]int        `json:"operators"`
 	At        time.Time             `json:"at"`
@@ -129,13 +128,13 @@ type mailingInstance struct {
 const statusWindow = time.Minute
 
 // readStatus reads a mailing's status; now is the time for journals that
-// keep no clock of their own (see mailing.ReadActivity).
-func readStatus(ctx context.Context, j mailing.Journal, name string, now time.Time) (mailingStatus, error) {
+// keep no clock of their own (see journal.ReadActivity).
+func readStatus(ctx context.Context, j journal.Journal, name string, now time.Time) (mailingStatus, error) {
 	c, err := counts(ctx, j, name)
 	if err != nil {
 		return mailingStatus{}, err
 	}
-	a, err := mailing.ReadActivity(ctx, j, name, statusWindow, now)
+	a, err := journal.ReadActivity(ctx, j, name, statusWindow, now)
 	if err != nil {
 		return mailingStatus{}, err
 	}
@@ -167,7 +166,7 @@ func runMailingStatus(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	return f.run(fs, stderr, func(ctx context.Context, j mailing.Journal) error {
+	return f.run(fs, stderr, func(ctx context.Context, j journal.Journal) error {
 		s, err := readStatus(ctx, j, f.mailing, time.Now())
 		if err != nil {
 			return err
@@ -187,7 +186,7 @@ func printStatus(w io.Writer, s mailingStatus) {
 	fmt.Fprintf(w, "mailing %s: %d messages, %d settled (%.1f%%), %d open\n",
 		s.Mailing, s.Total, s.Settled, 100*float64(s.Settled)/float64(s.Total), s.Open)
 	fmt.Fprintln(w, "by state:")
-	for _, st := range mailing.States {
+	for _, st := range journal.States() {
 		if n := s.States[st]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %8d\n", st, n)
 		}

@@ -9,22 +9,22 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/safetext"
 )
 
 // reportStates turns --state into the groups of states to list, in the
 // order given: "paper" is every message that went by paper, including
 // those an operator declined first; any state word selects that state.
-func reportStates(list string) ([][]mailing.State, error) {
-	var groups [][]mailing.State
+func reportStates(list string) ([][]journal.State, error) {
+	var groups [][]journal.State
 	for _, word := range strings.Split(list, ",") {
 		word = strings.TrimSpace(word)
-		switch st := mailing.State(word); {
+		switch st := journal.State(word); {
 		case word == "paper":
-			groups = append(groups, []mailing.State{mailing.Paper, mailing.DeclinedThenPaper})
+			groups = append(groups, []journal.State{journal.Paper, journal.DeclinedThenPaper})
 		case st.Valid():
-			groups = append(groups, []mailing.State{st})
+			groups = append(groups, []journal.State{st})
 		default:
 			return nil, fmt.Errorf("--state %q: want paper or a state (%s)", word, stateWords())
 		}
@@ -33,8 +33,8 @@ func reportStates(list string) ([][]mailing.State, error) {
 }
 
 func stateWords() string {
-	words := make([]string, len(mailing.States))
-	for i, s := range mailing.States {
+	words := make([]string, len(journal.States()))
+	for i, s := range journal.States() {
 		words[i] = string(s)
 	}
 	return strings.Join(words, ", ")
@@ -43,7 +43,7 @@ func stateWords() string {
 // reportLine is one message of a report, and its JSON form (one object a
 // line).
 type reportLine struct {
-	State       mailing.State `json:"state"`
+	State       journal.State `json:"state"`
 	MessageID   string        `json:"message_id"`
 	Recipient   string        `json:"recipient"`
 	Channel     string        `json:"channel,omitempty"`
@@ -56,10 +56,10 @@ type reportLine struct {
 
 // newReportLine shows an entry. Its texts are cleaned again, for journals
 // written before Record cleaned them.
-func newReportLine(e mailing.Entry, showIDs bool) reportLine {
+func newReportLine(e journal.Entry, showIDs bool) reportLine {
 	clean := safetext.Clean
 	r := reportLine{State: e.State, MessageID: clean(e.MessageID), Recipient: e.Recipient.Masked(), Channel: string(e.Channel),
-		Operator: clean(string(e.Operator.ID)), PaperReason: clean(e.PaperReason), Error: clean(e.Error), Attempts: e.Attempts, Updated: e.Updated}
+		Operator: clean(string(e.Operator.ID)), PaperReason: clean(string(e.PaperReason)), Error: clean(e.Error), Attempts: e.Attempts, Updated: e.Updated}
 	if showIDs {
 		r.Recipient = e.Recipient.Number()
 	}
@@ -75,7 +75,7 @@ func (r reportLine) detail() string {
 			parts = append(parts, p)
 		}
 	}
-	if r.State == mailing.Unknown || r.State == mailing.Sending {
+	if r.State == journal.Unknown || r.State == journal.Sending {
 		via := r.Channel
 		if r.Operator != "" {
 			via += " to " + r.Operator
@@ -87,7 +87,7 @@ func (r reportLine) detail() string {
 
 // writeReport lists the mailing's messages in the groups of states, and
 // returns how many it listed.
-func writeReport(ctx context.Context, w io.Writer, j mailing.Journal, name string, groups [][]mailing.State, showIDs, asJSON bool) (int, error) {
+func writeReport(ctx context.Context, w io.Writer, j journal.Journal, name string, groups [][]journal.State, showIDs, asJSON bool) (int, error) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	enc := json.NewEncoder(w)
 	if !asJSON {
@@ -95,7 +95,7 @@ func writeReport(ctx context.Context, w io.Writer, j mailing.Journal, name strin
 	}
 	n := 0
 	for _, states := range groups {
-		for e, err := range j.List(ctx, name, mailing.Filter{States: states}) {
+		for e, err := range j.List(ctx, name, journal.Filter{States: states}) {
 			if err != nil {
 				return n, err
 			}
@@ -131,7 +131,7 @@ func runMailingReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mm mailing report:", err)
 		return exitUsage
 	}
-	return f.run(fs, stderr, func(ctx context.Context, j mailing.Journal) error {
+	return f.run(fs, stderr, func(ctx context.Context, j journal.Journal) error {
 		if _, err := counts(ctx, j, f.mailing); err != nil {
 			return err
 		}

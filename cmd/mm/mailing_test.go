@@ -14,56 +14,57 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journaltest"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/journal/journaltest"
 	"github.com/avsandare/mm/mailing/pgjournal"
+	"github.com/avsandare/mm/mailing/sqlitejournal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 )
 
 const reportMailing = "bygglov-2026-11"
 
-var reportOp = receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+var reportOp = message.Operator{ID: "165599990001", Name: "Operatör A"}
 
 func reportID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
 // fillMailing records a mailing whose figures are known: one message in
 // each settled state, one unknown after two attempts, and three loaded, of
 // which two instances hold three under leases (the unknown one among them).
-func fillMailing(t *testing.T, j mailing.Journal) {
+func fillMailing(t *testing.T, j journal.Journal) {
 	t.Helper()
 	ctx := t.Context()
-	rec := func(es ...mailing.Entry) { require.NoError(t, j.Record(ctx, es...)) }
-	entry := func(n int, r message.RecipientID) mailing.Entry {
-		return mailing.Entry{Mailing: reportMailing, MessageID: reportID(n), Recipient: r, State: mailing.Queued}
+	rec := func(es ...journal.Entry) { require.NoError(t, j.Record(ctx, es...)) }
+	entry := func(n int, r message.RecipientID) journal.Entry {
+		return journal.Entry{Mailing: reportMailing, MessageID: reportID(n), Recipient: r, State: journal.Queued}
 	}
-	with := func(e mailing.Entry, change func(e *mailing.Entry)) mailing.Entry { change(&e); return e }
+	with := func(e journal.Entry, change func(e *journal.Entry)) journal.Entry { change(&e); return e }
 
-	digital := with(entry(1, "195303231855"), func(e *mailing.Entry) {
-		e.State, e.Channel, e.Operator, e.Attempts = mailing.Sending, receipt.Digital, reportOp, 1
+	digital := with(entry(1, "195303231855"), func(e *journal.Entry) {
+		e.State, e.Channel, e.Operator, e.Attempts = journal.Sending, receipt.Digital, reportOp, 1
 	})
-	rec(digital, with(digital, func(e *mailing.Entry) { e.State = mailing.Delivered }))
-	paper := with(entry(2, "198101052382"), func(e *mailing.Entry) {
-		e.State, e.Channel, e.PaperReason, e.Attempts = mailing.Sending, receipt.Paper, "no-mailbox", 1
+	rec(digital, with(digital, func(e *journal.Entry) { e.State = journal.Delivered }))
+	paper := with(entry(2, "198101052382"), func(e *journal.Entry) {
+		e.State, e.Channel, e.PaperReason, e.Attempts = journal.Sending, receipt.Paper, "no-mailbox", 1
 	})
-	rec(paper, with(paper, func(e *mailing.Entry) { e.State = mailing.Paper }))
-	declined := with(digital, func(e *mailing.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" })
-	declined = with(declined, func(e *mailing.Entry) {
-		e.Channel, e.Operator, e.PaperReason, e.Attempts = receipt.Paper, receipt.Operator{}, "operator-declined", 2
+	rec(paper, with(paper, func(e *journal.Entry) { e.State = journal.Paper }))
+	declined := with(digital, func(e *journal.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" })
+	declined = with(declined, func(e *journal.Entry) {
+		e.Channel, e.Operator, e.PaperReason, e.Attempts = receipt.Paper, message.Operator{}, "operator-declined", 2
 	})
-	rec(with(digital, func(e *mailing.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" }),
-		declined, with(declined, func(e *mailing.Entry) { e.State = mailing.DeclinedThenPaper }))
-	rec(with(entry(4, "200001012384"), func(e *mailing.Entry) {
-		e.State, e.Error = mailing.Failed, "message invalid: Subject: required"
+	rec(with(digital, func(e *journal.Entry) { e.MessageID, e.Recipient = reportID(3), "199001012385" }),
+		declined, with(declined, func(e *journal.Entry) { e.State = journal.DeclinedThenPaper }))
+	rec(with(entry(4, "200001012384"), func(e *journal.Entry) {
+		e.State, e.Error = journal.Failed, "message invalid: Subject: required"
 	}))
-	unknown := with(digital, func(e *mailing.Entry) { e.MessageID = reportID(5) })
-	unknown = with(unknown, func(e *mailing.Entry) { e.State, e.Error = mailing.Unknown, "timeout after 120s" })
-	rec(with(digital, func(e *mailing.Entry) { e.MessageID = reportID(5) }), unknown,
-		with(unknown, func(e *mailing.Entry) { e.Attempts = 2 }))
+	unknown := with(digital, func(e *journal.Entry) { e.MessageID = reportID(5) })
+	unknown = with(unknown, func(e *journal.Entry) { e.State, e.Error = journal.Unknown, "timeout after 120s" })
+	rec(with(digital, func(e *journal.Entry) { e.MessageID = reportID(5) }), unknown,
+		with(unknown, func(e *journal.Entry) { e.Attempts = 2 }))
 
-	_, err := j.Load(ctx, reportMailing, func(yield func(mailing.Item, error) bool) {
+	_, err := j.Load(ctx, reportMailing, func(yield func(journal.Item, error) bool) {
 		for i, r := range []message.RecipientID{"198101052382", "199001012385", "200001012384"} {
-			if !yield(mailing.Item{MessageID: reportID(6 + i), Recipient: r, Payload: []byte("{}")}, nil) {
+			if !yield(journal.Item{MessageID: reportID(6 + i), Recipient: r, Payload: []byte("{}")}, nil) {
 				return
 			}
 		}
@@ -80,8 +81,8 @@ func fillMailing(t *testing.T, j mailing.Journal) {
 // wantStatus is fillMailing's status at, with leases from at.
 func wantStatus(at time.Time) mailingStatus {
 	return mailingStatus{Mailing: reportMailing, Total: 8, Settled: 4, Open: 4,
-		States: map[mailing.State]int{mailing.Delivered: 1, mailing.Paper: 1, mailing.DeclinedThenPaper: 1,
-			mailing.Failed: 1, mailing.Unknown: 1, mailing.Queued: 3},
+		States: map[journal.State]int{journal.Delivered: 1, journal.Paper: 1, journal.DeclinedThenPaper: 1,
+			journal.Failed: 1, journal.Unknown: 1, journal.Queued: 3},
 		Channels:  map[string]int{"digital": 2, "paper": 2},
 		Operators: map[string]int{"165599990001": 2},
 		At:        at, Window: 60, Recent: 4, Rate: 4.0 / 60,
@@ -92,7 +93,7 @@ func wantStatus(at time.Time) mailingStatus {
 func TestMailingStatusFromMemory(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-	j := mailing.NewMemory(mailing.WithClock(journaltest.NewClock(at).Now))
+	j := journal.NewMemory(journal.Config{Now: journaltest.NewClock(at).Now})
 	fillMailing(t, j)
 
 	s, err := readStatus(t.Context(), j, reportMailing, at)
@@ -126,7 +127,7 @@ instances working (2):
 
 func TestMailingReportFromMemory(t *testing.T) {
 	t.Parallel()
-	j := mailing.NewMemory()
+	j := journal.NewMemory(journal.Config{})
 	fillMailing(t, j)
 	tests := []struct {
 		name    string
@@ -211,7 +212,7 @@ func testMailingCommands(t *testing.T, addr string) {
 	require.Equal(t, exitOK, code, errOut)
 	lines := readJSONLines(t, out)
 	require.Len(t, lines, 4)
-	assert.Equal(t, reportLine{State: mailing.Unknown, MessageID: reportID(5), Recipient: "19530323****", Channel: "digital",
+	assert.Equal(t, reportLine{State: journal.Unknown, MessageID: reportID(5), Recipient: "19530323****", Channel: "digital",
 		Operator: "165599990001", Error: "timeout after 120s", Attempts: 2, Updated: lines[3].Updated}, lines[3])
 	assert.NotContains(t, out, "195303231855", "numbers are masked")
 
@@ -226,16 +227,16 @@ func testMailingCommands(t *testing.T, addr string) {
 // address --journal takes.
 func TestMailingCommands(t *testing.T) {
 	t.Parallel()
-	journals := map[string]func(t *testing.T) (mailing.Journal, string){
-		"sqlite": func(t *testing.T) (mailing.Journal, string) {
+	journals := map[string]func(t *testing.T) (journal.Journal, string){
+		"sqlite": func(t *testing.T) (journal.Journal, string) {
 			path := filepath.Join(t.TempDir(), "bygglov.journal")
-			j, err := mailing.OpenSQLite(path)
+			j, err := sqlitejournal.Open(path, journal.Config{})
 			require.NoError(t, err)
 			return j, path
 		},
-		"postgres": func(t *testing.T) (mailing.Journal, string) {
+		"postgres": func(t *testing.T) (journal.Journal, string) {
 			dsn := conformance.Postgres(t)
-			j, err := pgjournal.Open(t.Context(), dsn)
+			j, err := pgjournal.Open(t.Context(), dsn, journal.Config{})
 			require.NoError(t, err)
 			return j, dsn
 		},
@@ -255,7 +256,7 @@ func TestMailingCommandErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bygglov.journal")
-	j, err := mailing.OpenSQLite(path)
+	j, err := sqlitejournal.Open(path, journal.Config{})
 	require.NoError(t, err)
 	fillMailing(t, j)
 	require.NoError(t, j.Close())

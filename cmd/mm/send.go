@@ -18,6 +18,7 @@ import (
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/securityclass"
@@ -290,7 +291,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 		}
 	}
 	if f.paperDir != "" {
-		p, err := sdk.NewPaperDirectory(f.paperDir)
+		p, err := paperdir.New(f.paperDir, paperdir.Config{})
 		if err != nil {
 			cleanup()
 			return cfg, func() {}, err
@@ -307,7 +308,7 @@ func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
 func (f *sendFlags) writeRequest(stdout, stderr io.Writer, cfg sdk.Config, m *message.Message) int {
 	var req []byte
 	var err error
-	if m.Class.OrDefault() == securityclass.Class1 {
+	if m.Class.Operation() == securityclass.OpNotify {
 		req, err = forward.NotifyRequest(&message.Notification{Sender: cfg.Sender, Message: m})
 	} else {
 		sealer := cfg.Intermediary
@@ -350,7 +351,7 @@ func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
 		fmt.Fprintf(w, ", transaction %s", clean(r.TransID))
 	}
 	if r.PaperReason != "" {
-		fmt.Fprintf(w, ", because %s", clean(sdk.PaperReason(r.PaperReason).String()))
+		fmt.Fprintf(w, ", because %s", clean(r.PaperReason.String()))
 	}
 	if len(r.NotifiedBy) > 0 {
 		fmt.Fprintf(w, ", notified by %s", clean(strings.Join(r.NotifiedBy, " and ")))

@@ -19,8 +19,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journals"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -194,15 +193,15 @@ func sharedRun(t *testing.T, instances int, kill int) {
 	}
 
 	stored, duplicates := fake.stop(t)
-	j, err := journals.Open(context.Background(), dsn)
+	j, err := openJournalAt(context.Background(), dsn)
 	require.NoError(t, err)
 	defer j.Close()
 	counts, err := j.Counts(context.Background(), name)
 	require.NoError(t, err)
 	assert.Equal(t, n, counts.Total)
 	assert.True(t, counts.Done(), "%v", counts.State)
-	assert.Equal(t, n*4/5, counts.State[mailing.Delivered])
-	assert.Equal(t, n/5, counts.State[mailing.Paper])
+	assert.Equal(t, n*4/5, counts.State[journal.Delivered])
+	assert.Equal(t, n/5, counts.State[journal.Paper])
 	assert.Len(t, stored, n*4/5, "every digital message stored")
 	for id, c := range stored {
 		if c != 1 {
@@ -223,18 +222,18 @@ func sharedRun(t *testing.T, instances int, kill int) {
 // killing it then leaves work only a takeover can finish.
 func waitForLeases(t *testing.T, dsn, name, worker string) int {
 	t.Helper()
-	j, err := journals.Open(context.Background(), dsn)
+	j, err := openJournalAt(context.Background(), dsn)
 	require.NoError(t, err)
 	defer j.Close()
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		time.Sleep(300 * time.Millisecond)
 		c, err := j.Counts(context.Background(), name)
-		if err != nil || c.State[mailing.Delivered] < c.Total/10 {
+		if err != nil || c.State[journal.Delivered] < c.Total/10 {
 			continue
 		}
 		held := 0
-		for e, err := range j.List(context.Background(), name, mailing.Filter{States: []mailing.State{mailing.LookedUp, mailing.Sending, mailing.Unknown}}) {
+		for e, err := range j.List(context.Background(), name, journal.Filter{States: []journal.State{journal.LookedUp, journal.Sending, journal.Unknown}}) {
 			if err == nil && e.Lease.Worker == worker && e.Lease.Live(time.Now()) {
 				held++
 			}

@@ -158,7 +158,7 @@ func TestVerifyClass1ProofJSON(t *testing.T) {
 
 // fakeForward starts a fake with a mailbox at Kivra for 195303231855 and
 // returns a forward client of its default sender and the operator.
-func fakeForward(t *testing.T) (*fakeinfra.Infra, *forward.Client, forward.Operator) {
+func fakeForward(t *testing.T) (*fakeinfra.Infra, *forward.Client, message.Operator) {
 	t.Helper()
 	infra := fakeinfra.Start(t)
 	require.NoError(t, infra.AddRecipient("195303231855", fakeinfra.Mailbox("kivra")))
@@ -167,5 +167,5 @@ func fakeForward(t *testing.T) (*fakeinfra.Infra, *forward.Client, forward.Opera
 	c, err := forward.New(forward.Config{Signer: infra.SenderSigner(), HTTPClient: hc, Roots: infra.Roots(), AllowLocalNetworks: infra.LocalNetworks()})
 	require.NoError(t, err)
 	op, _ := infra.Operator("kivra")
-	return infra, c, forward.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
+	return infra, c, message.Operator{ID: op.ID, Name: op.Name, ServiceAddress: op.ServiceAddress}
 }

@@ -233,7 +233,7 @@ func TestVerifyClassOneProofIsNotVerifiable(t *testing.T) {
 	req, err := forward.NotifyRequest(n)
 	require.NoError(t, err)
 	a := receipt.Attempt{MessageID: m.ID, Sender: "162021004748", Recipient: m.Recipient, Class: 1,
-		Operator: receipt.Operator{ID: "165568402266", Name: "Kivra"}, Request: req, Attempts: 1, At: time.Now()}
+		Operator: message.Operator{ID: "165568402266", Name: "Kivra"}, Request: req, Attempts: 1, At: time.Now()}
 	res := &receipt.NotifyResult{TransID: "t-1", Statuses: []receipt.NotifyStatus{{RecipientID: m.Recipient, Delivered: true}}}
 	r, err := receipt.FromNotifyResult(a, res)
 	require.NoError(t, err)

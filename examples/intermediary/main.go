@@ -112,7 +112,7 @@ func run(out io.Writer) error {
 			fmt.Fprintf(out, "%s: paper (%s)\n", j.to, d.Reason)
 			continue
 		}
-		proof, err := fwd.DeliverSecure(ctx, forward.Operator{ID: d.Operator.ID, Name: d.Operator.Name, ServiceAddress: d.Operator.ServiceAddress}, signed)
+		proof, err := fwd.DeliverSecure(ctx, *d.Operator, signed)
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/paperdir"
 )
 
 func main() {
@@ -46,7 +47,7 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paper, err := mm.NewPaperDirectory(dir)
+	paper, err := paperdir.New(dir, paperdir.Config{})
 	if err != nil {
 		return err
 	}

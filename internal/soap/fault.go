@@ -7,156 +7,41 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	public "github.com/avsandare/mm/fault"
 	"github.com/avsandare/mm/internal/canon"
 )
 
-// Error codes of the contracts (§5.2; SPEC §8). Codes 0–4999 are technical
-// errors, to be retried later; 5000–9999 are application errors: the input
-// must change, and a retry would fail alike.
+// The contracts' error codes (§5.2), as this package's parsers and
+// servers use them; package fault declares them.
 const (
-	CodeGeneralTechnical     = 0    // generellt tekniskt fel
-	CodeGeneralApplication   = 5000 // undefined application error
-	CodeInvalidInput         = 5001
-	CodeNotAuthorised        = 5002
-	CodeNoSuchData           = 5003
-	CodeNotFinished          = 5004
-	CodeMaximumExceeded      = 5005
-	CodeSignatureInvalid     = 5006
-	CodeAlreadyExists        = 5007
-	CodeSignatureError       = 5012
-	CodeUnsupportedMIMEType  = 5019
-	CodeNotPermitted         = 5020 // also "ej behörig"; §5.2 tells it from 5002 by nothing but its number
-	CodeSenderNotValidSigner = 6009
-	CodeSignerNotParty       = 6010 // the signer is neither sender nor recipient
-
-	// NoCode is the Code of a fault without an error code the SDK can
-	// read (see Fault).
-	NoCode = -1
+	CodeGeneralTechnical     = public.CodeGeneralTechnical
+	CodeGeneralApplication   = public.CodeGeneralApplication
+	CodeInvalidInput         = public.CodeInvalidInput
+	CodeNotAuthorised        = public.CodeNotAuthorised
+	CodeNoSuchData           = public.CodeNoSuchData
+	CodeNotFinished          = public.CodeNotFinished
+	CodeMaximumExceeded      = public.CodeMaximumExceeded
+	CodeSignatureInvalid     = public.CodeSignatureInvalid
+	CodeAlreadyExists        = public.CodeAlreadyExists
+	CodeSignatureError       = public.CodeSignatureError
+	CodeUnsupportedMIMEType  = public.CodeUnsupportedMIMEType
+	CodeNotPermitted         = public.CodeNotPermitted
+	CodeSenderNotValidSigner = public.CodeSenderNotValidSigner
+	CodeSignerNotParty       = public.CodeSignerNotParty
+	NoCode                   = public.NoCode
+	lastCode                 = public.LastCode
 )
 
 // xmlSpace is white space as XML defines it (xs:token and friends).
 const xmlSpace = " \t\r\n"
 
-// firstApplicationCode is where application errors begin.
-const firstApplicationCode = 5000
+// Fault is a SOAP fault as package fault declares it: the parsers here
+// read it, the servers here write it, and users see fault.Fault.
+type Fault = public.Fault
 
-// Fault is a SOAP fault. Code, Description and CallID come from its
-// detail's ExceptionInformation: applicationFault (Recipient, Service) or
-// the operation's own fault element (Authority: getSendersFault,
-// getDispatchersFault). A fault without an error code the SDK can read has
-// Code NoCode; UnreadableDetail then says what was wrong with an
-// ExceptionInformation that was there. FaultCode is the SOAP faultcode,
-// with its prefix written "soap" whenever it is bound to the SOAP 1.1
-// namespace (so "S:Server" from a JAX-WS stack reads "soap:Server");
-// HTTPStatus is the status the fault arrived with, zero when it was read
-// from bytes alone.
-// A fault read from a server holds its texts as safetext.Clean leaves them
-// — personal identity numbers masked, control characters replaced — since
-// they are shown, logged and journalled.
-type Fault struct {
-	Code        int
-	Description string
-	CallID      string
-	FaultCode   string
-	FaultString string
-	HTTPStatus  int
-	// UnreadableDetail is why the detail's ExceptionInformation gave no
-	// code: no ErrorCode, one that is not an integer or lies outside
-	// 0–9999, two of them. Empty when it was read, or there was none.
-	UnreadableDetail string
-}
-
-// Faults without an error code
-//
-// Every error the contracts declare comes with an ExceptionInformation
-// whose ErrorCode classifies it (§5.2): 0–4999 technical, retried;
-// 5000–9999 application, never retried, and the operator has then said
-// that it refused the message. A fault without a code the SDK can read — no
-// detail, an empty one, a foreign one, or an ExceptionInformation that
-// cannot be read (UnreadableDetail) — comes from outside the contract: an
-// unchecked exception in the server's stack, a gateway in front of it, a
-// database gone. Nothing in it says whether the server acted on the call
-// before failing. The SDK therefore reads such a fault by its SOAP 1.1
-// faultcode (SOAP 1.1 §4.4.1), which every stack sets:
-//
-//   - soap:Client, soap:VersionMismatch, soap:MustUnderstand (and their
-//     dotted subcodes) say that the request as sent is at fault and was not
-//     processed, and "should not be resent without change": not retried,
-//     and a delivery is failed — nothing landed, as with an application
-//     fault.
-//   - soap:Server, and any faultcode the SDK cannot place, give no such
-//     assurance: retried with backoff as a technical failure, and a
-//     delivery still without an answer after the last attempt is unknown
-//     (it may have landed; forward.ErrMaybeDelivered), never failed, so
-//     that it is neither sent by paper nor given up. Retrying is safe: a
-//     delivery carries its message ID, which the operator deduplicates,
-//     and a lookup changes nothing.
-//
-// The HTTP status does not enter into it: SOAP 1.1 sends every fault with
-// 500, and a stack that does otherwise says no more by it. Reading an
-// unknown faultcode as "failed" would be the one choice that can lose or
-// duplicate a letter: a message reported failed is sent again under a new
-// ID, or on paper, though it may already be in the recipient's mailbox.
-
-// Retryable reports whether the same call may succeed later. With an
-// error code the contract's (0–9999) decides: 0–4999 technical, yes;
-// 5000–9999 application, never. Without one (NoCode, or a code outside
-// 0–9999) the faultcode decides, as described above: everything but a
-// fault that blames the request is retried.
-func (f *Fault) Retryable() bool {
-	if f.Code >= 0 && f.Code <= lastCode {
-		return f.Code < firstApplicationCode
-	}
-	return !blamesRequest(f.FaultCode)
-}
-
-// lastCode is the highest error code of §5.2.
-const lastCode = 9999
-
-// blamesRequest reports a faultcode by which SOAP 1.1 says the request as
-// sent was refused unprocessed.
-func blamesRequest(faultcode string) bool {
-	for _, c := range [...]string{"soap:Client", "soap:VersionMismatch", "soap:MustUnderstand"} {
-		if faultcode == c || strings.HasPrefix(faultcode, c+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// Error describes the fault. The description comes from the server and may
-// hold personal data: callers log the code and call id, not the error text.
-func (f *Fault) Error() string {
-	var b strings.Builder
-	b.WriteString("soap fault ")
-	if f.Code == NoCode {
-		b.WriteString(f.FaultCode)
-		b.WriteString(": ")
-		b.WriteString(f.FaultString)
-		if f.UnreadableDetail != "" {
-			b.WriteString(" (unreadable detail: ")
-			b.WriteString(f.UnreadableDetail)
-			b.WriteString(")")
-		}
-	} else {
-		b.WriteString(strconv.Itoa(f.Code))
-		b.WriteString(": ")
-		b.WriteString(f.Description)
-		b.WriteString(" (call id ")
-		b.WriteString(f.CallID)
-		b.WriteString(")")
-	}
-	if f.HTTPStatus != 0 {
-		b.WriteString(" (http ")
-		b.WriteString(strconv.Itoa(f.HTTPStatus))
-		b.WriteString(")")
-	}
-	return b.String()
-}
-
-// logString is what a log may show of the fault: no description, which may
+// logString is what a log may show of a fault: no description, which may
 // name a person.
-func (f *Fault) logString() string {
+func logString(f *Fault) string {
 	switch {
 	case f.Code != NoCode:
 		return "soap fault " + strconv.Itoa(f.Code) + " (call id " + f.CallID + ")"

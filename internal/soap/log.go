@@ -50,7 +50,7 @@ func logValue(v any) any {
 // descriptions, body snippets), which may name a person.
 func logError(err error) string {
 	if f, ok := errors.AsType[*Fault](err); ok {
-		return f.logString()
+		return logString(f)
 	}
 	if re, ok := errors.AsType[*ResponseError](err); ok {
 		return "http " + strconv.Itoa(re.StatusCode) + ": " + sentinelOf(re.Err)

@@ -1,6 +1,9 @@
 package testmsg
 
-import "github.com/avsandare/mm/message"
+import (
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/securityclass"
+)
 
 // Test personal numbers: valid check digits and dates, no real people.
 const (
@@ -23,4 +26,14 @@ func New(to string) *message.Message {
 			{Filename: "beslut.pdf", ContentType: message.ContentTypePDF, Data: []byte("%PDF-1.7 beslut")},
 		},
 	}
+}
+
+// Class1 returns New's message as class 1, without attachments and with
+// the sender's own SMS and e-mail notices.
+func Class1(to string) *message.Message {
+	m := New(to)
+	m.Class, m.Attachments = securityclass.Class1, nil
+	m.SMS = &message.SMSNotice{From: "Kommun A", Text: "Du har fått ett meddelande."}
+	m.Email = &message.EmailNotice{From: "noreply@kommun.example", Subject: "Nytt meddelande", Text: "Du har fått ett meddelande."}
+	return m
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/receipt"
 )
@@ -41,7 +41,7 @@ func benchDrain(b *testing.B, workers int, batched bool) {
 	dsn := conformance.Postgres(b)
 	js := make([]*pgjournal.Journal, workers)
 	for i := range js {
-		j, err := pgjournal.Open(b.Context(), dsn)
+		j, err := pgjournal.Open(b.Context(), dsn, journal.Config{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -80,13 +80,13 @@ func benchDrain(b *testing.B, workers int, batched bool) {
 }
 
 // benchRecord takes claimed entries through Sending to Delivered.
-func benchRecord(b *testing.B, j mailing.Journal, claimed []mailing.Entry, batched bool) error {
-	sending := make([]mailing.Entry, len(claimed))
-	delivered := make([]mailing.Entry, len(claimed))
+func benchRecord(b *testing.B, j journal.Journal, claimed []journal.Entry, batched bool) error {
+	sending := make([]journal.Entry, len(claimed))
+	delivered := make([]journal.Entry, len(claimed))
 	for i, e := range claimed {
-		e.State, e.Channel, e.Operator, e.Attempts = mailing.Sending, receipt.Digital, testOp, 1
+		e.State, e.Channel, e.Operator, e.Attempts = journal.Sending, receipt.Digital, testOp, 1
 		sending[i] = e
-		e.State = mailing.Delivered
+		e.State = journal.Delivered
 		e.Receipt = &receipt.Receipt{MessageID: e.MessageID, Sender: "162021004748", Recipient: e.Recipient, Class: 3,
 			Channel: receipt.Digital, State: receipt.StateDelivered, Operator: testOp, TransID: "trans-4711", Delivered: true,
 			SealedSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", At: time.Now(), Attempts: 1}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // claimEntries leases up to $3 open entries of mailing $1 to worker $2
@@ -28,12 +28,12 @@ const claimEntries = `WITH c AS MATERIALIZED (SELECT coalesce($5::bigint, ` + db
 	WHERE mailing = $1 AND seq = picked_seq
 	RETURNING ` + withPayload
 
-// Claim implements mailing.Journal.
-func (j *Journal) Claim(ctx context.Context, mailingName, worker string, n int, lease time.Duration) ([]mailing.Entry, error) {
-	if err := mailing.CheckClaim(mailingName, worker, n, lease); err != nil {
+// Claim implements journal.Journal.
+func (j *Journal) Claim(ctx context.Context, mailingName, worker string, n int, lease time.Duration) ([]journal.Entry, error) {
+	if err := journal.CheckClaim(mailingName, worker, n, lease); err != nil {
 		return nil, err
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, err
 	}

@@ -1,19 +1,20 @@
-// Package pgjournal is a mailing.Journal in PostgreSQL, for a mailing
+// Package pgjournal is a journal.Journal in PostgreSQL, for a mailing
 // that sender instances on several machines drain together: each instance
 // opens the same database, Load puts the mailing in once, and every
 // instance's workers Claim batches under leases and Record their progress.
-// It passes the conformance suite of mailing/journaltest, so it behaves
-// as the SQLite journal does: the same state machine and field rules
-// (mailing.CheckRecord, the same code), idempotent Load, leases that never
+// It passes the conformance suite of mailing/journal/journaltest, so it
+// behaves as the SQLite journal does: the same state machine and field rules
+// (journal.CheckRecord, the same code), idempotent Load, leases that never
 // overlap, and every call durable when it returns.
 //
-//	j, err := pgjournal.Open(ctx, "postgres://mm@db.example/mailings?pool_max_conns=16")
+//	j, err := pgjournal.Open(ctx, "postgres://mm@db.example/mailings?pool_max_conns=16", journal.Config{})
 //	defer j.Close()
-//	_, err = j.Load(ctx, src.Mailing(), items)        // any instance, any number of times
-//	es, err := j.Claim(ctx, src.Mailing(), "host-a-4711", 50, 2*time.Minute)
-//	// per entry: j.Record(ctx, e) before and after each external step
+//	_, err = j.Load(ctx, src.Mailing(), src.Items(ctx)) // any instance, any number of times
+//	rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{
+//		Options: mailing.Options{Name: src.Mailing(), Journal: j},
+//	})
 //
-// mailing/journals opens this journal or a SQLite one by address, and
+// mm send --batch uses it when --journal is a postgres:// URL, and
 // `mm mailing status` and `mm mailing report` read it while it runs.
 //
 // # Schema
@@ -24,7 +25,7 @@
 //
 //	mm_journal_schema   version integer PRIMARY KEY, applied timestamptz
 //	mm_journal_entries  seq bigint identity, mailing, message_id, recipient,
-//	                    state (CHECK: one of mailing.States), channel,
+//	                    state (CHECK: one of journal.States()), channel,
 //	                    operator_id, operator_name, paper_reason, error,
 //	                    attempts, receipt jsonb, payload bytea,
 //	                    lease_worker, lease_until, created, updated
@@ -37,7 +38,7 @@
 // resolution of Go's times, so that the journal gives back exactly what it
 // was given; to_timestamp(updated / 1e9) shows one. The receipt is the
 // JSON of receipt.Receipt with the recipient's full number. The table
-// holds personal data (see mailing.Entry): grant access accordingly, and
+// holds personal data (see journal.Entry): grant access accordingly, and
 // delete a mailing's rows when its records are no longer needed.
 //
 // Migrations run in one transaction under a transaction-level advisory
@@ -49,7 +50,7 @@
 //
 // Record is one transaction: it locks the rows it names with SELECT … FOR
 // UPDATE, in key order (so two Records of the same rows queue up instead
-// of deadlocking), runs mailing.CheckRecord on each against the locked
+// of deadlocking), runs journal.CheckRecord on each against the locked
 // row, and writes. It takes two round trips: BEGIN, the locks and the
 // clock; then the writes and COMMIT. A new entry that another instance
 // inserts first makes the insert fail on the unique key, and the Record
@@ -61,14 +62,14 @@
 // another Claim or a Record holds at that moment are passed over, not
 // waited for — and sets their lease. Two claims never take the same row,
 // and a worker recording an entry whose lease another has taken gets
-// mailing.ErrLeaseLost.
+// journal.ErrLeaseLost.
 //
 // Leases and timestamps run on the database server's clock
 // (clock_timestamp, read after the row locks are granted), so instances
-// whose machine clocks drift apart still agree on when a lease ends. With
-// mailing.WithClock the journal uses that clock instead, as the conformance
-// suite does to move time without waiting; every instance sharing a
-// journal must then use the same clock.
+// whose machine clocks drift apart still agree on when a lease ends. Given
+// a journal.Config.Now the journal uses that clock instead, as the
+// conformance suite does to move time without waiting; every instance
+// sharing a journal must then use the same clock.
 //
 // Every call that writes commits before it returns. A server set to
 // synchronous_commit = off would lose the last commits in a crash, so

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -20,16 +20,16 @@ const testMailing = "arsbesked-2026"
 
 var (
 	testPersons = []string{"195303231855", "198101052382", "199001012385", "200001012384"}
-	testOp      = receipt.Operator{ID: "165599990001", Name: "Operatör A"}
+	testOp      = message.Operator{ID: "165599990001", Name: "Operatör A"}
 )
 
 func testID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
 
-func testItems(n int) func(func(mailing.Item, error) bool) {
-	return func(yield func(mailing.Item, error) bool) {
+func testItems(n int) func(func(journal.Item, error) bool) {
+	return func(yield func(journal.Item, error) bool) {
 		for i := range n {
 			p := testPersons[i%len(testPersons)]
-			it := mailing.Item{MessageID: testID(i), Recipient: message.RecipientID(p), Payload: fmt.Appendf(nil, `{"to":%q,"n":%d}`, p, i)}
+			it := journal.Item{MessageID: testID(i), Recipient: message.RecipientID(p), Payload: fmt.Appendf(nil, `{"to":%q,"n":%d}`, p, i)}
 			if !yield(it, nil) {
 				return
 			}
@@ -43,7 +43,7 @@ func openN(t *testing.T, dsn string, n int) []*pgjournal.Journal {
 	t.Helper()
 	out := make([]*pgjournal.Journal, n)
 	for i := range out {
-		j, err := pgjournal.Open(t.Context(), dsn)
+		j, err := pgjournal.Open(t.Context(), dsn, journal.Config{})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = j.Close() })
 		out[i] = j
@@ -53,13 +53,13 @@ func openN(t *testing.T, dsn string, n int) []*pgjournal.Journal {
 
 // deliver records e through to Delivered, as a sender does around the
 // operator call.
-func deliver(t *testing.T, j mailing.Journal, e mailing.Entry) error {
+func deliver(t *testing.T, j journal.Journal, e journal.Entry) error {
 	t.Helper()
-	e.State, e.Channel, e.Operator, e.Attempts = mailing.Sending, receipt.Digital, testOp, e.Attempts+1
+	e.State, e.Channel, e.Operator, e.Attempts = journal.Sending, receipt.Digital, testOp, e.Attempts+1
 	if err := j.Record(t.Context(), e); err != nil {
 		return err
 	}
-	e.State = mailing.Delivered
+	e.State = journal.Delivered
 	return j.Record(t.Context(), e)
 }
 
@@ -67,10 +67,10 @@ func deliver(t *testing.T, j mailing.Journal, e mailing.Entry) error {
 // on one entry were live at once.
 type claimLog struct {
 	mu     sync.Mutex
-	leases map[string][]mailing.Lease
+	leases map[string][]journal.Lease
 }
 
-func (l *claimLog) add(es []mailing.Entry) {
+func (l *claimLog) add(es []journal.Entry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range es {
@@ -95,9 +95,9 @@ func TestInstancesShareAMailing(t *testing.T) {
 	const total, batch, lease = 400, 9, 3 * time.Second
 	st, err := instances[0].Load(t.Context(), testMailing, testItems(total))
 	require.NoError(t, err)
-	require.Equal(t, mailing.LoadStats{Added: total}, st)
+	require.Equal(t, journal.LoadStats{Added: total}, st)
 
-	log := &claimLog{leases: map[string][]mailing.Lease{}}
+	log := &claimLog{leases: map[string][]journal.Lease{}}
 	dead, err := instances[0].Claim(t.Context(), testMailing, "instance-0/dead", batch, lease)
 	require.NoError(t, err)
 	require.Len(t, dead, batch)
@@ -139,7 +139,7 @@ func TestInstancesShareAMailing(t *testing.T) {
 
 	c, err := instances[1].Counts(t.Context(), testMailing)
 	require.NoError(t, err)
-	assert.Equal(t, map[mailing.State]int{mailing.Delivered: total}, c.State)
+	assert.Equal(t, map[journal.State]int{journal.Delivered: total}, c.State)
 	require.Len(t, log.leases, total, "every entry was claimed")
 	for id, leases := range log.leases {
 		for i := 1; i < len(leases); i++ {
@@ -151,7 +151,7 @@ func TestInstancesShareAMailing(t *testing.T) {
 	}
 	for _, e := range dead {
 		assert.Len(t, log.leases[e.MessageID], 2, "%s: the dead worker's entry was taken over once", e.MessageID)
-		assert.ErrorIs(t, deliver(t, instances[0], e), mailing.ErrTransition, "%s is delivered already", e.MessageID)
+		assert.ErrorIs(t, deliver(t, instances[0], e), journal.ErrTransition, "%s is delivered already", e.MessageID)
 	}
 }
 
@@ -179,24 +179,24 @@ func TestLeaseExpiresOnServerClock(t *testing.T) {
 	assert.Equal(t, []string{testID(2)}, ids(other), "live leases are passed over")
 	taken := held[0]
 	taken.Lease.Worker = "b"
-	assert.ErrorIs(t, deliver(t, b, taken), mailing.ErrLeaseLost)
+	assert.ErrorIs(t, deliver(t, b, taken), journal.ErrLeaseLost)
 
 	time.Sleep(time.Until(held[0].Lease.Until.Add(100 * time.Millisecond)))
 	late, err := b.Claim(t.Context(), testMailing, "b", 5, lease)
 	require.NoError(t, err)
 	assert.Equal(t, []string{testID(0), testID(1), testID(2)}, ids(late), "expired leases come back, and b's own")
-	assert.ErrorIs(t, deliver(t, a, held[0]), mailing.ErrLeaseLost, "a lost its lease to b")
+	assert.ErrorIs(t, deliver(t, a, held[0]), journal.ErrLeaseLost, "a lost its lease to b")
 	require.NoError(t, deliver(t, b, late[0]))
 
 	got, err := a.Get(t.Context(), testMailing, testID(0))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.Delivered, got.State)
-	assert.Equal(t, mailing.Lease{}, got.Lease, "delivered releases the lease")
+	assert.Equal(t, journal.Delivered, got.State)
+	assert.Equal(t, journal.Lease{}, got.Lease, "delivered releases the lease")
 	assert.True(t, got.Updated.After(got.Created), "stamped by the server's clock as it goes")
 	assert.WithinDuration(t, time.Now(), got.Updated, 2*time.Second)
 }
 
-func ids(es []mailing.Entry) []string {
+func ids(es []journal.Entry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.MessageID

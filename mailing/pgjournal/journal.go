@@ -4,49 +4,46 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/avsandare/mm/mailing"
 )
 
-// Journal is a mailing.Journal in a PostgreSQL database, shared by every
+// Journal is a journal.Journal in a PostgreSQL database, shared by every
 // sender instance that opens the same database. It is safe for concurrent
 // use.
 type Journal struct {
 	pool *pgxpool.Pool
-	// clock is the clock WithClock gave, or nil: then every timestamp and
+	// clock is the clock Config.Now gave, or nil: then every timestamp and
 	// lease is read from the server's clock, so that instances whose
 	// machine clocks drift apart still agree on when a lease ends.
 	clock func() time.Time
 
-	mu     sync.RWMutex // held for reading while a call uses the pool
-	closed bool
+	gate journal.Gate
 }
 
 var (
-	_ mailing.Journal        = (*Journal)(nil)
-	_ mailing.ActivityReader = (*Journal)(nil)
+	_ journal.Journal        = (*Journal)(nil)
+	_ journal.ActivityReader = (*Journal)(nil)
 )
 
 // Open connects to the database dsn names — a postgres:// or
 // postgresql:// URL, or libpq key=value settings; pool settings such as
 // pool_max_conns go in it too — and creates or migrates the journal's
-// tables. The only option read is mailing.WithClock, which replaces the
-// server's clock (for tests; every instance sharing a journal must then
-// use the same clock). Close the journal when done.
-func Open(ctx context.Context, dsn string, opts ...mailing.Option) (*Journal, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+// tables. cfg.Now, when set, replaces the server's clock (for tests; every
+// instance sharing a journal must then use the same clock). Close the
+// journal when done.
+func Open(ctx context.Context, dsn string, cfg journal.Config) (*Journal, error) {
+	pcfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx redacts passwords only as best it can: leave the text out.
 		return nil, errors.New("pgjournal: the journal DSN is neither a postgres:// URL nor key=value settings")
 	}
-	cfg.AfterConnect = durableCommits
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pcfg.AfterConnect = durableCommits
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgjournal: connect: %w", err)
 	}
@@ -54,7 +51,7 @@ func Open(ctx context.Context, dsn string, opts ...mailing.Option) (*Journal, er
 		pool.Close()
 		return nil, err
 	}
-	return &Journal{pool: pool, clock: mailing.ReadOptions(opts...).Now}, nil
+	return &Journal{pool: pool, clock: cfg.Now}, nil
 }
 
 // durableCommits makes a commit wait for its WAL to be flushed even on a
@@ -67,26 +64,12 @@ func durableCommits(ctx context.Context, c *pgx.Conn) error {
 	return err
 }
 
-// use marks a call in progress; it fails once the journal is closed.
-func (j *Journal) use() (release func(), err error) {
-	j.mu.RLock()
-	if j.closed {
-		j.mu.RUnlock()
-		return nil, mailing.ErrClosed
-	}
-	return j.mu.RUnlock, nil
-}
-
 // Close waits for calls in progress and closes the pool.
 func (j *Journal) Close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return mailing.ErrClosed
-	}
-	j.closed = true
-	j.pool.Close()
-	return nil
+	return j.gate.Close(func() error {
+		j.pool.Close()
+		return nil
+	})
 }
 
 // dbNow is the server's clock in Unix nanoseconds. clock_timestamp, not

@@ -5,9 +5,8 @@ import (
 	"iter"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/jackc/pgx/v5"
-
-	"github.com/avsandare/mm/mailing"
 )
 
 // loadBatch is how many items Load writes per transaction: one statement
@@ -28,34 +27,34 @@ const insertItems = `INSERT INTO ` + entriesTable + ` (mailing, message_id, reci
 
 const readItems = `SELECT ` + withPayload + ` FROM ` + entriesTable + ` WHERE mailing = $1 AND message_id = ANY($2)`
 
-// Load implements mailing.Journal.
-func (j *Journal) Load(ctx context.Context, mailingName string, items iter.Seq2[mailing.Item, error]) (mailing.LoadStats, error) {
-	release, err := j.use()
+// Load implements journal.Journal.
+func (j *Journal) Load(ctx context.Context, mailingName string, items iter.Seq2[journal.Item, error]) (journal.LoadStats, error) {
+	release, err := j.gate.Enter()
 	if err != nil {
-		return mailing.LoadStats{}, err
+		return journal.LoadStats{}, err
 	}
 	defer release()
-	return mailing.LoadBatches(items, loadBatch, func(batch []mailing.Item) (mailing.LoadStats, error) {
+	return journal.LoadBatches(items, loadBatch, func(batch []journal.Item) (journal.LoadStats, error) {
 		return j.loadBatch(ctx, mailingName, batch)
 	})
 }
 
 // loadBatch writes one batch in one transaction: all of it, or nothing
 // when an item is invalid or conflicts with the entry present.
-func (j *Journal) loadBatch(ctx context.Context, mailingName string, items []mailing.Item) (mailing.LoadStats, error) {
+func (j *Journal) loadBatch(ctx context.Context, mailingName string, items []journal.Item) (journal.LoadStats, error) {
 	ids, recipients, payloads := make([]string, len(items)), make([]string, len(items)), make([][]byte, len(items))
 	for i, it := range items {
 		// The same check as a Record of a new queued entry; the time is
 		// the database's to set.
-		e := mailing.Entry{Mailing: mailingName, MessageID: it.MessageID, Recipient: it.Recipient, State: mailing.Queued}
-		if _, err := mailing.CheckRecord(nil, e, time.Time{}); err != nil {
-			return mailing.LoadStats{}, err
+		e := journal.Entry{Mailing: mailingName, MessageID: it.MessageID, Recipient: it.Recipient, State: journal.Queued}
+		if _, err := journal.CheckRecord(nil, e, time.Time{}); err != nil {
+			return journal.LoadStats{}, err
 		}
 		ids[i], recipients[i], payloads[i] = it.MessageID, string(it.Recipient), it.Payload
 	}
-	var st mailing.LoadStats
+	var st journal.LoadStats
 	err := j.inTx(ctx, func(tx pgx.Tx) error {
-		st = mailing.LoadStats{}
+		st = journal.LoadStats{}
 		rows, err := tx.Query(ctx, insertItems, mailingName, ids, recipients, payloads, j.clockArg())
 		if err != nil {
 			return dbError(err)
@@ -71,7 +70,7 @@ func (j *Journal) loadBatch(ctx context.Context, mailingName string, items []mai
 		st.Added = len(inserted)
 		// The rest were present — before this batch, or earlier in it —
 		// and must be the same items.
-		var present []mailing.Item
+		var present []journal.Item
 		for _, it := range items {
 			if added[it.MessageID] {
 				delete(added, it.MessageID)
@@ -88,7 +87,7 @@ func (j *Journal) loadBatch(ctx context.Context, mailingName string, items []mai
 }
 
 // checkPresent compares items with the entries stored under their IDs.
-func checkPresent(ctx context.Context, tx pgx.Tx, mailingName string, items []mailing.Item, st *mailing.LoadStats) error {
+func checkPresent(ctx context.Context, tx pgx.Tx, mailingName string, items []journal.Item, st *journal.LoadStats) error {
 	ids := make([]string, len(items))
 	for i, it := range items {
 		ids[i] = it.MessageID
@@ -101,7 +100,7 @@ func checkPresent(ctx context.Context, tx pgx.Tx, mailingName string, items []ma
 	if err != nil {
 		return dbError(err)
 	}
-	byID := make(map[string]*mailing.Entry, len(stored))
+	byID := make(map[string]*journal.Entry, len(stored))
 	for i := range stored {
 		byID[stored[i].MessageID] = &stored[i].Entry
 	}
@@ -110,7 +109,7 @@ func checkPresent(ctx context.Context, tx pgx.Tx, mailingName string, items []ma
 		if old == nil {
 			return errRaced // not inserted, yet not there: removed meanwhile
 		}
-		if err := mailing.CheckLoaded(old, it); err != nil {
+		if err := journal.CheckLoaded(old, it); err != nil {
 			return err
 		}
 		st.Present++

@@ -5,37 +5,27 @@ import (
 	"iter"
 	"time"
 
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/receipt"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 const countEntries = `SELECT state, channel, operator_id, count(*) FROM ` + entriesTable + `
 	WHERE mailing = $1 GROUP BY 1, 2, 3`
 
-// Counts implements mailing.Journal.
-func (j *Journal) Counts(ctx context.Context, mailingName string) (mailing.Counts, error) {
-	release, err := j.use()
+// Counts implements journal.Journal.
+func (j *Journal) Counts(ctx context.Context, mailingName string) (journal.Counts, error) {
+	release, err := j.gate.Enter()
 	if err != nil {
-		return mailing.Counts{}, err
+		return journal.Counts{}, err
 	}
 	defer release()
 	rows, err := j.pool.Query(ctx, countEntries, mailingName)
 	if err != nil {
-		return mailing.Counts{}, dbError(err)
+		return journal.Counts{}, dbError(err)
 	}
 	defer rows.Close()
-	c := mailing.NewCounts()
-	for rows.Next() {
-		var state, ch, op string
-		var n int
-		if err := rows.Scan(&state, &ch, &op, &n); err != nil {
-			return mailing.Counts{}, dbError(err)
-		}
-		c.Add(mailing.State(state), receipt.Channel(ch), message.OrgNumber(op), n)
-	}
-	if err := rows.Err(); err != nil {
-		return mailing.Counts{}, dbError(err)
+	c, err := journal.ScanCounts(rows)
+	if err != nil {
+		return journal.Counts{}, dbError(err)
 	}
 	return c, nil
 }
@@ -54,21 +44,21 @@ const listEntries = `SELECT ` + entryColumns + ` FROM ` + entriesTable + `
 		AND ($5 = '' OR operator_id = $5)
 	ORDER BY seq LIMIT $6`
 
-// List implements mailing.Journal.
-func (j *Journal) List(ctx context.Context, mailingName string, f mailing.Filter) iter.Seq2[mailing.Entry, error] {
+// List implements journal.Journal.
+func (j *Journal) List(ctx context.Context, mailingName string, f journal.Filter) iter.Seq2[journal.Entry, error] {
 	states := make([]string, len(f.States))
 	for i, s := range f.States {
 		states[i] = string(s)
 	}
-	return mailing.ListPages(listPage, func(after int64) ([]mailing.Entry, int64, error) {
+	return journal.ListPages(listPage, func(after int64) ([]journal.Entry, int64, error) {
 		return j.listPage(ctx, mailingName, after, states, f)
 	})
 }
 
 // listPage reads the page after seq after: its entries, and the seq of
 // the last.
-func (j *Journal) listPage(ctx context.Context, mailingName string, after int64, states []string, f mailing.Filter) ([]mailing.Entry, int64, error) {
-	release, err := j.use()
+func (j *Journal) listPage(ctx context.Context, mailingName string, after int64, states []string, f journal.Filter) ([]journal.Entry, int64, error) {
+	release, err := j.gate.Enter()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -100,36 +90,36 @@ const activityWorkers = `SELECT lease_worker, count(*), max(lease_until) FROM ` 
 	WHERE mailing = $1 AND state IN ` + openStates + ` AND lease_worker <> '' AND lease_until > $2
 	GROUP BY lease_worker ORDER BY lease_worker COLLATE "C"`
 
-// Activity implements mailing.ActivityReader, on the clock the leases
-// run on: the server's, or the one WithClock gave.
-func (j *Journal) Activity(ctx context.Context, mailingName string, window time.Duration) (mailing.Activity, error) {
-	release, err := j.use()
+// Activity implements journal.ActivityReader, on the clock the leases
+// run on: the server's, or the one Config.Now gave.
+func (j *Journal) Activity(ctx context.Context, mailingName string, window time.Duration) (journal.Activity, error) {
+	release, err := j.gate.Enter()
 	if err != nil {
-		return mailing.Activity{}, err
+		return journal.Activity{}, err
 	}
 	defer release()
-	a := mailing.Activity{Window: window}
+	a := journal.Activity{Window: window}
 	var now int64
 	if err := j.pool.QueryRow(ctx, activityNow, mailingName, j.clockArg(), window.Nanoseconds()).Scan(&now, &a.Settled); err != nil {
-		return mailing.Activity{}, dbError(err)
+		return journal.Activity{}, dbError(err)
 	}
 	a.At = unixTime(now)
 	rows, err := j.pool.Query(ctx, activityWorkers, mailingName, now)
 	if err != nil {
-		return mailing.Activity{}, dbError(err)
+		return journal.Activity{}, dbError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var w mailing.WorkerLeases
+		var w journal.WorkerLeases
 		var until int64
 		if err := rows.Scan(&w.Worker, &w.Entries, &until); err != nil {
-			return mailing.Activity{}, dbError(err)
+			return journal.Activity{}, dbError(err)
 		}
 		w.Until = unixTime(until)
 		a.Workers = append(a.Workers, w)
 	}
 	if err := rows.Err(); err != nil {
-		return mailing.Activity{}, dbError(err)
+		return journal.Activity{}, dbError(err)
 	}
 	return a, nil
 }

@@ -6,31 +6,30 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/avsandare/mm/mailing/journal"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/avsandare/mm/mailing"
 )
 
 const getEntry = `SELECT ` + withPayload + ` FROM ` + entriesTable + ` WHERE mailing = $1 AND message_id = $2`
 
-// Get implements mailing.Journal.
-func (j *Journal) Get(ctx context.Context, mailingName, messageID string) (mailing.Entry, error) {
-	if err := mailing.CheckKey(mailingName, messageID); err != nil {
-		return mailing.Entry{}, err
+// Get implements journal.Journal.
+func (j *Journal) Get(ctx context.Context, mailingName, messageID string) (journal.Entry, error) {
+	if err := journal.CheckKey(mailingName, messageID); err != nil {
+		return journal.Entry{}, err
 	}
-	release, err := j.use()
+	release, err := j.gate.Enter()
 	if err != nil {
-		return mailing.Entry{}, err
+		return journal.Entry{}, err
 	}
 	defer release()
 	r, err := scanEntry(j.pool.QueryRow(ctx, getEntry, mailingName, messageID), true)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return mailing.Entry{}, fmt.Errorf("%w: message %s in mailing %q", mailing.ErrNotFound, messageID, mailingName)
+		return journal.Entry{}, fmt.Errorf("%w: message %s in mailing %q", journal.ErrNotFound, messageID, mailingName)
 	}
 	if err != nil {
-		return mailing.Entry{}, dbError(err)
+		return journal.Entry{}, dbError(err)
 	}
 	return r.Entry, nil
 }
@@ -43,11 +42,11 @@ const lockEntries = `SELECT ` + withPayload + ` FROM ` + entriesTable + `
 	WHERE (mailing, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
 	ORDER BY mailing, message_id FOR UPDATE`
 
-// Record implements mailing.Journal. Entries of one call are one
+// Record implements journal.Journal. Entries of one call are one
 // transaction: it locks the stored rows, checks every entry with
-// mailing.CheckRecord against them, and writes the results.
-func (j *Journal) Record(ctx context.Context, entries ...mailing.Entry) error {
-	release, err := j.use()
+// journal.CheckRecord against them, and writes the results.
+func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
+	release, err := j.gate.Enter()
 	if err != nil {
 		return err
 	}
@@ -61,7 +60,7 @@ func (j *Journal) Record(ctx context.Context, entries ...mailing.Entry) error {
 // record is one try of a Record, in two round trips — BEGIN, the locks
 // and the clock; then the writes and COMMIT — where pgx.Tx takes four:
 // a quarter less time per Record, measured on one entry.
-func (j *Journal) record(ctx context.Context, entries []mailing.Entry) (err error) {
+func (j *Journal) record(ctx context.Context, entries []journal.Entry) (err error) {
 	conn, err := j.pool.Acquire(ctx)
 	if err != nil {
 		return dbError(err)
@@ -86,12 +85,12 @@ func (j *Journal) record(ctx context.Context, entries []mailing.Entry) (err erro
 		if cur == nil {
 			cur = stored[k]
 		}
-		var old *mailing.Entry
+		var old *journal.Entry
 		var seq int64
 		if cur != nil {
 			old, seq = &cur.Entry, cur.seq
 		}
-		n, err := mailing.CheckRecord(old, e, now)
+		n, err := journal.CheckRecord(old, e, now)
 		if err != nil {
 			return err
 		}
@@ -119,7 +118,7 @@ func (j *Journal) record(ctx context.Context, entries []mailing.Entry) (err erro
 // lock begins the transaction, locks the stored entries of a Record and
 // reads the time to stamp it with, in one round trip: the server's clock
 // is read after the locks are granted.
-func (j *Journal) lock(ctx context.Context, conn *pgxpool.Conn, entries []mailing.Entry) (map[key]*row, time.Time, error) {
+func (j *Journal) lock(ctx context.Context, conn *pgxpool.Conn, entries []journal.Entry) (map[key]*row, time.Time, error) {
 	mailings, ids := make([]string, len(entries)), make([]string, len(entries))
 	for i, e := range entries {
 		mailings[i], ids[i] = e.Mailing, e.MessageID

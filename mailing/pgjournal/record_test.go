@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
-	"github.com/avsandare/mm/mailing/journaltest"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/mailing/journal/journaltest"
 	"github.com/avsandare/mm/mailing/pgjournal"
 	"github.com/avsandare/mm/message"
 )
@@ -22,7 +22,7 @@ import (
 func TestRecordNewEntryRace(t *testing.T) {
 	t.Parallel()
 	instances := openN(t, conformance.Postgres(t), 4)
-	e := mailing.Entry{Mailing: testMailing, MessageID: testID(1), Recipient: "195303231855", State: mailing.Queued}
+	e := journal.Entry{Mailing: testMailing, MessageID: testID(1), Recipient: "195303231855", State: journal.Queued}
 	var wg sync.WaitGroup
 	errs := make(chan error, 4*8)
 	for _, j := range instances {
@@ -46,22 +46,22 @@ func TestRecordNewEntryRace(t *testing.T) {
 func TestRecordAcrossMailings(t *testing.T) {
 	t.Parallel()
 	j := openN(t, conformance.Postgres(t), 1)[0]
-	a := mailing.Entry{Mailing: "a", MessageID: testID(1), Recipient: "198101052382", State: mailing.Queued}
-	b := mailing.Entry{Mailing: "b", MessageID: testID(1), Recipient: "199001012385", State: mailing.Queued}
+	a := journal.Entry{Mailing: "a", MessageID: testID(1), Recipient: "198101052382", State: journal.Queued}
+	b := journal.Entry{Mailing: "b", MessageID: testID(1), Recipient: "199001012385", State: journal.Queued}
 	require.NoError(t, j.Record(t.Context(), a, b))
 
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			pair := []mailing.Entry{a, b}
+			pair := []journal.Entry{a, b}
 			if i%2 == 1 {
-				pair = []mailing.Entry{b, a}
+				pair = []journal.Entry{b, a}
 			}
 			assert.NoError(t, j.Record(t.Context(), pair...))
 		})
 	}
 	wg.Wait()
-	for _, want := range []mailing.Entry{a, b} {
+	for _, want := range []journal.Entry{a, b} {
 		got, err := j.Get(t.Context(), want.Mailing, want.MessageID)
 		require.NoError(t, err)
 		assert.Equal(t, want.Recipient, got.Recipient, want.Mailing)
@@ -74,27 +74,27 @@ func TestRecordAcrossMailings(t *testing.T) {
 func TestLoadBatches(t *testing.T) {
 	t.Parallel()
 	j := openN(t, conformance.Postgres(t), 1)[0]
-	item := func(n int, payload string) mailing.Item {
-		return mailing.Item{MessageID: testID(n), Recipient: message.RecipientID(testPersons[n%4]), Payload: []byte(payload)}
+	item := func(n int, payload string) journal.Item {
+		return journal.Item{MessageID: testID(n), Recipient: message.RecipientID(testPersons[n%4]), Payload: []byte(payload)}
 	}
 	st, err := j.Load(t.Context(), testMailing, seqOf(item(1, "a"), item(2, "b"), item(1, "a"), item(3, "")))
 	require.NoError(t, err)
-	assert.Equal(t, mailing.LoadStats{Added: 3, Present: 1}, st, "the repeat within the batch is present")
+	assert.Equal(t, journal.LoadStats{Added: 3, Present: 1}, st, "the repeat within the batch is present")
 
 	_, err = j.Load(t.Context(), testMailing, seqOf(item(4, "d"), item(4, "changed")))
-	assert.ErrorIs(t, err, mailing.ErrConflict)
+	assert.ErrorIs(t, err, journal.ErrConflict)
 	_, err = j.Get(t.Context(), testMailing, testID(4))
-	assert.ErrorIs(t, err, mailing.ErrNotFound, "the conflicting batch left nothing")
+	assert.ErrorIs(t, err, journal.ErrNotFound, "the conflicting batch left nothing")
 
 	// 1,200 items: two full batches, then one whose last item conflicts.
-	many := make([]mailing.Item, 0, 1201)
+	many := make([]journal.Item, 0, 1201)
 	for n := 100; n < 1300; n++ {
 		many = append(many, item(n, "x"))
 	}
 	many = append(many, item(2, "not b"))
 	st, err = j.Load(t.Context(), testMailing, seqOf(many...))
-	assert.ErrorIs(t, err, mailing.ErrConflict)
-	assert.Equal(t, mailing.LoadStats{Added: 1000}, st, "the batches before the conflict")
+	assert.ErrorIs(t, err, journal.ErrConflict)
+	assert.Equal(t, journal.LoadStats{Added: 1000}, st, "the batches before the conflict")
 	c, err := j.Counts(t.Context(), testMailing)
 	require.NoError(t, err)
 	assert.Equal(t, 3+1000, c.Total)
@@ -104,15 +104,15 @@ func TestLoadBatches(t *testing.T) {
 	assert.Nil(t, got.Payload, "an empty payload comes back nil")
 
 	boom := errors.New("line 7: bad JSON")
-	st, err = j.Load(t.Context(), testMailing, func(yield func(mailing.Item, error) bool) {
-		_ = yield(item(2000, "y"), nil) && yield(mailing.Item{}, boom)
+	st, err = j.Load(t.Context(), testMailing, func(yield func(journal.Item, error) bool) {
+		_ = yield(item(2000, "y"), nil) && yield(journal.Item{}, boom)
 	})
 	assert.ErrorIs(t, err, boom)
-	assert.Equal(t, mailing.LoadStats{}, st, "the source failed before the batch was full")
+	assert.Equal(t, journal.LoadStats{}, st, "the source failed before the batch was full")
 }
 
-func seqOf(its ...mailing.Item) func(func(mailing.Item, error) bool) {
-	return func(yield func(mailing.Item, error) bool) {
+func seqOf(its ...journal.Item) func(func(journal.Item, error) bool) {
+	return func(yield func(journal.Item, error) bool) {
 		for _, it := range its {
 			if !yield(it, nil) {
 				return
@@ -122,17 +122,17 @@ func seqOf(its ...mailing.Item) func(func(mailing.Item, error) bool) {
 }
 
 // TestActivity reads who holds leases and how many settled, from the
-// database, and compares it with what mailing.ReadActivity works out by
+// database, and compares it with what journal.ReadActivity works out by
 // listing the same entries in a Memory journal.
 func TestActivity(t *testing.T) {
 	t.Parallel()
 	clock := journaltest.NewClock(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
-	pg, err := pgjournal.Open(t.Context(), conformance.Postgres(t), mailing.WithClock(clock.Now))
+	pg, err := pgjournal.Open(t.Context(), conformance.Postgres(t), journal.Config{Now: clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = pg.Close() })
-	mem := mailing.NewMemory(mailing.WithClock(clock.Now))
+	mem := journal.NewMemory(journal.Config{Now: clock.Now})
 
-	for _, j := range []mailing.Journal{pg, mem} {
+	for _, j := range []journal.Journal{pg, mem} {
 		_, err := j.Load(t.Context(), testMailing, testItems(20))
 		require.NoError(t, err)
 		early, err := j.Claim(t.Context(), testMailing, "host-b:17", 4, time.Minute)
@@ -140,7 +140,7 @@ func TestActivity(t *testing.T) {
 		require.NoError(t, deliver(t, j, early[0]))
 	}
 	clock.Advance(2 * time.Minute) // host-b's leases end; its delivery leaves the window
-	for _, j := range []mailing.Journal{pg, mem} {
+	for _, j := range []journal.Journal{pg, mem} {
 		a, err := j.Claim(t.Context(), testMailing, "host-a:4711", 5, time.Minute)
 		require.NoError(t, err)
 		for _, e := range a[:3] {
@@ -153,20 +153,20 @@ func TestActivity(t *testing.T) {
 	got, err := pg.Activity(t.Context(), testMailing, time.Minute)
 	require.NoError(t, err)
 	at := clock.Now()
-	want := mailing.Activity{At: at, Window: time.Minute, Settled: 3, Workers: []mailing.WorkerLeases{
+	want := journal.Activity{At: at, Window: time.Minute, Settled: 3, Workers: []journal.WorkerLeases{
 		{Worker: "host-a:4711", Entries: 2, Until: at.Add(time.Minute)},
 		{Worker: "host-c:1", Entries: 2, Until: at.Add(90 * time.Second)},
 	}}
 	assert.Equal(t, want, got)
-	fromList, err := mailing.ReadActivity(t.Context(), mem, testMailing, time.Minute, clock.Now())
+	fromList, err := journal.ReadActivity(t.Context(), mem, testMailing, time.Minute, clock.Now())
 	require.NoError(t, err)
 	assert.Equal(t, want, fromList, "the listing agrees")
-	viaReader, err := mailing.ReadActivity(t.Context(), pg, testMailing, time.Minute, time.Time{})
+	viaReader, err := journal.ReadActivity(t.Context(), pg, testMailing, time.Minute, time.Time{})
 	require.NoError(t, err)
 	assert.Equal(t, want, viaReader, "ReadActivity asks the database")
 	assert.InDelta(t, 0.05, got.Rate(), 1e-9)
 
 	none, err := pg.Activity(t.Context(), "no-such-mailing", time.Minute)
 	require.NoError(t, err)
-	assert.Equal(t, mailing.Activity{At: at, Window: time.Minute}, none)
+	assert.Equal(t, journal.Activity{At: at, Window: time.Minute}, none)
 }

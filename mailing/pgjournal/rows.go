@@ -7,20 +7,20 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // entryColumns are what every query returning entries reads, in scanEntry's
 // order; withPayload adds the payload.
 const (
-	entryColumns = `seq, ` + mailing.StoredColumns
+	entryColumns = `seq, ` + journal.StoredColumns
 	withPayload  = entryColumns + `, payload`
 )
 
 // row is an entry with its position, as read from the table.
 type row struct {
 	seq int64
-	mailing.Entry
+	journal.Entry
 }
 
 // key names an entry.
@@ -30,7 +30,7 @@ func (r *row) key() key { return key{r.Mailing, r.MessageID} }
 
 // scanEntry reads entryColumns, or withPayload when payload is true.
 func scanEntry(sc pgx.Row, payload bool) (row, error) {
-	seq, e, err := mailing.ScanStored(sc.Scan, payload)
+	seq, e, err := journal.ScanStored(sc.Scan, payload)
 	return row{seq: seq, Entry: e}, err
 }
 
@@ -49,8 +49,8 @@ func collect(rows pgx.Rows, payload bool) ([]row, error) {
 }
 
 // entries returns the entries of rows.
-func entries(rows []row) []mailing.Entry {
-	out := make([]mailing.Entry, len(rows))
+func entries(rows []row) []journal.Entry {
+	out := make([]journal.Entry, len(rows))
 	for i := range rows {
 		out[i] = rows[i].Entry
 	}
@@ -72,7 +72,7 @@ const (
 // entry that another transaction inserted meanwhile fails on the unique
 // key, and the Record is tried again (see retryable).
 func queueWrite(b *pgx.Batch, r *row) error {
-	s, err := mailing.Store(&r.Entry)
+	s, err := journal.Store(&r.Entry)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/avsandare/mm/internal/conformance"
-	"github.com/avsandare/mm/mailing"
+	"github.com/avsandare/mm/mailing/journal"
 )
 
 // versions reads the version table.
@@ -50,7 +50,7 @@ func TestMigrateConcurrently(t *testing.T) {
 	errs := make([]error, instances)
 	var wg sync.WaitGroup
 	for i := range instances {
-		wg.Go(func() { journals[i], errs[i] = Open(t.Context(), dsn) })
+		wg.Go(func() { journals[i], errs[i] = Open(t.Context(), dsn, journal.Config{}) })
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -61,7 +61,7 @@ func TestMigrateConcurrently(t *testing.T) {
 
 	// Every instance sees the one table.
 	for i, j := range journals {
-		e := mailing.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "198101052382", State: mailing.Queued}
+		e := journal.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "198101052382", State: journal.Queued}
 		require.NoError(t, j.Record(t.Context(), e))
 	}
 	c, err := journals[0].Counts(t.Context(), "m")
@@ -77,10 +77,10 @@ func TestMigrateAgain(t *testing.T) {
 	dsn := conformance.Postgres(t)
 	ctx := t.Context()
 	for i := range 3 {
-		j, err := Open(ctx, dsn)
+		j, err := Open(ctx, dsn, journal.Config{})
 		require.NoError(t, err, "open %d", i)
 		assert.Equal(t, wantVersions(), versions(t, j), "open %d", i)
-		e := mailing.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "199001012385", State: mailing.Queued}
+		e := journal.Entry{Mailing: "m", MessageID: fmt.Sprintf("id-%d", i), Recipient: "199001012385", State: journal.Queued}
 		require.NoError(t, j.Record(ctx, e))
 		c, err := j.Counts(ctx, "m")
 		require.NoError(t, err)
@@ -88,13 +88,13 @@ func TestMigrateAgain(t *testing.T) {
 		require.NoError(t, j.Close())
 	}
 
-	j, err := Open(ctx, dsn)
+	j, err := Open(ctx, dsn, journal.Config{})
 	require.NoError(t, err)
 	newer := len(migrations) + 1
 	_, err = j.pool.Exec(ctx, `INSERT INTO `+versionTable+` (version) VALUES ($1)`, newer)
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
-	_, err = Open(ctx, dsn)
+	_, err = Open(ctx, dsn, journal.Config{})
 	require.Error(t, err)
 	assert.Equal(t, fmt.Sprintf("pgjournal: journal schema version %d is newer than this SDK reads (%d)", newer, len(migrations)), err.Error())
 }
@@ -104,7 +104,7 @@ func TestMigrateAgain(t *testing.T) {
 func TestStateLists(t *testing.T) {
 	t.Parallel()
 	var open, all []string
-	for _, s := range mailing.States {
+	for _, s := range journal.States() {
 		all = append(all, "'"+string(s)+"'")
 		if !s.Terminal() {
 			open = append(open, "'"+string(s)+"'")
@@ -130,7 +130,7 @@ func TestOpenErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Open(context.Background(), tc.dsn)
+			_, err := Open(context.Background(), tc.dsn, journal.Config{})
 			require.Error(t, err)
 			assert.True(t, strings.HasPrefix(err.Error(), tc.want), err.Error())
 			assert.NotContains(t, err.Error(), "sekret")
@@ -145,7 +145,7 @@ func TestDurableCommits(t *testing.T) {
 	t.Parallel()
 	dsn := conformance.Postgres(t)
 	for setting, want := range map[string]string{"off": "on", "remote_apply": "remote_apply", "local": "local"} {
-		j, err := Open(t.Context(), conformance.WithParam(t, dsn, "synchronous_commit", setting))
+		j, err := Open(t.Context(), conformance.WithParam(t, dsn, "synchronous_commit", setting), journal.Config{})
 		require.NoError(t, err)
 		var got string
 		require.NoError(t, j.pool.QueryRow(t.Context(), `SHOW synchronous_commit`).Scan(&got))

@@ -1,0 +1,225 @@
+package mailing
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/avsandare/mm"
+	"github.com/avsandare/mm/mailing/journal"
+	"github.com/avsandare/mm/message"
+	"github.com/avsandare/mm/receipt"
+	"golang.org/x/time/rate"
+)
+
+// lane is one operator's queue: its own workers, pace and breaker, so that
+// a slow or failing operator holds up only its own recipients.
+type lane struct {
+	name    string
+	q       chan *job
+	limit   *rate.Limiter
+	breaker breaker
+}
+
+// laneFor returns the lane of an operator, starting it on first use.
+func (r *run) laneFor(op *message.Operator) *lane {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.lanes[op.ID]; ok {
+		return l
+	}
+	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
+	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.now}
+	r.lanes[op.ID] = l
+	for range r.o.PerOperator {
+		r.workers.Add(1)
+		go r.laneWorker(l)
+	}
+	return l
+}
+
+func (l *lane) push(r *run, jb *job) {
+	select {
+	case l.q <- jb:
+	case <-r.ctx.Done():
+		r.end(jb)
+	}
+}
+
+func (r *run) laneWorker(l *lane) {
+	defer r.workers.Done()
+	for jb := range l.q {
+		r.deliver(l, jb)
+	}
+}
+
+// deliver sends one message to its operator: recorded as sending before the
+// request leaves, then as what the answer says.
+func (r *run) deliver(l *lane, jb *job) {
+	if r.ctx.Err() != nil || !l.breaker.wait(r.ctx, r.stats, l.name) ||
+		r.global.Wait(r.ctx) != nil || l.limit.Wait(r.ctx) != nil {
+		r.end(jb) // not sent: the journal keeps its earlier state for the next run
+		return
+	}
+	before := journal.Entry{State: journal.Sending, Channel: channelOf(jb), Operator: operatorOf(jb), Attempts: jb.entry.Attempts + 1}
+	if jb.entry.State == journal.Sending || jb.entry.State == journal.Unknown {
+		// A request may already have landed: a resend is recorded as
+		// unknown, one attempt more.
+		before.State, before.Error = journal.Unknown, "sent again after a request that got no answer"
+	}
+	if !r.record(jb, before) {
+		return
+	}
+	r.stats.sent()
+	rc, err := r.s.Deliver(r.ctx, jb.m, *jb.op)
+	switch {
+	case err == nil && rc.State == receipt.StateDelivered:
+		l.breaker.success()
+		r.settleAfterSend(jb, journal.Entry{State: journal.Delivered, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Receipt: rc})
+	case err == nil && rc.State == receipt.StateDeclined:
+		l.breaker.success()
+		jb.declined, jb.why = rc, message.PaperOperatorDeclined
+		r.toPaper(jb)
+	case errors.Is(err, mm.ErrMaybeDelivered):
+		l.breaker.failure()
+		if !r.record(jb, journal.Entry{State: journal.Unknown, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: rc}) {
+			return
+		}
+		r.again(l, jb)
+	default:
+		l.breaker.success() // the operator answered, or nothing left: it is not the operator's health
+		r.settleAfterSend(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+	}
+}
+
+// again sends an unanswered message once more after a wait, or leaves it
+// unknown for the next run.
+func (r *run) again(l *lane, jb *job) {
+	if jb.resends >= r.o.ResendUnknown || r.ctx.Err() != nil {
+		r.stats.settled(journal.Unknown, "", "")
+		r.end(jb)
+		return
+	}
+	wait := r.o.ResendWait << jb.resends
+	jb.resends++
+	go func() {
+		if !sleepCtx(r.ctx, wait) {
+			r.stats.settled(journal.Unknown, "", "")
+			r.end(jb)
+			return
+		}
+		l.push(r, jb)
+	}()
+}
+
+// paperWorker hands messages to paper mail.
+func (r *run) paperWorker() {
+	defer r.workers.Done()
+	for jb := range r.paperQ {
+		r.paperOne(jb)
+	}
+}
+
+func (r *run) paperOne(jb *job) {
+	if r.ctx.Err() != nil || r.global.Wait(r.ctx) != nil {
+		r.end(jb)
+		return
+	}
+	final := journal.Paper
+	if jb.declined != nil {
+		final = journal.DeclinedThenPaper
+	}
+	if err := r.s.PaperAllowed(jb.m, jb.why); err != nil {
+		r.settle(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: err.Error(), Receipt: jb.declined})
+		return
+	}
+	before := journal.Entry{State: journal.Sending, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Attempts: jb.entry.Attempts + 1}
+	if (jb.entry.State == journal.Unknown || jb.entry.State == journal.Sending) && jb.entry.Channel == receipt.Paper {
+		// A crash while paper mail was handed over: hand it again, which
+		// the paper hook must take as the same letter (paperdir.Dir does).
+		before.State, before.Error = journal.Unknown, "paper mail handed again after a crash"
+	}
+	if !r.record(jb, before) {
+		return
+	}
+	r.stats.sent()
+	rc, err := r.s.Paper(r.ctx, jb.m, jb.why, jb.declined)
+	if err != nil {
+		r.settle(jb, journal.Entry{State: journal.Failed, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
+		return
+	}
+	r.settle(jb, journal.Entry{State: final, Channel: receipt.Paper, PaperReason: jb.why, Operator: jb.entry.Operator, Receipt: rc})
+}
+
+// record writes a state of jb; false when jb must go no further. In queue
+// mode it renews the worker's lease; an entry another worker has taken over
+// (its lease expired) is dropped here, not an error: that worker sends it.
+func (r *run) record(jb *job, e journal.Entry) bool {
+	e.Mailing, e.MessageID, e.Recipient = r.o.Name, jb.m.ID, jb.m.Recipient
+	if e.Attempts < jb.entry.Attempts {
+		e.Attempts = jb.entry.Attempts
+	}
+	r.stamp(&e)
+	if err := r.j.Record(r.ctx, e); err != nil {
+		if r.takenOver(jb, err) {
+			r.stats.lost()
+			r.end(jb)
+			return false
+		}
+		r.abort(fmt.Errorf("journal: message %s: %w", jb.m.ID, err))
+		r.end(jb)
+		return false
+	}
+	jb.entry = e
+	return true
+}
+
+// takenOver reports whether a refused record means another instance has the
+// message now (queue mode): its lease is live, or it settled the message
+// after this instance's lease ran out.
+func (r *run) takenOver(jb *job, err error) bool {
+	if r.worker == "" {
+		return false
+	}
+	if errors.Is(err, journal.ErrLeaseLost) {
+		return true
+	}
+	if !errors.Is(err, journal.ErrTransition) {
+		return false
+	}
+	cur, gerr := r.j.Get(r.ctx, r.o.Name, jb.m.ID)
+	return gerr == nil && (cur.State.Terminal() || (cur.Lease.Worker != r.worker && cur.Lease.Live(r.now())))
+}
+
+// stamp renews the worker's lease on e in queue mode.
+func (r *run) stamp(e *journal.Entry) {
+	if r.worker != "" {
+		e.Lease = journal.Lease{Worker: r.worker, Until: r.now().Add(r.lease)}
+	}
+}
+
+// settle records jb's final state for this run and ends it.
+func (r *run) settle(jb *job, e journal.Entry) {
+	if !r.record(jb, e) {
+		return
+	}
+	r.stats.settled(e.State, e.Channel, e.PaperReason)
+	r.end(jb)
+}
+
+// settleAfterSend settles jb in the background, so that the worker takes
+// its next message while the final state is written. This is safe because
+// the sending state is already on disk: a crash before the final state
+// lands leaves the message sending, and the next run asks the same operator
+// again with the same message ID, which the operator answers from what it
+// stored. The run still waits for the record (the job ends only once it is
+// written), and a journal error still stops the run.
+func (r *run) settleAfterSend(jb *job, e journal.Entry) {
+	go r.settle(jb, e)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "unknown failure"
+	}
+	return err.Error()
+}
