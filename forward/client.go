@@ -62,7 +62,8 @@ var ErrMaybeDelivered = errors.New("the message may or may not have arrived")
 // Refused locally, before anything is sent: an invalid signature
 // (sign.ErrSignatureInvalid and kin), a signer or a sealer that may not act
 // for the sender (ErrNotAuthorised), an operator address outside the
-// policy (ErrOperatorAddress).
+// policy (ErrOperatorAddress), a signature the SDK verifies but the
+// operators' own verifier would refuse (ErrOperatorProfile).
 func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed []byte) (*receipt.Proof, error) {
 	if c.cfg.Roots == nil {
 		return nil, fmt.Errorf("%w: Roots are required to verify senders' signatures", ErrConfig)
