@@ -27,8 +27,8 @@ With --json, one document:
    "largestBytes", "largestMessageId", "start", "end", "ratePerSecond",
    "durationSeconds"}` + exitSection(
 	"0  the plan was made",
-	"1  the plan could not be made from a valid source",
-	"2  a wrong command line, a source that cannot be read or has wrong lines",
+	"2  a wrong command line, a source that cannot be read or has wrong lines (plan sends and checks",
+	"   nothing outside, so it never exits 1)",
 	"3  the output could not be written",
 )
 
@@ -71,6 +71,9 @@ func (f *planFlags) run(cmd *cobra.Command, e *env, path string) error {
 		}
 		start = t
 	}
+	if f.rate <= 0 {
+		return usagef("--rate %v: must be more than 0 messages per second", f.rate)
+	}
 	if f.sender == "" || f.senderName == "" {
 		return usagef("--sender (an organisation number) and --sender-name are required: they are named in the notice and in every message")
 	}
@@ -92,8 +95,9 @@ func (f *planFlags) run(cmd *cobra.Command, e *env, path string) error {
 		Sender: message.Sender{ID: org, Name: f.senderName}, Mailing: src.Mailing(), Contact: f.contact, Start: start, Rate: f.rate,
 	})
 	if err != nil {
+		// The flags and every line were checked: what is left is the input's.
 		say(cmd, "%v", err)
-		return exitStatus(exitFailed)
+		return exitStatus(exitUsage)
 	}
 	if f.asJSON {
 		b, err := p.MarshalJSON()
