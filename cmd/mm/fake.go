@@ -44,6 +44,9 @@ PKCS#12 file to --dir, and prints the endpoints and the files.
 Without --config, FaR knows the same demo recipients as mm send --fake:
 ` + demoList("  ") + `With --config FILE (JSON, see fakeinfra/testdata/example-config.json), the
 recipients, senders, intermediaries, operators and faults are the file's.
+Its keys are camelCase like every JSON of mm (displayName, accountType,
+declinedByOperator, afterStore, operatorStrictness); the snake_case keys of
+earlier versions (display_name, ...) are still read.
 
 With --json, one document:
   {"far": {"recipient", "authority"}, "operators": [{"name", "id",
