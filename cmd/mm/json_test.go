@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -121,8 +120,8 @@ func TestCLIJSONConvention(t *testing.T) {
 	cmd := exec.Command(mmBinary(t), "fake", "serve", "--json", "--dir", filepath.Join(dir, "creds"), "--dump", dump)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 	var served map[string]any
 	require.NoError(t, json.NewDecoder(stdout).Decode(&served), stderr.String())
