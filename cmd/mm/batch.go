@@ -67,7 +67,7 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	j, err := openJournal(ctx, b.journal)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send: --journal:", err)
-		return exitTrouble
+		return journalOpenStatus(err)
 	}
 	defer j.Close()
 	counts, err := j.Counts(ctx, src.Mailing())

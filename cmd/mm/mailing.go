@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"slices"
 	"time"
 
@@ -44,7 +43,7 @@ func (f *journalFlags) register(cmd *cobra.Command) {
 var journalExit = exitSection(
 	"0  the journal was read",
 	"1  the journal holds no message of the mailing (a mistyped name?)",
-	"2  a wrong command line, or a --journal file that does not exist",
+	"2  a wrong command line, a --journal file that does not exist or a URL that is no journal's",
 	"3  the journal could not be opened or read, or the output written",
 )
 
@@ -62,10 +61,7 @@ func (f *journalFlags) run(cmd *cobra.Command, body func(ctx context.Context, j 
 	j, err := openExistingJournal(ctx, f.journal)
 	if err != nil {
 		say(cmd, "--journal: %v", err)
-		if errors.Is(err, fs.ErrNotExist) {
-			return exitStatus(exitUsage)
-		}
-		return exitStatus(exitTrouble)
+		return exitStatus(journalOpenStatus(err))
 	}
 	defer j.Close()
 	err = body(ctx, j)

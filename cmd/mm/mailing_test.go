@@ -275,7 +275,7 @@ func TestMailingCommandErrors(t *testing.T) {
 		{"stray argument", []string{"mailing", "status", "--journal", path, "--mailing", reportMailing, "extra"}, exitUsage, `unexpected argument "extra"`},
 		{"bad state", []string{"mailing", "report", "--journal", path, "--mailing", reportMailing, "--state", "sent"}, exitUsage, `--state "sent"`},
 		{"missing file", []string{"mailing", "status", "--journal", missing, "--mailing", reportMailing}, exitUsage, "no such file"},
-		{"other scheme", []string{"mailing", "status", "--journal", "mysql://mm:sekret@db/x", "--mailing", reportMailing}, exitTrouble, `scheme "mysql"`},
+		{"other scheme", []string{"mailing", "status", "--journal", "mysql://mm:sekret@db/x", "--mailing", reportMailing}, exitUsage, `scheme "mysql"`},
 		{"unknown mailing", []string{"mailing", "status", "--journal", path, "--mailing", "bygglov-2025"}, exitFailed, `mailing "bygglov-2025": the journal holds no messages`},
 		{"unknown mailing report", []string{"mailing", "report", "--journal", path, "--mailing", "bygglov-2025"}, exitFailed, "the journal holds no messages"},
 	}
