@@ -59,12 +59,13 @@ With --json, the receipt as one document:
    "operator": {"id", "name"}, "transId", "delivered", "notifiedBy",
    "paperReason", "problem", "sealedSha256", "at", "attempts"}` + exitSection(
 	"0  the message went: digitally, as a notification or by paper; or every message of the mailing did",
-	"1  the message was not sent (refused by FaR, an operator or the SDK); messages of a mailing failed",
-	"   or are unknown; stopped by a signal",
+	"1  the message was not sent (refused by FaR or an operator); messages of a mailing failed; stopped",
+	"   by a signal",
 	"2  a wrong command line, an invalid message (the flag named), a mailing line that is wrong, a file",
 	"   that cannot be read",
 	"3  FaR or an operator could not be reached or trusted, or the outcome is unknown (send again with",
-	"   the same --id); a journal that cannot be opened; an output that cannot be written",
+	"   the same --id; --resume a mailing with unknown messages and none failed); a journal that fails;",
+	"   an output that cannot be written",
 )
 
 // sendFlags are mm send's flags: those of one message, those of --batch,
