@@ -152,6 +152,20 @@ func TestCLIFlagsAnywhere(t *testing.T) {
 		assert.Contains(t, out, "1", "%v", args)
 	}
 
+	journalFile := filepath.Join(dir, "mailing.db")
+	code, _, errOut = mmExec(t, "", "send", "--batch", src, "--fake", "--journal", journalFile)
+	require.Equal(t, exitOK, code, errOut)
+	for _, args := range [][]string{
+		{"mailing", "status", "--journal", journalFile, "--mailing", "mailing"},
+		{"mailing", "status", "--mailing", "mailing", "--json", "--journal", journalFile},
+		{"mailing", "report", "--state", "delivered", "--mailing", "mailing", "--journal", journalFile},
+		{"mailing", "--journal", journalFile, "report", "--mailing", "mailing"}, // before the subcommand
+	} {
+		code, out, errOut := mmExec(t, "", args...)
+		assert.Equal(t, exitOK, code, "%v: %s", args, errOut)
+		assert.NotEmpty(t, out, "%v", args)
+	}
+
 	_, conn := fakeFlags(t)
 	for _, args := range [][]string{
 		append(append([]string{"lookup"}, conn...), "195303231855", "--json"),
