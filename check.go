@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +23,42 @@ type CheckReport struct {
 	Problems []string
 	// Warnings do not stop it yet, such as a certificate close to expiry.
 	Warnings []string
+	// Checks lists every check made, in order, with its outcome: what a
+	// tool shows line by line (mm check). Problems and Warnings hold the
+	// same findings as text.
+	Checks []CheckResult
+}
+
+// CheckResult is one check of a preflight and its outcome.
+type CheckResult struct {
+	// Name says what was checked: "signing certificate of 162021004748".
+	Name string
+	// Status is CheckOK, CheckWarning or CheckProblem.
+	Status CheckStatus
+	// Detail says what was found; empty for a check that passed plainly.
+	Detail string
+}
+
+// CheckStatus is the outcome of one check.
+type CheckStatus string
+
+// The outcomes of a check.
+const (
+	CheckOK      CheckStatus = "ok"
+	CheckWarning CheckStatus = "warning"
+	CheckProblem CheckStatus = "problem"
+)
+
+// add records a check; a warning or a problem also goes to Warnings or
+// Problems.
+func (r *CheckReport) add(name string, st CheckStatus, detail string) {
+	r.Checks = append(r.Checks, CheckResult{Name: name, Status: st, Detail: detail})
+	switch st {
+	case CheckWarning:
+		r.Warnings = append(r.Warnings, detail)
+	case CheckProblem:
+		r.Problems = append(r.Problems, detail)
+	}
 }
 
 // OK reports whether there are no problems.
@@ -51,13 +89,16 @@ func (s *Sender) Check(ctx context.Context) (*CheckReport, error) {
 	}
 	for _, c := range certs {
 		cert := c.sg.Certificate()
+		name := fmt.Sprintf("%s certificate of %s", c.role, c.sg.OrgNumber())
 		switch {
 		case now.After(cert.NotAfter):
-			rep.Problems = append(rep.Problems, fmt.Sprintf("the %s certificate of %s expired on %s", c.role, c.sg.OrgNumber(), cert.NotAfter.Format(time.DateOnly)))
+			rep.add(name, CheckProblem, fmt.Sprintf("the %s certificate of %s expired on %s", c.role, c.sg.OrgNumber(), cert.NotAfter.Format(time.DateOnly)))
 		case now.Before(cert.NotBefore):
-			rep.Problems = append(rep.Problems, fmt.Sprintf("the %s certificate of %s is not valid until %s", c.role, c.sg.OrgNumber(), cert.NotBefore.Format(time.DateOnly)))
+			rep.add(name, CheckProblem, fmt.Sprintf("the %s certificate of %s is not valid until %s", c.role, c.sg.OrgNumber(), cert.NotBefore.Format(time.DateOnly)))
 		case c.sg.ExpiresWithin(now, ExpiryWarning):
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the %s certificate of %s expires on %s, within 30 days: order a new one", c.role, c.sg.OrgNumber(), cert.NotAfter.Format(time.DateOnly)))
+			rep.add(name, CheckWarning, fmt.Sprintf("the %s certificate of %s expires on %s, within 30 days: order a new one", c.role, c.sg.OrgNumber(), cert.NotAfter.Format(time.DateOnly)))
+		default:
+			rep.add(name, CheckOK, "valid until "+cert.NotAfter.Format(time.DateOnly))
 		}
 	}
 
@@ -71,8 +112,11 @@ func (s *Sender) Check(ctx context.Context) (*CheckReport, error) {
 			registered = true
 		}
 	}
-	if !registered {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("the sender %s is not registered in the Authority register (getSenders): operators will refuse its deliveries", sender))
+	regName := fmt.Sprintf("sender %s registered in the Authority register", sender)
+	if registered {
+		rep.add(regName, CheckOK, "")
+	} else {
+		rep.add(regName, CheckProblem, fmt.Sprintf("the sender %s is not registered in the Authority register (getSenders): operators will refuse its deliveries", sender))
 	}
 	// Asked even for a sender getSenders does not list, so that an answer
 	// the service gives is never skipped; a refusal is its own problem
@@ -82,8 +126,12 @@ func (s *Sender) Check(ctx context.Context) (*CheckReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("mm: preflight: %w", err)
 	}
-	if registered && !accepted {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("the sender %s is registered but not accepted by the Authority register (isSenderAccepted is false): operators will refuse its deliveries", sender))
+	accName := fmt.Sprintf("sender %s accepted (isSenderAccepted)", sender)
+	switch {
+	case registered && !accepted:
+		rep.add(accName, CheckProblem, fmt.Sprintf("the sender %s is registered but not accepted by the Authority register (isSenderAccepted is false): operators will refuse its deliveries", sender))
+	case accepted:
+		rep.add(accName, CheckOK, "")
 	}
 
 	// Organisations other than the sender that sign or seal must be
@@ -100,9 +148,13 @@ func (s *Sender) Check(ctx context.Context) (*CheckReport, error) {
 		if err != nil {
 			return rep, fmt.Errorf("mm: preflight: %w", err)
 		}
-		for org, role := range others {
-			if !allowed(dispatchers, org, sender) {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("%s %s for %s but is not an intermediary allowed for it (getDispatchers)", org, role, sender))
+		for _, org := range slices.Sorted(maps.Keys(others)) {
+			role := others[org]
+			name := fmt.Sprintf("%s allowed to act for %s (getDispatchers)", org, sender)
+			if allowed(dispatchers, org, sender) {
+				rep.add(name, CheckOK, "it "+role+" as an intermediary")
+			} else {
+				rep.add(name, CheckProblem, fmt.Sprintf("%s %s for %s but is not an intermediary allowed for it (getDispatchers)", org, role, sender))
 			}
 		}
 	}

@@ -27,6 +27,13 @@ func TestCheck(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rep.OK())
 	assert.Empty(t, rep.Warnings)
+	// Every check is listed with its outcome.
+	var names []string
+	for _, c := range rep.Checks {
+		assert.Equal(t, mm.CheckOK, c.Status, c.Name)
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"signing certificate of 162021004748", "sender 162021004748 registered in the Authority register", "sender 162021004748 accepted (isSenderAccepted)"}, names)
 
 	// A sender the Authority register does not know.
 	id, err := infra.Issue("165590040001", "Okänd AB")
@@ -38,6 +45,9 @@ func TestCheck(t *testing.T) {
 	assert.ErrorIs(t, err, mm.ErrPreflight)
 	require.Len(t, rep.Problems, 1)
 	assert.Contains(t, rep.Problems[0], "not registered")
+	require.Len(t, rep.Checks, 2)
+	assert.Equal(t, mm.CheckProblem, rep.Checks[1].Status)
+	assert.Equal(t, rep.Problems[0], rep.Checks[1].Detail)
 
 	// A registered sender the register does not accept (isSenderAccepted
 	// false), and the same sender once accepted again.

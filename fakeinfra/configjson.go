@@ -74,11 +74,16 @@ func decodeValue(path string, raw json.RawMessage, v reflect.Value) error {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
+		given := map[int]string{}
 		for _, k := range keys {
 			idx, ok := fields[k]
 			if !ok {
 				return configErr(join(path, k), "unknown field (known: %s)", strings.Join(sortedNames(fields), ", "))
 			}
+			if other, twice := given[idx]; twice {
+				return configErr(join(path, k), "given twice, also as %s: keep one", other)
+			}
+			given[idx] = k
 			if err := decodeValue(join(path, k), obj[k], v.Field(idx)); err != nil {
 				return err
 			}
@@ -108,7 +113,10 @@ func decodeValue(path string, raw json.RawMessage, v reflect.Value) error {
 	return nil
 }
 
-// jsonFields maps the JSON names of a struct's fields to their indexes.
+// jsonFields maps the JSON names of a struct's fields to their indexes: the
+// camelCase name every JSON of mm uses ("displayName"), and the snake_case
+// one of the tag ("display_name"), which configurations written before
+// stay readable by.
 func jsonFields(t reflect.Type) map[string]int {
 	out := map[string]int{}
 	for k := range t.NumField() {
@@ -121,14 +129,29 @@ func jsonFields(t reflect.Type) map[string]int {
 			name = f.Name
 		}
 		out[name] = k
+		out[camelCase(name)] = k
 	}
 	return out
 }
 
+// camelCase spells a snake_case key in camelCase: after_store, afterStore.
+func camelCase(key string) string {
+	parts := strings.Split(key, "_")
+	for k := 1; k < len(parts); k++ {
+		if parts[k] != "" {
+			parts[k] = strings.ToUpper(parts[k][:1]) + parts[k][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// sortedNames lists the fields by their camelCase names.
 func sortedNames(fields map[string]int) []string {
 	out := make([]string, 0, len(fields))
 	for n := range fields {
-		out = append(out, n)
+		if !strings.Contains(n, "_") {
+			out = append(out, n)
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -13,6 +13,7 @@ import (
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/safetext"
+	"github.com/spf13/pflag"
 )
 
 // batchFlags are mm send's flags for a large mailing.
@@ -25,6 +26,19 @@ type batchFlags struct {
 	lease                 time.Duration
 }
 
+// register registers the flags of a mailing sent with --batch.
+func (b *batchFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&b.source, "batch", "", "send every message of a JSONL `FILE` (see package mailing for the format)")
+	fs.StringVar(&b.journal, "journal", "", "with --batch: the journal that makes the mailing resumable: an SQLite `FILE`, or a postgres:// URL that several instances share")
+	fs.StringVar(&b.name, "mailing", "", "with --batch: the mailing's `NAME` (default: the file's name)")
+	fs.BoolVar(&b.resume, "resume", false, "with --batch: continue a mailing the journal already holds")
+	fs.Float64Var(&b.rate, "rate", 0, "with --batch: the most messages per second overall (0: no limit)")
+	fs.Float64Var(&b.operatorRate, "operator-rate", 0, "with --batch: the most messages per second to one operator")
+	fs.IntVar(&b.perOperator, "per-operator", 0, "with --batch: deliveries in flight per operator (default 4)")
+	fs.StringVar(&b.worker, "worker", "", "with --batch and a PostgreSQL journal: this instance's name in leases (default host-pid)")
+	fs.DurationVar(&b.lease, "lease", 0, "with --batch and a PostgreSQL journal: how long a claimed message stays this instance's without a word (default 2m)")
+}
+
 // runBatch sends every message of a JSONL source with mailing.Send: all lines
 // checked first, then paced, journalled and resumable.
 // ctx ends when the command is to stop.
@@ -32,14 +46,14 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	b := f.batch
 	src, err := openSource(b.source, b.name)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitTrouble
+		fmt.Fprintln(stderr, "mm send: --batch:", err)
+		return exitUsage
 	}
 	defer src.Close()
 	if code := validateSource(ctx, src, stderr, "mm send"); code != exitOK {
 		return code
 	}
-	cfg, cleanup, err := f.config()
+	cfg, cleanup, err := f.shared.config(true)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitUsage
@@ -53,7 +67,7 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	j, err := openJournal(ctx, b.journal)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send: --journal:", err)
-		return exitTrouble
+		return journalOpenStatus(err)
 	}
 	defer j.Close()
 	counts, err := j.Counts(ctx, src.Mailing())
@@ -78,7 +92,7 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 		st, err := j.Load(ctx, src.Mailing(), src.Items(ctx))
 		if err != nil {
 			fmt.Fprintln(stderr, "mm send: loading the mailing into the journal:", err)
-			return exitFailed
+			return exitTrouble
 		}
 		fmt.Fprintf(stdout, "mailing %s: %d loaded now, %d loaded before\n", safetext.Clean(src.Mailing()), st.Added, st.Present)
 		rep, err := mailing.Drain(ctx, sender, src.Decode, mailing.DrainOptions{Options: opts, Worker: b.worker, Lease: b.lease})
@@ -90,8 +104,9 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	return finishBatch(stdout, stderr, src.Mailing(), rep, err)
 }
 
-// finishBatch prints the summary and turns the outcome into the exit status:
-// non-zero when anything failed or is unknown.
+// finishBatch prints the summary and turns the outcome into the exit status
+// of the contract: 1 when messages failed, 3 when some are unknown or the
+// journal failed, 2 when the source changed under the command.
 func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.Report, err error) int {
 	if rep != nil {
 		printSummary(stdout, name, rep)
@@ -99,15 +114,19 @@ func finishBatch(stdout, stderr io.Writer, name string, rep *mailing.Report, err
 	switch {
 	case errors.Is(err, mailing.ErrSource):
 		fmt.Fprintln(stderr, "mm send: the source changed while sending:", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "mm send:", err)
+		fmt.Fprintln(stderr, "mm send: stopped; run again with --resume to finish")
 		return exitFailed
 	case err != nil:
 		fmt.Fprintln(stderr, "mm send:", err)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "mm send: stopped; run again with --resume to finish")
-		}
-		return exitFailed
+		return exitTrouble
 	case rep.Failed > 0 || rep.Unknown > 0:
 		fmt.Fprintf(stderr, "mm send: %d failed and %d unknown: see mm mailing report; run again with --resume to send the unknown again\n", rep.Failed, rep.Unknown)
+		if rep.Failed == 0 {
+			return exitTrouble
+		}
 		return exitFailed
 	}
 	return exitOK
@@ -191,6 +210,9 @@ func paused(p mailing.Progress) string {
 
 // isTerminal reports whether w is a character device, such as a terminal.
 func isTerminal(w io.Writer) bool {
+	if o, ok := w.(*outWriter); ok {
+		w = o.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

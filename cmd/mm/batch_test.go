@@ -113,7 +113,7 @@ func TestBatchRefusesBadInput(t *testing.T) {
 	src := filepath.Join(dir, "bad.jsonl")
 	require.NoError(t, os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
 	code, _, errOut := mm(t, "", append([]string{"send", "--batch", src}, conn...)...)
-	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, exitUsage, code, "wrong lines are an input error")
 	for _, want := range []string{"line 2", "line 3", "colour", "line 4", "missing.pdf", "line 5", "line 6", "support.text"} {
 		assert.Contains(t, errOut, want)
 	}
@@ -136,7 +136,7 @@ func TestBatchSourceFolderIsClosed(t *testing.T) {
 	require.NoError(t, os.WriteFile(src, []byte(fmt.Sprintf(line+"\n"+line+"\n", "passwd.pdf", "pipe.pdf")), 0o600))
 	paper := filepath.Join(t.TempDir(), "paper")
 	code, _, errOut := mm(t, "", append([]string{"send", "--batch", src, "--paper-dir", paper}, conn...)...)
-	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, `line 1: attachments[0].path: file "passwd.pdf": leads outside the source's folder`)
 	assert.Contains(t, errOut, `line 2: attachments[0].path: file "pipe.pdf": not a regular file: it is a named pipe (FIFO)`)
 	assert.Zero(t, infra.Requests(fakeinfra.EndpointRecipient), "nothing was sent")

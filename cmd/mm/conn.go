@@ -5,16 +5,18 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"net/netip"
 	"os"
 	"slices"
 	"strings"
 
+	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/sign"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // connFlags are the flags every command that talks to the infrastructure
@@ -27,17 +29,50 @@ type connFlags struct {
 	localNets               networksFlag
 }
 
-func (c *connFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.env, "env", "", "preset endpoints: test or production")
-	fs.StringVar(&c.farURL, "far", "", "FaR base URL (…/Recipient/v3 and …/Authority are derived), or the Recipient v3 URL itself")
-	fs.StringVar(&c.p12, "cert", "", "the organisation certificate and key as PKCS#12 (.p12/.pfx)")
-	fs.StringVar(&c.passwordEnv, "password-env", "", "name of the environment variable holding the PKCS#12 password")
-	fs.StringVar(&c.certPEM, "cert-pem", "", "the organisation certificate chain as PEM (instead of --cert)")
-	fs.StringVar(&c.keyPEM, "key-pem", "", "its private key as PEM")
-	fs.StringVar(&c.caFile, "ca", "", "PEM file of the CA certificates to trust (default: the system's)")
-	fs.StringVar(&c.sender, "sender", "", "the sender's organisation number (default: the certificate's)")
-	fs.StringVar(&c.senderName, "sender-name", "", "the sender's name, as recipients see it")
-	fs.Var(&c.localNets, "allow-local-network", "a loopback, link-local or private network (CIDR, or one address) operators may be reached in, such as a fake's 127.0.0.1 (repeatable); refused otherwise")
+// connHelp is what the help of every command that takes the connection
+// flags says of them.
+const connHelp = `Connection flags: where FaR is (--env test|production, or --far URL: FaR's base
+URL, from which …/Recipient/v3 and …/Authority are derived, or the Recipient v3
+URL itself); as whom (--cert FILE.p12 with --password-env VAR, or --cert-pem and
+--key-pem); trusting what (--ca CA.pem, default the system's roots). --sender
+defaults to the organisation number in the certificate; an intermediary names
+the sender it acts for.`
+
+func (c *connFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&c.env, "env", "", "preset endpoints: `test` or production")
+	fs.StringVar(&c.farURL, "far", "", "FaR base `URL` (…/Recipient/v3 and …/Authority are derived), or the Recipient v3 URL itself")
+	fs.StringVar(&c.p12, "cert", "", "the organisation certificate and key as PKCS#12 (.p12/.pfx) `FILE`")
+	fs.StringVar(&c.passwordEnv, "password-env", "", "name of the environment `VARIABLE` holding the PKCS#12 password")
+	fs.StringVar(&c.certPEM, "cert-pem", "", "the organisation certificate chain as PEM `FILE` (instead of --cert)")
+	fs.StringVar(&c.keyPEM, "key-pem", "", "its private key as PEM `FILE`")
+	fs.StringVar(&c.caFile, "ca", "", "PEM `FILE` of the CA certificates to trust (default: the system's)")
+	fs.StringVar(&c.sender, "sender", "", "the sender's organisation number `ORGNR` (default: the certificate's)")
+	fs.StringVar(&c.senderName, "sender-name", "", "the sender's `NAME`, as recipients see it")
+	fs.Var(&c.localNets, "allow-local-network", "a loopback, link-local or private `NETWORK` (CIDR, or one address) operators may be reached in, such as a fake's 127.0.0.1 (repeatable); refused otherwise")
+	_ = cmd.RegisterFlagCompletionFunc("env", cobra.FixedCompletions([]string{"test", "production"}, cobra.ShellCompDirectiveNoFileComp))
+	for _, name := range []string{"cert", "cert-pem", "key-pem", "ca"} {
+		_ = cmd.MarkFlagFilename(name)
+	}
+}
+
+// config is the Sender's configuration the flags describe; withFaR also
+// resolves the endpoints (a dry run contacts nothing and needs none).
+func (c *connFlags) config(withFaR bool) (cfg sdk.Config, err error) {
+	if cfg.Signer, err = c.signer(); err != nil {
+		return cfg, err
+	}
+	if cfg.Sender, err = c.senderOf(cfg.Signer); err != nil {
+		return cfg, err
+	}
+	if cfg.Roots, err = c.roots(); err != nil {
+		return cfg, err
+	}
+	cfg.AllowLocalOperatorNetworks = c.localNets
+	if withFaR {
+		cfg.FaR, err = c.endpoints()
+	}
+	return cfg, err
 }
 
 // networksFlag collects network prefixes; a bare address is a network of
@@ -51,6 +86,11 @@ func (n *networksFlag) String() string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Type names the value in pflag's messages.
+func (n *networksFlag) Type() string { return "network" }
+
+var _ pflag.Value = (*networksFlag)(nil)
 
 func (n *networksFlag) Set(v string) error {
 	p, err := netip.ParsePrefix(v)
@@ -100,7 +140,7 @@ func (c *connFlags) signer() (*sign.Signer, error) {
 	case c.p12 != "":
 		data, err := os.ReadFile(c.p12)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--cert: %w", err)
 		}
 		if kinds := pemKinds(data); kinds != "" {
 			return nil, fmt.Errorf("--cert %s holds PEM (%s), not PKCS#12: give the certificate chain with --cert-pem and its private key with --key-pem", c.p12, kinds)
@@ -127,13 +167,17 @@ func (c *connFlags) signer() (*sign.Signer, error) {
 	case c.certPEM != "" && c.keyPEM != "":
 		cert, err := os.ReadFile(c.certPEM)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--cert-pem: %w", err)
 		}
 		key, err := os.ReadFile(c.keyPEM)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--key-pem: %w", err)
 		}
-		return sign.LoadPEM(cert, key)
+		s, err := sign.LoadPEM(cert, key)
+		if err != nil {
+			return nil, fmt.Errorf("--cert-pem and --key-pem: %w", err)
+		}
+		return s, nil
 	case c.certPEM != "" || c.keyPEM != "":
 		return nil, errors.New("--cert-pem and --key-pem go together")
 	}
@@ -164,7 +208,7 @@ func (c *connFlags) roots() (*x509.CertPool, error) {
 	if c.caFile == "" {
 		return nil, nil
 	}
-	return loadRoots([]string{c.caFile})
+	return loadRoots("--ca", []string{c.caFile})
 }
 
 // senderOf is the sender to send as: --sender, or the certificate's.

@@ -10,65 +10,114 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/safetext"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register("fake", "run the fake infrastructure as a server, for tests in any language", runFake)
+func init() { register(newFakeCommand) }
+
+func newFakeCommand(e *env) *cobra.Command {
+	cmd := group("fake", "run the fake infrastructure as a server, for tests in any language",
+		`Fake runs the fake Mina meddelanden infrastructure (FaR, the Authority register
+and mailbox operators, over mutual TLS on loopback) for tests in any language:
+
+  serve  start it, print where it listens and where its credentials are, and
+         serve until stopped`)
+	cmd.AddCommand(newFakeServeCommand(e))
+	return cmd
 }
 
-const fakeServeFlags = "[--dump FILE] [--config FILE] [--dir DIR] [--password PW] [--listen HOST:PORT] [--json]"
-
-// runFake serves until a signal that can be caught ends it: SIGINT,
-// SIGTERM, SIGHUP (the terminal closed) or SIGQUIT. Each stops it the same
-// way, so that the temporary folder with the keys is removed.
-func runFake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer stop()
-	return fakeCommand(ctx, args, stdout, stderr)
+type fakeServeFlags struct {
+	configFile, dir, password, listen, dump string
+	asJSON                                  bool
 }
 
-// fakeCommand serves until ctx ends: tests cancel it, runFake ties it to
-// the signals.
-func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "serve" {
-		fmt.Fprintf(stderr, "Usage: mm fake serve %s\n\nRun \"mm fake serve -h\" for the flags.\n", fakeServeFlags)
-		return exitUsage
+var fakeServeLong = `Serve starts the fake infrastructure and serves until a signal stops it
+(SIGINT, SIGTERM, SIGHUP or SIGQUIT; the temporary folder with the keys is
+removed). It writes the CA certificate and every identity's chain, key and
+PKCS#12 file to --dir, and prints the endpoints and the files.
+
+Without --config, FaR knows the same demo recipients as mm send --fake:
+` + demoList("  ") + `With --config FILE (JSON, see fakeinfra/testdata/example-config.json), the
+recipients, senders, intermediaries, operators and faults are the file's.
+Its keys are camelCase like every JSON of mm (displayName, accountType,
+declinedByOperator, afterStore, operatorStrictness); the snake_case keys of
+earlier versions (display_name, ...) are still read.
+
+With --json, one document:
+  {"far": {"recipient", "authority"}, "operators": [{"name", "id",
+   "displayName", "serviceAddress"}], "localNetworks", "dir", "ca",
+   "pkcs12Password", "recipients": [{"id", "about"}], "identities":
+   [{"role", "org", "name", "cert", "key", "pkcs12"}]}
+--dump FILE writes, on stopping, one document:
+  {"stored": [{"messageId", "operator"}], "duplicates"}` + exitSection(
+	"0  served, and stopped by a signal",
+	"2  a wrong command line, or a --config file that cannot be read or is wrong",
+	"3  the fake could not start (a port taken), or its files or --dump could not be written",
+)
+
+func newFakeServeCommand(e *env) *cobra.Command {
+	var f fakeServeFlags
+	cmd := &cobra.Command{
+		Use:     "serve [flags]",
+		Short:   "start the fake infrastructure and serve until stopped",
+		Long:    fakeServeLong,
+		Example: "  mm fake serve --dir creds --json\n  mm fake serve --config fake.json --listen 127.0.0.1:8443",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Each signal that can be caught stops it the same way, so
+			// that the temporary folder with the keys is removed.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+			defer stop()
+			return status(f.serve(ctx, e.stdout, e.stderr))
+		},
 	}
-	fs := newFlagSet("fake serve", fakeServeFlags, stderr)
-	configFile := fs.String("config", "", "JSON file describing recipients, senders, intermediaries, operators and faults (see fakeinfra/testdata/example-config.json)")
-	dir := fs.String("dir", "", "directory to write the CA certificate and the client credentials to, replacing files (and symbolic links) of the same names (default: a temporary directory, removed on exit)")
-	password := fs.String("password", "", "password of the PKCS#12 files (default: a random one, printed)")
-	listen := fs.String("listen", "", "host:port for FaR, the operators taking the ports after it; host localhost, 127.0.0.1 or ::1 (default: random loopback ports)")
-	asJSON := fs.Bool("json", false, "print the endpoints and files as JSON")
-	dump := fs.String("dump", "", "on stopping, write what the operators stored (message IDs, operators) and the repeats they refused, as JSON, to this file")
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitUsage
+	fs := cmd.Flags()
+	fs.StringVar(&f.configFile, "config", "", "JSON `FILE` describing recipients, senders, intermediaries, operators and faults (see fakeinfra/testdata/example-config.json; default: the demo recipients)")
+	fs.StringVar(&f.dir, "dir", "", "`DIR` to write the CA certificate and the client credentials to, replacing files (and symbolic links) of the same names (default: a temporary directory, removed on exit)")
+	fs.StringVar(&f.password, "password", "", "password of the PKCS#12 files (default: a random one, printed)")
+	fs.StringVar(&f.listen, "listen", "", "`HOST:PORT` for FaR, the operators taking the ports after it; host localhost, 127.0.0.1 or ::1 (default: random loopback ports)")
+	fs.BoolVar(&f.asJSON, "json", false, "print the endpoints and files as JSON")
+	fs.StringVar(&f.dump, "dump", "", "on stopping, write what the operators stored (message IDs, operators) and the repeats they refused, as JSON, to this `FILE`")
+	_ = cmd.MarkFlagFilename("config", "json")
+	_ = cmd.MarkFlagDirname("dir")
+	return cmd
+}
+
+// serve serves until ctx ends.
+func (f *fakeServeFlags) serve(ctx context.Context, stdout, stderr io.Writer) int {
+	var opts []fakeinfra.Option
+	if f.listen != "" {
+		opts = append(opts, fakeinfra.WithListen(f.listen))
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	cfg := &fakeinfra.Config{}
-	if *configFile != "" {
-		data, err := os.ReadFile(*configFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "mm fake serve:", err)
-			return exitTrouble
+	var infra *fakeinfra.Infra
+	var recipients []fakeRecipient
+	var err error
+	if f.configFile == "" {
+		infra, err = startDemoFake(opts...)
+		for _, r := range demoRecipients {
+			recipients = append(recipients, fakeRecipient{r.id, r.about})
 		}
-		if cfg, err = fakeinfra.ParseConfig(data); err != nil {
-			fmt.Fprintf(stderr, "mm fake serve: %s: %v\n", *configFile, err)
+	} else {
+		data, rerr := os.ReadFile(f.configFile)
+		if rerr != nil {
+			fmt.Fprintln(stderr, "mm fake serve: --config:", rerr)
 			return exitUsage
 		}
+		cfg, perr := fakeinfra.ParseConfig(data)
+		if perr != nil {
+			fmt.Fprintf(stderr, "mm fake serve: --config %s: %v\n", f.configFile, perr)
+			return exitUsage
+		}
+		for _, r := range cfg.Recipients {
+			recipients = append(recipients, fakeRecipient{safetext.Clean(r.ID), configRecipientAbout(r)})
+		}
+		infra, err = fakeinfra.NewFromConfig(cfg, opts...)
 	}
-	var opts []fakeinfra.Option
-	if *listen != "" {
-		opts = append(opts, fakeinfra.WithListen(*listen))
-	}
-	infra, err := fakeinfra.NewFromConfig(cfg, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm fake serve:", err)
 		if _, ok := errors.AsType[*fakeinfra.ConfigError](err); ok {
@@ -78,27 +127,28 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	defer infra.Close()
 
-	if *dir == "" {
+	dir := f.dir
+	if dir == "" {
 		tmp, err := os.MkdirTemp("", "mm-fake-")
 		if err != nil {
 			fmt.Fprintln(stderr, "mm fake serve:", err)
 			return exitTrouble
 		}
 		defer os.RemoveAll(tmp)
-		*dir = tmp
+		dir = tmp
 	}
-	if *password == "" {
-		*password = rand.Text()
+	password := f.password
+	if password == "" {
+		password = rand.Text()
 	}
-	out, err := writeFakeFiles(infra, *dir, *password)
+	out, err := writeFakeFiles(infra, dir, password)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm fake serve:", err)
 		return exitTrouble
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(out)
+	out.Recipients = recipients
+	if f.asJSON {
+		err = writeJSON(stdout, out)
 	} else {
 		err = printFake(stdout, out)
 	}
@@ -109,14 +159,32 @@ func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fmt.Fprintln(stderr, "mm fake serve: serving; stop with Ctrl-C (SIGINT), SIGTERM, SIGHUP or SIGQUIT")
 	<-ctx.Done()
 	infra.Close()
-	if *dump != "" {
-		if err := writeDump(*dump, infra); err != nil {
+	if f.dump != "" {
+		if err := writeDump(f.dump, infra); err != nil {
 			fmt.Fprintln(stderr, "mm fake serve: --dump:", err)
 			return exitTrouble
 		}
 	}
 	fmt.Fprintln(stderr, "mm fake serve: stopped")
 	return exitOK
+}
+
+// configRecipientAbout says what the fake will do with a recipient of a
+// --config file, as the banner lists it.
+func configRecipientAbout(r fakeinfra.RecipientConfig) string {
+	if r.Mailbox == "" {
+		return "no mailbox: goes by paper"
+	}
+	about := "mailbox at " + safetext.Clean(r.Mailbox)
+	switch {
+	case r.Pending:
+		about += ", registration pending: paper"
+	case len(r.Rejects) > 0:
+		about += ", turns away " + safetext.Clean(strings.Join(r.Rejects, ", "))
+	case r.DeclinedByOperator:
+		about += ", but the operator declines: paper"
+	}
+	return about
 }
 
 // fakeDump is what --dump writes: the operators' records, for tests in
@@ -127,7 +195,7 @@ type fakeDump struct {
 }
 
 type fakeStored struct {
-	MessageID string `json:"message_id"`
+	MessageID string `json:"messageId"`
 	Operator  string `json:"operator"`
 }
 
@@ -150,11 +218,19 @@ type fakeOut struct {
 	Operators []fakeOperator `json:"operators"`
 	// LocalNetworks are the operators' loopback addresses, which a sender
 	// must allow (--allow-local-network) to deliver to them.
-	LocalNetworks []string       `json:"local_networks"`
-	Dir           string         `json:"dir"`
-	CA            string         `json:"ca"`
-	Password      string         `json:"pkcs12_password"`
-	Identities    []fakeIdentity `json:"identities"`
+	LocalNetworks []string        `json:"localNetworks"`
+	Dir           string          `json:"dir"`
+	CA            string          `json:"ca"`
+	Password      string          `json:"pkcs12Password"`
+	Recipients    []fakeRecipient `json:"recipients"`
+	Identities    []fakeIdentity  `json:"identities"`
+}
+
+// fakeRecipient is a recipient FaR knows, and what the fake does with a
+// message to it.
+type fakeRecipient struct {
+	ID    string `json:"id"`
+	About string `json:"about"`
 }
 
 type fakeFaR struct {
@@ -165,8 +241,8 @@ type fakeFaR struct {
 type fakeOperator struct {
 	Name           string `json:"name"`
 	ID             string `json:"id"`
-	DisplayName    string `json:"display_name"`
-	ServiceAddress string `json:"service_address"`
+	DisplayName    string `json:"displayName"`
+	ServiceAddress string `json:"serviceAddress"`
 }
 
 type fakeIdentity struct {
@@ -246,6 +322,14 @@ func printFake(w io.Writer, out *fakeOut) error {
 	}
 	for _, n := range out.LocalNetworks {
 		p("  (on loopback: a sender must allow it, as with --allow-local-network %s)\n", n)
+	}
+	if len(out.Recipients) == 0 {
+		p("\nRecipients: none in FaR: every message goes by paper\n")
+	} else {
+		p("\nRecipients in FaR\n")
+		for _, r := range out.Recipients {
+			p("  %-14s %s\n", r.ID, r.About)
+		}
 	}
 	p("\nFiles in %s\n  CA certificate (trust it for the servers and for signatures)  %s\n", out.Dir, filepath.Base(out.CA))
 	for _, id := range out.Identities {

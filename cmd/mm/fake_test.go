@@ -122,7 +122,7 @@ func pemClient(t *testing.T, out fakeOut, id fakeIdentity) *http.Client {
 	t.Helper()
 	cert, err := soap.CertificateFromPEM(readFile(t, id.Cert), readFile(t, id.Key))
 	require.NoError(t, err)
-	roots, err := loadRoots([]string{out.CA})
+	roots, err := loadRoots("--trust", []string{out.CA})
 	require.NoError(t, err)
 	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: cert, Roots: roots})
 	require.NoError(t, err)
@@ -157,7 +157,7 @@ func TestFakeServeExampleConfig(t *testing.T) {
 	sender := identity(t, out, "sender", "162021004748")
 	cert, err := soap.CertificateFromPKCS12(readFile(t, sender.PKCS12), out.Password)
 	require.NoError(t, err)
-	roots, err := loadRoots([]string{out.CA})
+	roots, err := loadRoots("--trust", []string{out.CA})
 	require.NoError(t, err)
 	hc, err := soap.NewHTTPClient(soap.TLSConfig{Certificate: cert, Roots: roots})
 	require.NoError(t, err)
@@ -393,9 +393,9 @@ func TestFakeServeRefusesBadInput(t *testing.T) {
 		{"unknown operator", []string{"--config", write(`{"recipients": [{"id": "195303231855"}, {"id": "198101052382", "mailbox": "kivr"}]}`)}, exitUsage, `recipients[1].mailbox: no operator "kivr"`},
 		{"wrong type", []string{"--config", write(`{"faults": [{"target": "far/recipient", "kind": "soap-fault", "code": "5006"}]}`)}, exitUsage, `faults[0].code: want a whole number`},
 		{"syntax", []string{"--config", write("{\n  \"seed\": 1,\n}")}, exitUsage, `line 3, column 1`},
-		{"missing file", []string{"--config", filepath.Join(t.TempDir(), "none.json")}, exitTrouble, `none.json`},
+		{"missing file", []string{"--config", filepath.Join(t.TempDir(), "none.json")}, exitUsage, `none.json`},
 		{"not loopback", []string{"--listen", "192.0.2.1:8443"}, exitTrouble, `host must be localhost, 127.0.0.1 or ::1`},
-		{"stray argument", []string{"extra"}, exitUsage, `Usage: mm fake serve`},
+		{"stray argument", []string{"extra"}, exitUsage, `mm fake serve: unexpected argument "extra"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -408,5 +408,8 @@ func TestFakeServeRefusesBadInput(t *testing.T) {
 	}
 	code, _, errOut := runMM("fake")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut, "Usage: mm fake serve")
+	assert.Contains(t, errOut, "mm fake: a subcommand is needed: serve")
+	code, _, errOut = runMM("fake", "start")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `unknown command "start" for "mm fake"`)
 }

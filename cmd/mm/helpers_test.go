@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -33,4 +35,14 @@ func paperLetters(t *testing.T, dir string) int {
 		}
 	}
 	return letters
+}
+
+// fakeCommand runs "mm fake ARGS..." until ctx ends.
+func fakeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runContext(ctx, append([]string{"fake"}, args...), nil, stdout, stderr)
+}
+
+// runFake runs "mm fake ARGS..." as main does, stopped by a signal.
+func runFake(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(append([]string{"fake"}, args...), stdin, stdout, stderr)
 }

@@ -22,6 +22,22 @@ func isPostgres(addr string) bool {
 // isURL tells a URL from a file path.
 func isURL(addr string) bool { return strings.Contains(addr, "://") }
 
+// journalAddressError is a --journal that names no journal mm can open:
+// the command line's mistake.
+type journalAddressError string
+
+func (e journalAddressError) Error() string { return string(e) }
+
+// journalOpenStatus is the exit status for a journal that could not be
+// opened: the command line's mistake (a file that is not there, a scheme
+// that is no journal's), or the surroundings' (a database down).
+func journalOpenStatus(err error) int {
+	if _, ok := errors.AsType[journalAddressError](err); ok || errors.Is(err, os.ErrNotExist) {
+		return exitUsage
+	}
+	return exitTrouble
+}
+
 // openJournalAt opens the journal a --journal flag names: a PostgreSQL URL
 // opens (and creates or migrates) a pgjournal, which sender instances on
 // several machines share; any other URL is refused; anything else is the
@@ -36,7 +52,7 @@ func openJournalAt(ctx context.Context, addr string) (journal.Journal, error) {
 	case isURL(addr):
 		// Name the scheme only: the rest may hold a password.
 		scheme, _, _ := strings.Cut(addr, "://")
-		return nil, fmt.Errorf("journal URL scheme %q is not postgres:// or postgresql://; a SQLite journal is a file path", scheme)
+		return nil, journalAddressError(fmt.Sprintf("journal URL scheme %q is not postgres:// or postgresql://; a SQLite journal is a file path", scheme))
 	}
 	return sqlitejournal.Open(addr, journal.Config{})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,41 +14,65 @@ import (
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/safetext"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register("lookup", "ask FaR whether recipients can get digital mail, and where", runLookup)
-}
+func init() { register(newLookupCommand) }
 
-const lookupSynopsis = `[connection flags] [--json] [--show-ids] [--ids FILE] [ID... | -]
+var lookupLong = `Lookup asks FaR (isReachable) for the sender whether recipients can get
+digital mail, and prints, for each, where a message would go: digitally to an
+operator, or on paper and why.
 
-Looks recipients up in FaR (isReachable) for the sender and prints, for each,
-where a message would go: digitally to an operator, or on paper and why.
 Identities come as arguments, from --ids FILE and, for "-", from standard
 input, one per line in any usual form (YYMMDD-NNNN, YYYYMMDD-NNNN,
 YYYYMMDDNNNN, coordination numbers alike, NNNNNN-NNNN for organisations);
-blank lines and lines starting with # are skipped. Any line that is not an identity stops the command before FaR is
-asked, with the line's number.
+blank lines and lines starting with # are skipped. Any line that is not an
+identity stops the command before FaR is asked, with the line's number.
+Personal identity numbers are printed with the last four digits masked unless
+--show-ids.
 
---far takes FaR's base URL, from which …/Recipient/v3 and …/Authority are
-derived, or the Recipient v3 URL itself. --sender defaults to the
-organisation number in the certificate; an intermediary names the sender it
-asks for.
+` + connHelp + `
 
-Exit status: 0 when every lookup succeeded, whatever the answers; 1 when FaR
-could not be asked or answered wrongly; 2 for a wrong command line or input.`
+With --json, JSON Lines: one object per identity, in the order asked:
+  {"recipient", "digital", "operator": {"id", "name", "serviceAddress",
+   "uiAddress"}, "reason", "reasonText", "accountType", "pending",
+   "senderAccepted"}` + exitSection(
+	"0  every identity was looked up, whatever the answers",
+	"1  FaR refused the lookup (a fault about the call, such as a sender it does not know)",
+	"2  a wrong command line, or an identity or file that cannot be read",
+	"3  FaR could not be reached or trusted, or failed",
+)
 
-func runLookup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("lookup", lookupSynopsis, stderr)
-	var conn connFlags
-	conn.register(fs)
-	idsFile := fs.String("ids", "", "a file of identities, one per line")
-	asJSON := fs.Bool("json", false, "print the answers as JSON")
-	showIDs := fs.Bool("show-ids", false, "print personal identity numbers whole (default: the last four digits masked)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+type lookupFlags struct {
+	conn    connFlags
+	idsFile string
+	asJSON  bool
+	showIDs bool
+}
+
+func newLookupCommand(e *env) *cobra.Command {
+	var f lookupFlags
+	cmd := &cobra.Command{
+		Use:     "lookup [flags] [ID... | -]",
+		Short:   "ask FaR whether recipients can get digital mail, and where",
+		Long:    lookupLong,
+		Example: "  mm lookup --env test --cert kommun.p12 --password-env P12_PASSWORD 195303231855\n  mm lookup - --json < ids.txt",
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(f.run(cmd, e, args))
+		},
 	}
-	ids, bad := readLookupIDs(fs.Args(), *idsFile, stdin)
+	f.conn.register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&f.idsFile, "ids", "", "a `FILE` of identities, one per line")
+	fs.BoolVar(&f.asJSON, "json", false, "print the answers as JSON Lines")
+	fs.BoolVar(&f.showIDs, "show-ids", false, "print personal identity numbers whole (default: the last four digits masked)")
+	return cmd
+}
+
+func (f *lookupFlags) run(cmd *cobra.Command, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
+	ids, bad := readLookupIDs(args, f.idsFile, e.stdin)
 	for _, b := range bad {
 		fmt.Fprintln(stderr, "mm lookup:", b)
 	}
@@ -61,25 +84,25 @@ func runLookup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mm lookup: no identities: give them as arguments, with --ids FILE, or - for standard input")
 		return exitUsage
 	}
-	client, sender, err := lookupClient(&conn)
+	client, sender, err := lookupClient(&f.conn)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm lookup:", err)
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	got, err := client.IsReachable(ctx, sender, ids...)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm lookup:", err)
-		return exitFailed
+		return failureStatus(err)
 	}
 	show := func(id message.RecipientID) string {
-		if *showIDs {
+		if f.showIDs {
 			return id.Number()
 		}
 		return id.Masked()
 	}
-	if *asJSON {
+	if f.asJSON {
 		return printLookupJSON(stdout, stderr, got, show)
 	}
 	digital := 0
@@ -178,22 +201,23 @@ type lookupJSON struct {
 	Digital        bool          `json:"digital"`
 	Operator       *operatorJSON `json:"operator,omitempty"`
 	Reason         string        `json:"reason,omitempty"`
-	ReasonText     string        `json:"reason_text,omitempty"`
-	AccountType    string        `json:"account_type"`
+	ReasonText     string        `json:"reasonText,omitempty"`
+	AccountType    string        `json:"accountType"`
 	Pending        bool          `json:"pending"`
-	SenderAccepted bool          `json:"sender_accepted"`
+	SenderAccepted bool          `json:"senderAccepted"`
 }
 
 type operatorJSON struct {
 	ID             string `json:"id"`
 	Name           string `json:"name"`
-	ServiceAddress string `json:"service_address"`
-	UIAddress      string `json:"ui_address,omitempty"`
+	ServiceAddress string `json:"serviceAddress"`
+	UIAddress      string `json:"uiAddress,omitempty"`
 }
 
 func printLookupJSON(stdout, stderr io.Writer, got []far.Reachability, show func(message.RecipientID) string) int {
-	out := make([]lookupJSON, len(got))
-	for k, r := range got {
+	// JSON Lines: one object per identity, in the order asked.
+	enc := json.NewEncoder(stdout)
+	for _, r := range got {
 		d := r.Decide()
 		j := lookupJSON{Recipient: show(r.Recipient), Digital: d.Digital, AccountType: string(r.Type), Pending: r.Pending, SenderAccepted: r.SenderAccepted}
 		if r.Operator != nil {
@@ -203,13 +227,10 @@ func printLookupJSON(stdout, stderr io.Writer, got []far.Reachability, show func
 		if !d.Digital {
 			j.Reason, j.ReasonText = string(d.Reason), d.Reason.String()
 		}
-		out[k] = j
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintln(stderr, "mm lookup:", err)
-		return exitTrouble
+		if err := enc.Encode(j); err != nil {
+			fmt.Fprintln(stderr, "mm lookup:", err)
+			return exitTrouble
+		}
 	}
 	return exitOK
 }

@@ -111,14 +111,29 @@ func TestLookupShowIDsAndJSON(t *testing.T) {
 		Digital   bool   `json:"digital"`
 		Operator  *struct {
 			ID, Name       string
-			ServiceAddress string `json:"service_address"`
+			ServiceAddress string `json:"serviceAddress"`
 		} `json:"operator"`
 		Reason         string `json:"reason"`
-		ReasonText     string `json:"reason_text"`
-		AccountType    string `json:"account_type"`
-		SenderAccepted bool   `json:"sender_accepted"`
+		ReasonText     string `json:"reasonText"`
+		AccountType    string `json:"accountType"`
+		SenderAccepted bool   `json:"senderAccepted"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	// JSON Lines: one object per identity.
+	for line := range strings.Lines(out) {
+		got = append(got, struct {
+			Recipient string `json:"recipient"`
+			Digital   bool   `json:"digital"`
+			Operator  *struct {
+				ID, Name       string
+				ServiceAddress string `json:"serviceAddress"`
+			} `json:"operator"`
+			Reason         string `json:"reason"`
+			ReasonText     string `json:"reasonText"`
+			AccountType    string `json:"accountType"`
+			SenderAccepted bool   `json:"senderAccepted"`
+		}{})
+		require.NoError(t, json.Unmarshal([]byte(line), &got[len(got)-1]))
+	}
 	require.Len(t, got, 3)
 	assert.Equal(t, "19530323****", got[0].Recipient)
 	assert.True(t, got[0].Digital)
@@ -256,9 +271,9 @@ func TestLookupUsageErrors(t *testing.T) {
 		{"key without certificate", []string{"lookup", "--env", "test", "--key-pem", key, "195303231855"}, exitUsage, "go together"},
 		{"missing ca file", []string{"lookup", "--env", "test", "--cert-pem", chain, "--key-pem", key, "--ca", "/nonexistent/ca.pem", "195303231855"}, exitUsage, "no such file"},
 		{"bad sender", []string{"lookup", "--env", "test", "--cert-pem", chain, "--key-pem", key, "--sender", "195303231855", "198101052382"}, exitUsage, "--sender"},
-		{"unknown flag", []string{"lookup", "--bogus"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"lookup", "--bogus"}, exitUsage, "unknown flag: --bogus"},
 		{"missing ids file", append(append([]string{"lookup"}, f.conn...), "--ids", "/nonexistent/ids.txt"), exitUsage, "--ids: open /nonexistent/ids.txt"},
-		{"server not trusted", []string{"lookup", "--far", f.conn[1], "--ca", otherCA, "--cert-pem", chain, "--key-pem", key, "195303231855"}, exitFailed, "certificate"},
+		{"server not trusted", []string{"lookup", "--far", f.conn[1], "--ca", otherCA, "--cert-pem", chain, "--key-pem", key, "195303231855"}, exitTrouble, "certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

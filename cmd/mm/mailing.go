@@ -2,49 +2,27 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"time"
 
 	"github.com/avsandare/mm/mailing/journal"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register("mailing", "watch a large mailing in its journal: status, and the messages that need a look", runMailing)
-}
+func init() { register(newMailingCommand) }
 
-// mailingUsage lists the subcommands of mm mailing.
-const mailingUsage = `Usage: mm mailing <status|report> --journal DSN|FILE --mailing NAME [flags]
+func newMailingCommand(e *env) *cobra.Command {
+	cmd := group("mailing", "watch a large mailing in its journal: status, and the messages that need a look",
+		`Mailing reads a mailing's journal (an SQLite file, or the PostgreSQL journal
+several instances share) without changing it:
 
-Subcommands:
   status  counts per state, channel and operator; the pace; the instances working
-  report  the messages sent by paper (and why), failed (and why) and unknown
-
-Run "mm mailing <subcommand> -h" for its flags.`
-
-func runMailing(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	sub := ""
-	if len(args) > 0 {
-		sub = args[0]
-	}
-	switch sub {
-	case "status":
-		return runMailingStatus(args[1:], stdout, stderr)
-	case "report":
-		return runMailingReport(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, mailingUsage)
-		return exitOK
-	case "":
-	default:
-		fmt.Fprintf(stderr, "mm mailing: unknown subcommand %q\n\n", sub)
-	}
-	fmt.Fprintln(stderr, mailingUsage)
-	return exitUsage
+  report  the messages sent by paper (and why), failed (and why) and unknown`)
+	cmd.AddCommand(newMailingStatusCommand(e), newMailingReportCommand(e))
+	return cmd
 }
 
 // journalFlags are the flags both subcommands share.
@@ -53,39 +31,49 @@ type journalFlags struct {
 	asJSON           bool
 }
 
-func (f *journalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.journal, "journal", "", "the journal: a postgres:// or postgresql:// URL, or a SQLite file")
-	fs.StringVar(&f.mailing, "mailing", "", "the mailing's name")
+func (f *journalFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.journal, "journal", "", "the journal: a postgres:// or postgresql:// URL, or a SQLite `FILE` (required)")
+	fs.StringVar(&f.mailing, "mailing", "", "the mailing's `NAME` (required)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	_ = cmd.MarkFlagFilename("journal")
 }
+
+// journalExit is the exit section of both subcommands' help.
+var journalExit = exitSection(
+	"0  the journal was read",
+	"1  the journal holds no message of the mailing (a mistyped name?)",
+	"2  a wrong command line, a --journal file that does not exist or a URL that is no journal's",
+	"3  the journal could not be opened or read, or the output written",
+)
 
 // run checks the flags, opens the journal and runs body on it, and turns
 // what body returns into the exit status, having said why on stderr.
 // These commands only read: a SQLite file must exist already.
-func (f *journalFlags) run(fs *flag.FlagSet, stderr io.Writer, body func(ctx context.Context, j journal.Journal) error) int {
-	prefix := fs.Name()
-	if f.journal == "" || f.mailing == "" || fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "%s: --journal and --mailing are required, and nothing else\n", prefix)
-		fs.Usage()
-		return exitUsage
+func (f *journalFlags) run(cmd *cobra.Command, body func(ctx context.Context, j journal.Journal) error) error {
+	switch {
+	case f.journal == "":
+		return usagef("--journal: required: the journal's SQLite file or postgres:// URL")
+	case f.mailing == "":
+		return usagef("--mailing: required: the mailing's name")
 	}
-	ctx := context.Background()
+	ctx := cmd.Context()
 	j, err := openExistingJournal(ctx, f.journal)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: --journal: %v\n", prefix, err)
-		return exitTrouble
+		say(cmd, "--journal: %v", err)
+		return exitStatus(journalOpenStatus(err))
 	}
 	defer j.Close()
 	err = body(ctx, j)
 	switch {
 	case errors.Is(err, errNoMailing):
-		fmt.Fprintf(stderr, "%s: mailing %q: %v\n", prefix, f.mailing, err)
-		return exitFailed
+		say(cmd, "mailing %q: %v", f.mailing, err)
+		return exitStatus(exitFailed)
 	case err != nil:
-		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-		return exitTrouble
+		say(cmd, "%v", err)
+		return exitStatus(exitTrouble)
 	}
-	return exitOK
+	return nil
 }
 
 // errNoMailing: the journal holds nothing of the mailing named.
@@ -112,16 +100,16 @@ type mailingStatus struct {
 	Channels  map[string]int        `json:"channels"`
 	Operators map[string]int        `json:"operators"`
 	At        time.Time             `json:"at"`
-	Window    float64               `json:"window_seconds"`
-	Recent    int                   `json:"settled_in_window"`
-	Rate      float64               `json:"rate_per_second"`
+	Window    float64               `json:"windowSeconds"`
+	Recent    int                   `json:"settledInWindow"`
+	Rate      float64               `json:"ratePerSecond"`
 	Instances []mailingInstance     `json:"instances"`
 }
 
 type mailingInstance struct {
 	Worker     string    `json:"worker"`
 	Messages   int       `json:"messages"`
-	LeaseUntil time.Time `json:"lease_until"`
+	LeaseUntil time.Time `json:"leaseUntil"`
 }
 
 // statusWindow is how far back the pace is measured.
@@ -159,26 +147,37 @@ func readStatus(ctx context.Context, j journal.Journal, name string, now time.Ti
 	return s, nil
 }
 
-func runMailingStatus(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("mailing status", "--journal DSN|FILE --mailing NAME [--json]", stderr)
+func newMailingStatusCommand(e *env) *cobra.Command {
 	var f journalFlags
-	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	cmd := &cobra.Command{
+		Use:   "status [flags]",
+		Short: "counts per state, channel and operator; the pace; the instances working",
+		Long: `Status shows where a mailing stands: counts per state, channel and operator,
+the messages settled in the last minute, and the instances working on it.
+
+With --json, one document:
+  {"mailing", "total", "settled", "open", "done", "states": {STATE: N},
+   "channels": {CHANNEL: N}, "operators": {OPERATOR: N}, "at",
+   "windowSeconds", "settledInWindow", "ratePerSecond",
+   "instances": [{"worker", "messages", "leaseUntil"}]}` + journalExit,
+		Example: "  mm mailing status --journal mailing.db --mailing utskick-2026",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return f.run(cmd, func(ctx context.Context, j journal.Journal) error {
+				s, err := readStatus(ctx, j, f.mailing, time.Now())
+				if err != nil {
+					return err
+				}
+				if f.asJSON {
+					return writeJSON(e.stdout, s)
+				}
+				printStatus(e.stdout, s)
+				return nil
+			})
+		},
 	}
-	return f.run(fs, stderr, func(ctx context.Context, j journal.Journal) error {
-		s, err := readStatus(ctx, j, f.mailing, time.Now())
-		if err != nil {
-			return err
-		}
-		if f.asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(s)
-		}
-		printStatus(stdout, s)
-		return nil
-	})
+	f.register(cmd)
+	return cmd
 }
 
 // printStatus writes the status for people: figures in a fixed order.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/safetext"
+	"github.com/spf13/cobra"
 )
 
 // reportStates turns --state into the groups of states to list, in the
@@ -44,11 +45,11 @@ func stateWords() string {
 // line).
 type reportLine struct {
 	State       journal.State `json:"state"`
-	MessageID   string        `json:"message_id"`
+	MessageID   string        `json:"messageId"`
 	Recipient   string        `json:"recipient"`
 	Channel     string        `json:"channel,omitempty"`
 	Operator    string        `json:"operator,omitempty"`
-	PaperReason string        `json:"paper_reason,omitempty"`
+	PaperReason string        `json:"paperReason,omitempty"`
 	Error       string        `json:"error,omitempty"`
 	Attempts    int           `json:"attempts"`
 	Updated     time.Time     `json:"updated"`
@@ -117,25 +118,37 @@ func writeReport(ctx context.Context, w io.Writer, j journal.Journal, name strin
 	return n, tw.Flush()
 }
 
-func runMailingReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("mailing report", "--journal DSN|FILE --mailing NAME [--state paper,failed,unknown] [--show-ids] [--json]", stderr)
+func newMailingReportCommand(e *env) *cobra.Command {
 	var f journalFlags
-	f.register(fs)
-	stateList := fs.String("state", "paper,failed,unknown", "the states to list, comma-separated: paper (with declined-then-paper), failed, unknown, or any other state")
-	showIDs := fs.Bool("show-ids", false, "print recipients' full identity numbers (default: masked, 19530323****)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	var stateList string
+	var showIDs bool
+	cmd := &cobra.Command{
+		Use:   "report [flags]",
+		Short: "the messages sent by paper (and why), failed (and why) and unknown",
+		Long: `Report lists the messages of a mailing in the states asked (--state), with why
+each stands where it does. Recipients are masked unless --show-ids.
+
+With --json, JSON Lines: one object per message:
+  {"state", "messageId", "recipient", "channel", "operator", "paperReason",
+   "error", "attempts", "updated"}` + journalExit,
+		Example: "  mm mailing report --journal mailing.db --mailing utskick-2026 --state failed,unknown --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			groups, err := reportStates(stateList)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			return f.run(cmd, func(ctx context.Context, j journal.Journal) error {
+				if _, err := counts(ctx, j, f.mailing); err != nil {
+					return err
+				}
+				_, err := writeReport(ctx, e.stdout, j, f.mailing, groups, showIDs, f.asJSON)
+				return err
+			})
+		},
 	}
-	groups, err := reportStates(*stateList)
-	if err != nil {
-		fmt.Fprintln(stderr, "mm mailing report:", err)
-		return exitUsage
-	}
-	return f.run(fs, stderr, func(ctx context.Context, j journal.Journal) error {
-		if _, err := counts(ctx, j, f.mailing); err != nil {
-			return err
-		}
-		_, err := writeReport(ctx, stdout, j, f.mailing, groups, *showIDs, f.asJSON)
-		return err
-	})
+	f.register(cmd)
+	cmd.Flags().StringVar(&stateList, "state", "paper,failed,unknown", "the states to list, comma-separated: paper (with declined-then-paper), failed, unknown, or any other state")
+	cmd.Flags().BoolVar(&showIDs, "show-ids", false, "print recipients' full identity numbers (default: masked, 19530323****)")
+	return cmd
 }

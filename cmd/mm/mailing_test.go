@@ -268,14 +268,14 @@ func TestMailingCommandErrors(t *testing.T) {
 		code    int
 		errText string
 	}{
-		{"no subcommand", []string{"mailing"}, exitUsage, "Usage: mm mailing <status|report>"},
-		{"unknown subcommand", []string{"mailing", "stats"}, exitUsage, `mm mailing: unknown subcommand "stats"`},
-		{"no journal", []string{"mailing", "status", "--mailing", reportMailing}, exitUsage, "mm mailing status: --journal and --mailing are required"},
-		{"no mailing", []string{"mailing", "report", "--journal", path}, exitUsage, "mm mailing report: --journal and --mailing are required"},
-		{"stray argument", []string{"mailing", "status", "--journal", path, "--mailing", reportMailing, "extra"}, exitUsage, "and nothing else"},
+		{"no subcommand", []string{"mailing"}, exitUsage, "mm mailing: a subcommand is needed: report, status"},
+		{"unknown subcommand", []string{"mailing", "stats"}, exitUsage, `mm mailing: unknown command "stats" for "mm mailing" (did you mean status?)`},
+		{"no journal", []string{"mailing", "status", "--mailing", reportMailing}, exitUsage, "mm mailing status: --journal: required"},
+		{"no mailing", []string{"mailing", "report", "--journal", path}, exitUsage, "mm mailing report: --mailing: required"},
+		{"stray argument", []string{"mailing", "status", "--journal", path, "--mailing", reportMailing, "extra"}, exitUsage, `unexpected argument "extra"`},
 		{"bad state", []string{"mailing", "report", "--journal", path, "--mailing", reportMailing, "--state", "sent"}, exitUsage, `--state "sent"`},
-		{"missing file", []string{"mailing", "status", "--journal", missing, "--mailing", reportMailing}, exitTrouble, "no such file"},
-		{"other scheme", []string{"mailing", "status", "--journal", "mysql://mm:sekret@db/x", "--mailing", reportMailing}, exitTrouble, `scheme "mysql"`},
+		{"missing file", []string{"mailing", "status", "--journal", missing, "--mailing", reportMailing}, exitUsage, "no such file"},
+		{"other scheme", []string{"mailing", "status", "--journal", "mysql://mm:sekret@db/x", "--mailing", reportMailing}, exitUsage, `scheme "mysql"`},
 		{"unknown mailing", []string{"mailing", "status", "--journal", path, "--mailing", "bygglov-2025"}, exitFailed, `mailing "bygglov-2025": the journal holds no messages`},
 		{"unknown mailing report", []string{"mailing", "report", "--journal", path, "--mailing", "bygglov-2025"}, exitFailed, "the journal holds no messages"},
 	}
@@ -294,5 +294,5 @@ func TestMailingCommandErrors(t *testing.T) {
 
 	code, out, _ := mm(t, "", "mailing", "help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, out, "report  the messages sent by paper (and why), failed (and why) and unknown")
+	assert.Contains(t, out, "report      the messages sent by paper (and why), failed (and why) and unknown")
 }

@@ -1,72 +1,87 @@
 // Command mm is the command line of the Mina meddelanden SDK, for people and
-// programs that do not write Go: verify a delivery's signatures, look
-// recipients up, send, plan mailings, and run the fake infrastructure.
+// programs that do not write Go: check a sender before going live, look
+// recipients up, send one message or a mailing, verify a delivery's
+// signatures, watch a mailing, and run the fake infrastructure.
 //
 //	mm verify --trust ca.pem request.xml
 //
-// Run "mm help" for the commands.
+// Run "mm help" for the commands, "mm help CMD" for one of them; the
+// reference pages are in docs/cli.
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+
+	"github.com/spf13/cobra"
 )
 
-// command is one subcommand: it parses its own flags from args, writes to
-// stdout and stderr, and returns the exit status.
-type command struct {
-	summary string
-	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+// env is where a command reads and writes: the process's standard streams,
+// or a test's buffers.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
 }
 
-// Exit statuses shared by the commands.
-const (
-	exitOK      = 0
-	exitFailed  = 1 // the thing checked or attempted failed
-	exitUsage   = 2 // the command line was wrong
-	exitTrouble = 3 // something outside went wrong (files, network)
-)
+// commands holds the constructors of the top-level commands; each file
+// adds its own with register, so that a command is added without touching
+// this one.
+var commands []func(e *env) *cobra.Command
 
-// commands holds every subcommand; each registers itself from its own file
-// with register, so that commands can be added without touching this one.
-var commands = map[string]command{}
-
-func register(name, summary string, run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
-	commands[name] = command{summary, run}
+func register(newCommand func(e *env) *cobra.Command) {
+	commands = append(commands, newCommand)
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// run runs the command line args and returns the exit status. The tree of
+// commands is made anew for each call, so that calls may run in parallel.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "mm: unknown command %q\n\n", args[0])
-		usage(stderr)
-		return exitUsage
-	}
-	return c.run(args[1:], stdin, stdout, stderr)
+	return runContext(context.Background(), args, stdin, stdout, stderr)
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "mm — the Mina meddelanden SDK on the command line\n\nUsage: mm <command> [flags] [arguments]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+// runContext is run with a context that ends the commands that serve
+// (mm fake serve) when it ends.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := &outWriter{w: stdout}
+	e := &env{stdin: stdin, stdout: out, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(dashes(root, args))
+	cmd, err := root.ExecuteContextC(ctx)
+	code := exitOK
+	var st exitStatus
+	switch {
+	case err == nil:
+	case errors.As(err, &st):
+		code = int(st)
+	default:
+		// cobra's own errors, and usageError: the command line is wrong.
+		usageHint(stderr, cmd, err)
+		code = exitUsage
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	if out.err != nil && code == exitOK {
+		fmt.Fprintf(stderr, "mm: writing the output: %v\n", out.err)
+		code = exitTrouble
 	}
-	fmt.Fprintln(w, "\nRun \"mm <command> -h\" for a command's flags.")
+	return code
+}
+
+// outWriter remembers the first error writing the standard output, so
+// that a command whose output was lost does not exit 0.
+type outWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }

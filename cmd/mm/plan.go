@@ -12,70 +12,104 @@ import (
 	"github.com/avsandare/mm/mailing"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/safetext"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register("plan", "tell the infrastructure ahead about a large mailing: counts, sizes, start and end", runPlan)
+func init() { register(newPlanCommand) }
+
+var planLong = `Plan reads a mailing's JSONL source, checks every line, and prints the notice
+the infrastructure should have ahead of a large mailing: counts per class,
+attachments, sizes, the start, the pace and the end.
+
+With --json, one document:
+  {"mailing", "sender": {"id", "name"}, "contact", "messages", "byClass",
+   "withAttachments", "attachments", "totalBytes", "averageBytes",
+   "largestBytes", "largestMessageId", "start", "end", "ratePerSecond",
+   "durationSeconds"}` + exitSection(
+	"0  the plan was made",
+	"2  a wrong command line, a source that cannot be read or has wrong lines (plan sends and checks",
+	"   nothing outside, so it never exits 1)",
+	"3  the output could not be written",
+)
+
+type planFlags struct {
+	rate                               float64
+	start, sender, senderName, contact string
+	name                               string
+	asJSON                             bool
 }
 
-func runPlan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan", "[--rate N] [--start RFC3339] [--sender ORGNR --sender-name NAME] [--contact TEXT] [--mailing NAME] [--json] SOURCE.jsonl", stderr)
-	rate := fs.Float64("rate", 10, "the pace the mailing will be held to, in messages per second")
-	startAt := fs.String("start", "", "when the first message leaves (RFC 3339; default: now)")
-	sender := fs.String("sender", "", "the sender's organisation number")
-	senderName := fs.String("sender-name", "", "the sender's name")
-	contact := fs.String("contact", "", "whom the infrastructure should call about the mailing")
-	name := fs.String("mailing", "", "the mailing's name (default: the file's name)")
-	asJSON := fs.Bool("json", false, "print the plan as JSON")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+func newPlanCommand(e *env) *cobra.Command {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:     "plan [flags] SOURCE.jsonl",
+		Short:   "tell the infrastructure ahead about a large mailing: counts, sizes, start and end",
+		Long:    planLong,
+		Example: "  mm plan mailing.jsonl --sender 162021004748 --sender-name 'Kommun A' --rate 20",
+		Args:    oneArg("the mailing's SOURCE.jsonl"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.run(cmd, e, args[0])
+		},
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
+	fs := cmd.Flags()
+	fs.Float64Var(&f.rate, "rate", 10, "the pace the mailing will be held to, in messages per second")
+	fs.StringVar(&f.start, "start", "", "when the first message leaves (RFC 3339; default: now)")
+	fs.StringVar(&f.sender, "sender", "", "the sender's organisation number `ORGNR` (required)")
+	fs.StringVar(&f.senderName, "sender-name", "", "the sender's `NAME` (required)")
+	fs.StringVar(&f.contact, "contact", "", "whom the infrastructure should call about the mailing")
+	fs.StringVar(&f.name, "mailing", "", "the mailing's `NAME` (default: the file's name)")
+	fs.BoolVar(&f.asJSON, "json", false, "print the plan as JSON")
+	return cmd
+}
+
+func (f *planFlags) run(cmd *cobra.Command, e *env, path string) error {
 	start := time.Now()
-	if *startAt != "" {
-		t, err := time.Parse(time.RFC3339, *startAt)
+	if f.start != "" {
+		t, err := time.Parse(time.RFC3339, f.start)
 		if err != nil {
-			fmt.Fprintf(stderr, "mm plan: --start %q is not an RFC 3339 time\n", *startAt)
-			return exitUsage
+			return usagef("--start %q is not an RFC 3339 time, like 2026-11-26T10:00:00+01:00", f.start)
 		}
 		start = t
 	}
-	org, err := message.ParseOrgNumber(*sender)
-	if err != nil || *senderName == "" {
-		fmt.Fprintln(stderr, "mm plan: --sender (an organisation number) and --sender-name are required: they are named in the notice and in every message")
-		return exitUsage
+	if f.rate <= 0 {
+		return usagef("--rate %v: must be more than 0 messages per second", f.rate)
 	}
-	src, err := openSource(fs.Arg(0), *name)
+	if f.sender == "" || f.senderName == "" {
+		return usagef("--sender (an organisation number) and --sender-name are required: they are named in the notice and in every message")
+	}
+	org, err := message.ParseOrgNumber(f.sender)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm plan:", err)
-		return exitTrouble
+		return usagef("--sender: %v", err)
+	}
+	src, err := openSource(path, f.name)
+	if err != nil {
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
 	defer src.Close()
-	ctx := context.Background()
-	if code := validateSource(ctx, src, stderr, "mm plan"); code != exitOK {
-		return code
+	ctx := cmd.Context()
+	if code := validateSource(ctx, src, e.stderr, "mm plan"); code != exitOK {
+		return exitStatus(code)
 	}
 	p, err := mailing.NewPlan(ctx, src.Messages(ctx), mailing.PlanConfig{
-		Sender: message.Sender{ID: org, Name: *senderName}, Mailing: src.Mailing(), Contact: *contact, Start: start, Rate: *rate,
+		Sender: message.Sender{ID: org, Name: f.senderName}, Mailing: src.Mailing(), Contact: f.contact, Start: start, Rate: f.rate,
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "mm plan:", err)
-		return exitFailed
+		// The flags and every line were checked: what is left is the input's.
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
-	if *asJSON {
+	if f.asJSON {
 		b, err := p.MarshalJSON()
 		if err != nil {
-			fmt.Fprintln(stderr, "mm plan:", err)
-			return exitTrouble
+			say(cmd, "%v", err)
+			return exitStatus(exitTrouble)
 		}
-		fmt.Fprintf(stdout, "%s\n", b)
-		return exitOK
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return nil
 	}
-	fmt.Fprint(stdout, p.Text())
-	return exitOK
+	fmt.Fprint(e.stdout, p.Text())
+	return nil
 }
 
 // openSource opens a JSONL source; the mailing's name defaults to the
@@ -88,7 +122,7 @@ func openSource(path, name string) (*mailing.Source, error) {
 }
 
 // validateSource reads the whole source and reports every problem with its
-// line number, before anything is sent.
+// line number, before anything is sent: each is an input error.
 func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, who string) int {
 	n, err := src.Validate(ctx)
 	var se *mailing.SourceError
@@ -101,13 +135,13 @@ func validateSource(ctx context.Context, src *mailing.Source, stderr io.Writer, 
 		if se.Omitted > 0 {
 			fmt.Fprintf(stderr, "  … and %d more\n", se.Omitted)
 		}
-		return exitFailed
+		return exitUsage
 	case err != nil:
 		fmt.Fprintf(stderr, "%s: %v\n", who, err)
-		return exitTrouble
+		return exitUsage
 	case n == 0:
 		fmt.Fprintf(stderr, "%s: %s holds no messages\n", who, safetext.Clean(src.Mailing()))
-		return exitFailed
+		return exitUsage
 	}
 	return exitOK
 }

@@ -1,34 +1,22 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
-	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/message"
-	"github.com/avsandare/mm/paperdir"
 	"github.com/avsandare/mm/receipt"
-	"github.com/avsandare/mm/safetext"
-	"github.com/avsandare/mm/securityclass"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-func init() {
-	register("send", "send a message: digitally, as a class-1 notification, or by paper", runSend)
-}
+func init() { register(newSendCommand) }
 
-// demoRecipients are the recipients "mm send --fake" sets up.
+// demoRecipients are the recipients "mm send --fake" and "mm fake serve"
+// (without --config) set up.
 var demoRecipients = []struct {
 	id, about string
 	opts      []fakeinfra.RecipientOption
@@ -40,42 +28,109 @@ var demoRecipients = []struct {
 	{"162021004748", "an organisation with a mailbox at Min myndighetspost", []fakeinfra.RecipientOption{fakeinfra.Mailbox("minmyndighetspost")}},
 }
 
+// demoList is the demo recipients as the help and the fake's banner list
+// them, one a line, indented by indent.
+func demoList(indent string) string {
+	var b strings.Builder
+	for _, r := range demoRecipients {
+		fmt.Fprintf(&b, "%s%s  %s\n", indent, r.id, r.about)
+	}
+	return b.String()
+}
+
+var sendLong = `Send sends one message (--to ...), digitally, as a class-1 notification, or
+by paper when the recipient has no mailbox; or, with --batch SOURCE.jsonl,
+every message of a mailing: all lines checked first, then paced, journalled
+and resumable (see package mailing for the format).
+
+With --fake, an in-process fake infrastructure is started with these demo
+recipients:
+` + demoList("  ") + `--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no
+certificate files; it writes the fake's CA next to --out and prints the
+mm verify line that checks the request.
+
+SIGINT (Ctrl-C) or SIGTERM stops mm send within a second, whatever it is
+doing; a stopped --batch resumes with --resume, sending nothing twice.
+
+` + connHelp + `
+
+With --json, the receipt as one document:
+  {"messageId", "sender", "recipient", "class", "channel", "state",
+   "operator": {"id", "name"}, "transId", "delivered", "notifiedBy",
+   "paperReason", "problem", "sealedSha256", "at", "attempts"}` + exitSection(
+	"0  the message went: digitally, as a notification or by paper; or every message of the mailing did",
+	"1  the message was not sent (refused by FaR or an operator); messages of a mailing failed; stopped",
+	"   by a signal",
+	"2  a wrong command line, an invalid message (the flag named), a mailing line that is wrong, a file",
+	"   that cannot be read",
+	"3  FaR or an operator could not be reached or trusted, or the outcome is unknown (send again with",
+	"   the same --id; --resume a mailing with unknown messages and none failed); a journal that fails;",
+	"   an output that cannot be written",
+)
+
+// sendFlags are mm send's flags: those of one message, those of --batch,
+// and those both take (sendShared).
 type sendFlags struct {
-	conn                          connFlags
+	shared                        sendShared
 	to, subject, text, html, body string
-	attach                        multiFlag
+	attach                        []string
 	class, id                     string
 	supportText, supportURL       string
 	supportPhone, supportEmail    string
 	reference, correlation, attn  string
 	smsFrom, smsText              string
 	emailFrom, emailSubj, emailTx string
-	paperDir, out, proof          string
-	asJSON, dryRun, fake          bool
+	out, proof                    string
+	asJSON, dryRun                bool
 	batch                         batchFlags
 }
 
-func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// sendShared are the flags of mm send that both modes, one message and
+// --batch, take: where and as whom to send. A flag that applies to both
+// modes is registered here, once, and read by config.
+type sendShared struct {
+	conn     connFlags
+	fake     bool
+	paperDir string
+
+	infra *fakeinfra.Infra // the fake config started, with --fake
+}
+
+func (s *sendShared) register(cmd *cobra.Command) {
+	s.conn.register(cmd)
+	fs := cmd.Flags()
+	fs.BoolVar(&s.fake, "fake", false, "send through an in-process fake infrastructure with demo recipients")
+	fs.StringVar(&s.paperDir, "paper-dir", "", "a `DIR` for paper mail, as a print provider collects it")
+	_ = cmd.MarkFlagDirname("paper-dir")
+}
+
+func newSendCommand(e *env) *cobra.Command {
 	var f sendFlags
-	synopsis := "--to ID --subject S (--text T | --html FILE | --body FILE) [--attach FILE]... [--class 1|2|3]\n" +
-		"       or: --batch SOURCE.jsonl [--journal FILE] [--resume] [--rate N] [--operator-rate N] [--mailing NAME]\n" +
-		"       [--support-text T --support-url U --support-phone P --support-email E] [--paper-dir DIR] [--json]\n" +
-		"       [--dry-run --out FILE] [--fake] [connection flags]\n\n" +
-		"With --fake, an in-process fake infrastructure is started with these demo recipients:\n"
-	for _, r := range demoRecipients {
-		synopsis += fmt.Sprintf("  %s  %s\n", r.id, r.about)
+	cmd := &cobra.Command{
+		Use:   "send [flags]",
+		Short: "send a message: digitally, as a class-1 notification, or by paper",
+		Long:  sendLong,
+		Example: "  mm send --fake --to 195303231855 --subject Beslut --text 'Ditt bygglov är beviljat.' --support-text 'Ring 08-123 45 67'\n" +
+			"  mm send --fake --dry-run --out req.xml --to 195303231855 --subject Beslut --text Hej --support-text Ring\n" +
+			"  mm send --batch mailing.jsonl --journal mailing.db --env test --cert kommun.p12 --password-env P12_PASSWORD",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, e) },
 	}
-	synopsis += "--fake --dry-run signs with the fake's certificate for Kommun A, so it needs no certificate files.\n" +
-		"SIGINT (Ctrl-C) or SIGTERM stops mm send within a second, whatever it is doing; a stopped --batch\n" +
-		"resumes with --resume, sending nothing twice."
-	fs := newFlagSet("send", synopsis, stderr)
-	f.conn.register(fs)
+	f.shared.register(cmd)
+	f.registerMessage(cmd.Flags())
+	f.batch.register(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("class", cobra.FixedCompletions([]string{"1", "2", "3"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// registerMessage registers the flags of one message.
+func (f *sendFlags) registerMessage(fs *pflag.FlagSet) {
 	fs.StringVar(&f.to, "to", "", "the recipient: personal, coordination or organisation number, in any usual form")
 	fs.StringVar(&f.subject, "subject", "", "the subject (at most 255 characters)")
 	fs.StringVar(&f.text, "text", "", "the body as plain text")
-	fs.StringVar(&f.html, "html", "", "a file holding the body as HTML")
-	fs.StringVar(&f.body, "body", "", "a file holding the body (.html is HTML, anything else plain text)")
-	fs.Var(&f.attach, "attach", "a file to attach (repeatable): .pdf .doc .docx .dotx .ics")
+	fs.StringVar(&f.html, "html", "", "a `FILE` holding the body as HTML")
+	fs.StringVar(&f.body, "body", "", "a `FILE` holding the body (.html is HTML, anything else plain text)")
+	fs.StringArrayVar(&f.attach, "attach", nil, "a `FILE` to attach (repeatable): .pdf .doc .docx .dotx .ics")
 	fs.StringVar(&f.class, "class", "3", "protection class 1, 2 or 3")
 	fs.StringVar(&f.id, "id", "", "the message ID (default: a new UUID); a retry must reuse it")
 	fs.StringVar(&f.supportText, "support-text", "", "where the recipient turns with questions (required)")
@@ -90,284 +145,109 @@ func runSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.emailFrom, "email-from", "", "class 1: the e-mail notice's sender address")
 	fs.StringVar(&f.emailSubj, "email-subject", "", "class 1: the e-mail notice's subject")
 	fs.StringVar(&f.emailTx, "email-text", "", "class 1: the e-mail notice's text")
-	fs.StringVar(&f.paperDir, "paper-dir", "", "a folder for paper mail, as a print provider collects it")
-	fs.StringVar(&f.out, "out", "", "with --dry-run: where to write the SOAP request")
-	fs.StringVar(&f.proof, "proof", "", "where to write the proof bundle of a digital attempt (check it with mm verify)")
+	fs.StringVar(&f.out, "out", "", "with --dry-run: the `FILE` to write the SOAP request to")
+	fs.StringVar(&f.proof, "proof", "", "the `FILE` to write the proof bundle of a digital attempt to (check it with mm verify)")
 	fs.BoolVar(&f.asJSON, "json", false, "print the receipt as JSON")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "build, sign and seal only: contact nothing, write the request to --out")
-	fs.BoolVar(&f.fake, "fake", false, "send through an in-process fake infrastructure with demo recipients")
-	fs.StringVar(&f.batch.source, "batch", "", "send every message of a JSONL file (see package mailing for the format)")
-	fs.StringVar(&f.batch.journal, "journal", "", "with --batch: the journal that makes the mailing resumable: an SQLite file, or a postgres:// URL that several instances share")
-	fs.StringVar(&f.batch.name, "mailing", "", "with --batch: the mailing's name (default: the file's name)")
-	fs.BoolVar(&f.batch.resume, "resume", false, "with --batch: continue a mailing the journal already holds")
-	fs.Float64Var(&f.batch.rate, "rate", 0, "with --batch: the most messages per second overall (0: no limit)")
-	fs.Float64Var(&f.batch.operatorRate, "operator-rate", 0, "with --batch: the most messages per second to one operator")
-	fs.IntVar(&f.batch.perOperator, "per-operator", 0, "with --batch: deliveries in flight per operator (default 4)")
-	fs.StringVar(&f.batch.worker, "worker", "", "with --batch and a PostgreSQL journal: this instance's name in leases (default host-pid)")
-	fs.DurationVar(&f.batch.lease, "lease", 0, "with --batch and a PostgreSQL journal: how long a claimed message stays this instance's without a word (default 2m)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mm send: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
+}
+
+func (f *sendFlags) run(cmd *cobra.Command, e *env) error {
+	stdout, stderr := e.stdout, e.stderr
 	if f.batch.source != "" {
 		if f.to != "" || f.dryRun {
-			fmt.Fprintln(stderr, "mm send: --batch takes its messages from the file: no --to, no --dry-run")
-			return exitUsage
+			return usagef("--batch takes its messages from the file: no --to, no --dry-run")
 		}
 		ctx, release := onStop(stderr, "mm send", "run again with --resume to finish")
 		defer release()
-		return runBatch(ctx, &f, stdout, stderr)
+		return status(runBatch(ctx, f, stdout, stderr))
 	}
 	// From here on a signal stops the command, even while it reads a
 	// --body or --attach that is a pipe.
 	ctx, release := onStop(stderr, "mm send", "a message that may have left is sent again safely with the same --id")
 	defer release()
 	if f.dryRun && f.out == "" {
-		fmt.Fprintln(stderr, "mm send: --dry-run needs --out FILE")
-		return exitUsage
+		return usagef("--dry-run needs --out FILE")
 	}
 	m, err := f.message()
 	if err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitUsage
+		return usagef("%v", err)
 	}
-	cfg, cleanup, err := f.config()
+	cfg, cleanup, err := f.shared.config(!f.dryRun)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitUsage
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
 	defer cleanup()
 	m.SetDefaults()
 	if err := m.Validate(); err != nil {
-		fmt.Fprintf(stderr, "mm send: the message breaks the contracts' rules:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-		return exitFailed
+		say(cmd, "the message breaks the contracts' rules:\n  %s", strings.ReplaceAll(flagProblems(err), "\n", "\n  "))
+		return exitStatus(exitUsage)
 	}
 	if f.dryRun {
-		return f.writeRequest(stdout, stderr, cfg, m)
+		return status(f.writeRequest(stdout, stderr, cfg, m))
 	}
 	var proof *receipt.Proof
 	cfg.OnProof = func(p *receipt.Proof) error { proof = p; return nil }
 	sender, err := sdk.New(cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitUsage
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
 	r, sendErr := sender.Send(ctx, m)
 	if proof != nil && f.proof != "" {
 		if err := writeProof(f.proof, proof); err != nil {
-			fmt.Fprintln(stderr, "mm send:", err)
+			say(cmd, "--proof: %v", err)
 		}
 	}
 	printReceipt(stdout, r, f.asJSON)
 	if sendErr != nil {
-		fmt.Fprintln(stderr, "mm send:", sendErr)
+		say(cmd, "%v", sendErr)
 		if errors.Is(sendErr, sdk.ErrMaybeDelivered) {
-			fmt.Fprintf(stderr, "mm send: retry later with --id %s: the operator stores a message once\n", m.ID)
+			say(cmd, "retry later with --id %s: the operator stores a message once", m.ID)
 		}
-		return exitFailed
+		return exitStatus(failureStatus(sendErr))
 	}
-	return exitOK
+	return nil
 }
 
-// message builds the message from the flags.
-func (f *sendFlags) message() (*message.Message, error) {
-	if f.to == "" || f.subject == "" {
-		return nil, errors.New("--to and --subject are required")
-	}
-	to, err := message.ParseRecipientID(f.to)
-	if err != nil {
-		return nil, fmt.Errorf("--to: %w", err)
-	}
-	class, err := securityclass.Parse(f.class)
-	if err != nil {
-		return nil, fmt.Errorf("--class: %w", err)
-	}
-	m := &message.Message{
-		ID: f.id, Recipient: to, Subject: f.subject, Class: class,
-		Support:   message.SupportInfo{Text: f.supportText, URL: f.supportURL, Phone: f.supportPhone, Email: f.supportEmail},
-		Reference: f.reference, CorrelationID: f.correlation, Attention: f.attn,
-	}
-	bodies := 0
-	for _, b := range []string{f.text, f.html, f.body} {
-		if b != "" {
-			bodies++
-		}
-	}
-	if bodies != 1 {
-		return nil, errors.New("give exactly one of --text, --html and --body")
-	}
-	switch {
-	case f.text != "":
-		m.Body = message.Body{ContentType: message.ContentTypePlain, Text: f.text}
-	case f.html != "":
-		b, err := os.ReadFile(f.html)
-		if err != nil {
-			return nil, fmt.Errorf("--html: %w", err)
-		}
-		m.Body = message.Body{ContentType: message.ContentTypeHTML, Text: string(b)}
-	default:
-		b, err := os.ReadFile(f.body)
-		if err != nil {
-			return nil, fmt.Errorf("--body: %w", err)
-		}
-		ct := message.ContentTypePlain
-		if ext := strings.ToLower(filepath.Ext(f.body)); ext == ".html" || ext == ".htm" {
-			ct = message.ContentTypeHTML
-		}
-		m.Body = message.Body{ContentType: ct, Text: string(b)}
-	}
-	for _, path := range f.attach {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("--attach: %w", err)
-		}
-		m.Attachments = append(m.Attachments, message.Attachment{Filename: filepath.Base(path), ContentType: attachmentType(path), Data: data})
-	}
-	if f.smsFrom != "" || f.smsText != "" {
-		m.SMS = &message.SMSNotice{From: f.smsFrom, Text: f.smsText}
-	}
-	if f.emailFrom != "" || f.emailSubj != "" || f.emailTx != "" {
-		m.Email = &message.EmailNotice{From: f.emailFrom, Subject: f.emailSubj, Text: f.emailTx}
-	}
-	return m, nil
+// messageFlags names the flag of mm send that sets each field of a
+// message, as message.ValidationError names the field.
+var messageFlags = map[string]string{
+	"ID": "--id", "Recipient": "--to", "Subject": "--subject", "Class": "--class",
+	"Body.Text": "--text/--html/--body", "Body.ContentType": "--html/--body",
+	"Support": "--support-text", "Support.Text": "--support-text", "Support.URL": "--support-url",
+	"Support.Phone": "--support-phone", "Support.Email": "--support-email",
+	"Reference": "--reference", "CorrelationID": "--correlation-id", "Attention": "--attention",
+	"SMS": "--sms-from/--sms-text", "SMS.From": "--sms-from", "SMS.Text": "--sms-text",
+	"Email": "--email-from/--email-subject/--email-text", "Email.From": "--email-from",
+	"Email.Subject": "--email-subject", "Email.Text": "--email-text",
+	"Attachments": "--attach", "Message": "the message",
 }
 
-// attachmentType infers an attachment's content type from its extension;
-// Validate refuses what the contracts do not allow.
-func attachmentType(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".pdf":
-		return message.ContentTypePDF
-	case ".doc":
-		return message.ContentTypeMSWord
-	case ".docx":
-		return message.ContentTypeDOCX
-	case ".dotx":
-		return message.ContentTypeDOTX
-	case ".ics":
-		return message.ContentTypeCalendar
-	}
-	if t := mime.TypeByExtension(filepath.Ext(path)); t != "" {
-		return t
-	}
-	return "application/octet-stream"
-}
-
-// config builds the Sender's configuration from the flags, or from an
-// in-process fake with --fake. cleanup stops what it started.
-func (f *sendFlags) config() (cfg sdk.Config, cleanup func(), err error) {
-	cleanup = func() {}
-	if f.fake {
-		infra, err := fakeinfra.New()
-		if err != nil {
-			return cfg, cleanup, err
+// flagProblems says the problems of a Validate error in the flags' terms:
+// "--support-text: required" rather than the Go field Support.Text.
+func flagProblems(err error) string {
+	var lines []string
+	for _, p := range unjoin(err) {
+		ve, ok := errors.AsType[*message.ValidationError](p)
+		if !ok {
+			lines = append(lines, p.Error())
+			continue
 		}
-		for _, r := range demoRecipients {
-			if err := infra.AddRecipient(r.id, r.opts...); err != nil {
-				infra.Close()
-				return cfg, cleanup, err
+		name, found := messageFlags[ve.Field]
+		if !found {
+			// Attachments[1].ContentType and the like: the attachment's flag.
+			if strings.HasPrefix(ve.Field, "Attachments[") {
+				name = "--attach (" + ve.Field + ")"
+			} else {
+				name = ve.Field
 			}
 		}
-		cfg = infra.SenderConfig()
-		cleanup = infra.Close
-	} else {
-		if cfg.Signer, err = f.conn.signer(); err != nil {
-			return cfg, cleanup, err
+		line := name + ": " + ve.Rule
+		if ve.Value != "" {
+			line += " (got " + ve.Value + ")"
 		}
-		if cfg.Sender, err = f.conn.senderOf(cfg.Signer); err != nil {
-			return cfg, cleanup, err
-		}
-		if cfg.Roots, err = f.conn.roots(); err != nil {
-			return cfg, cleanup, err
-		}
-		cfg.AllowLocalOperatorNetworks = f.conn.localNets
-		if !f.dryRun {
-			if cfg.FaR, err = f.conn.endpoints(); err != nil {
-				return cfg, cleanup, err
-			}
-		}
+		lines = append(lines, line)
 	}
-	if f.paperDir != "" {
-		p, err := paperdir.New(f.paperDir, paperdir.Config{})
-		if err != nil {
-			cleanup()
-			return cfg, func() {}, err
-		}
-		cfg.Paper = p
-		prev := cleanup
-		cleanup = func() { p.Close(); prev() }
-	}
-	return cfg, cleanup, nil
-}
-
-// writeRequest writes the exact SOAP request a send would make, contacting
-// nothing.
-func (f *sendFlags) writeRequest(stdout, stderr io.Writer, cfg sdk.Config, m *message.Message) int {
-	var req []byte
-	var err error
-	if m.Class.Operation() == securityclass.OpNotify {
-		req, err = forward.NotifyRequest(&message.Notification{Sender: cfg.Sender, Message: m})
-	} else {
-		sealer := cfg.Intermediary
-		if sealer == nil {
-			sealer = cfg.Signer
-		}
-		req, err = forward.DeliverSecureRequest(message.NewDelivery(cfg.Sender, m), cfg.Signer, sealer, time.Now())
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitFailed
-	}
-	if err := writeFile(f.out, req, 0o600); err != nil {
-		fmt.Fprintln(stderr, "mm send:", err)
-		return exitTrouble
-	}
-	sum := sha256.Sum256(req)
-	fmt.Fprintf(stdout, "dry run: message %s to %s, %s, request of %d bytes written to %s (SHA-256 %s); nothing was sent\n",
-		m.ID, m.Recipient, m.Class.OrDefault(), len(req), f.out, hex.EncodeToString(sum[:]))
-	return exitOK
-}
-
-func printReceipt(w io.Writer, r *receipt.Receipt, asJSON bool) {
-	if r == nil {
-		return
-	}
-	if asJSON {
-		b, _ := json.MarshalIndent(r, "", "  ") // a valid receipt always encodes
-		fmt.Fprintf(w, "%s\n", b)
-		return
-	}
-	// Every text of a receipt may come from outside (an operator, FaR):
-	// cleaned before it reaches the terminal.
-	clean := safetext.Clean
-	fmt.Fprintf(w, "message %s to %s: %s via %s", clean(r.MessageID), r.Recipient, r.State, r.Channel)
-	if r.Operator.Name != "" {
-		fmt.Fprintf(w, " at %s (%s)", clean(r.Operator.Name), clean(string(r.Operator.ID)))
-	}
-	if r.TransID != "" {
-		fmt.Fprintf(w, ", transaction %s", clean(r.TransID))
-	}
-	if r.PaperReason != "" {
-		fmt.Fprintf(w, ", because %s", clean(r.PaperReason.String()))
-	}
-	if len(r.NotifiedBy) > 0 {
-		fmt.Fprintf(w, ", notified by %s", clean(strings.Join(r.NotifiedBy, " and ")))
-	}
-	if r.Problem != "" {
-		fmt.Fprintf(w, "\n  %s", clean(r.Problem))
-	}
-	fmt.Fprintln(w)
-}
-
-// writeProof writes a proof bundle, which holds the recipient's number
-// and the message: private, as writeFile writes.
-func writeProof(path string, p *receipt.Proof) error {
-	var b bytes.Buffer
-	if _, err := p.WriteTo(&b); err != nil {
-		return err
-	}
-	return writeFile(path, b.Bytes(), 0o600)
+	return strings.Join(lines, "\n")
 }

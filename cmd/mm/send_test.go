@@ -107,8 +107,8 @@ func TestSendProofIsVerifiable(t *testing.T) {
 func TestSendRefuses(t *testing.T) {
 	t.Parallel()
 	code, _, errOut := mm(t, "", "send", "--fake", "--to", "195303231855", "--subject", "x", "--text", "y")
-	assert.Equal(t, exitFailed, code, "no support text")
-	assert.Contains(t, errOut, "Support.Text: required")
+	assert.Equal(t, exitUsage, code, "no support text: an invalid message is an input error")
+	assert.Contains(t, errOut, "--support-text: required", "the flag is named, not the Go field")
 	for _, args := range [][]string{
 		{"send", "--fake"},
 		{"send", "--fake", "--to", "19530323185X", "--subject", "s", "--text", "t"},

@@ -112,7 +112,7 @@ func (f *fakeProc) stop(t *testing.T) (stored map[string]int, duplicates int) {
 	require.NoError(t, err)
 	var d struct {
 		Stored []struct {
-			MessageID string `json:"message_id"`
+			MessageID string `json:"messageId"`
 		}
 		Duplicates int
 	}

@@ -27,9 +27,9 @@ import (
 type verifyResult struct {
 	Valid               bool      `json:"valid"`
 	Result              string    `json:"result"`
-	SignatureValid      bool      `json:"signature_valid"`
-	ChainChecked        bool      `json:"chain_checked"`
-	OperatorWouldRefuse []refusal `json:"operator_would_refuse"`
+	SignatureValid      bool      `json:"signatureValid"`
+	ChainChecked        bool      `json:"chainChecked"`
+	OperatorWouldRefuse []refusal `json:"operatorWouldRefuse"`
 }
 
 func verifyJSONOf(t *testing.T, out string) verifyResult {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,83 +12,105 @@ import (
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register("verify", "check the signatures of a delivery, in any form it travels in", runVerify)
-}
+func init() { register(newVerifyCommand) }
 
-// exitNotVerifiable is mm verify's status for a proof bundle of a class-1
-// notification: consistent, but it carries no signature, so it proves
-// nothing anyone could not have made without a key.
-const exitNotVerifiable = 4
+var verifyLong = `Verify checks the signatures of a delivery, in any form it travels in.
 
-const verifyHelp = `[--trust CA.pem]... [--at RFC3339] [--allow-sha1] [--json] FILE|-
-
-FILE is a delivery in any form it travels in (SignedDelivery, SealedDelivery,
+FILE (or - for standard input) is a delivery (SignedDelivery, SealedDelivery,
 deliverSecure, a SOAP envelope, prefixed or not), or a proof bundle saved by
 the SDK (mm-proof/1, read strictly: keys exactly as the format names them,
-each once). A proof is valid when its receipt, request and answer agree,
-the request has exactly one SOAP Body with one element, its signatures
-verify, and the signed delivery's message, recipient and sender are the
-receipt's.
+each once). A proof is valid when its receipt, request and answer agree, the
+request has exactly one SOAP Body with one element, its signatures verify,
+and the signed delivery's message, recipient and sender are the receipt's.
 
-Exit status: 0 valid; 1 invalid; 2 usage; 3 the file or input could not be
-read; 4 a proof of a class-1 notification, which is not verifiable: class 1
-carries no signatures.`
+"valid" means the certificate chains were checked too. With
+--insecure-skip-chain the result is "` + resultChainUnchecked + `",
+never "valid": anyone can make a certificate.
 
-func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", verifyHelp, stderr)
-	var trust multiFlag
-	fs.Var(&trust, "trust", "PEM file of CA certificates to trust (repeatable; default: the system's roots)")
-	at := fs.String("at", "", "check certificates as of this time (RFC 3339), e.g. when the delivery was sent")
-	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1/sha1 signatures, which some operators still make")
-	skipChain := fs.Bool("insecure-skip-chain", false, "do not check certificate chains and validity (inspection only): the result says \""+resultChainUnchecked+"\", never \"valid\"")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+With --json, one document:
+  {"file", "valid", "result", "signatureValid", "chainChecked", "error",
+   "notVerifiable", "operatorWouldRefuse": [{"message", "field", "rule",
+   "found", "fault"}], "levels": [{"level", "orgNumber", "subject",
+   "algorithm"}], "seal": {"receivedTime", "signaturesOk"}, "sender",
+   "recipient", "messages": [ID...], "signedOnBehalf"}
+"valid" is true only when everything was checked, chains included.` + exitSection(
+	"0  valid",
+	"1  invalid",
+	"2  a wrong command line, or FILE or a --trust file cannot be read",
+	"3  the output could not be written",
+	"4  a proof of a class-1 notification, which is not verifiable: class 1 carries no signatures",
+)
+
+type verifyFlags struct {
+	trust     []string
+	at        string
+	allowSHA1 bool
+	skipChain bool
+	asJSON    bool
+}
+
+func newVerifyCommand(e *env) *cobra.Command {
+	var f verifyFlags
+	cmd := &cobra.Command{
+		Use:     "verify [flags] FILE|-",
+		Short:   "check the signatures of a delivery, in any form it travels in, or a proof bundle",
+		Long:    verifyLong,
+		Example: "  mm verify --trust ca.pem request.xml\n  mm verify proof.json --trust ca.pem --json",
+		Args:    oneArg("the FILE to verify (- for standard input)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.run(cmd, e, args[0])
+		},
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	opts := sign.VerifyOptions{AllowSHA1: *allowSHA1, InsecureSkipChain: *skipChain}
-	if *at != "" {
-		t, err := time.Parse(time.RFC3339, *at)
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.trust, "trust", nil, "PEM `FILE` of CA certificates to trust (repeatable; default: the system's roots)")
+	fs.StringVar(&f.at, "at", "", "check certificates as of this `TIME` (RFC 3339), e.g. when the delivery was sent")
+	fs.BoolVar(&f.allowSHA1, "allow-sha1", false, "accept rsa-sha1/sha1 signatures, which some operators still make")
+	fs.BoolVar(&f.skipChain, "insecure-skip-chain", false, "do not check certificate chains and validity (inspection only): the result says \""+resultChainUnchecked+"\", never \"valid\"")
+	fs.BoolVar(&f.asJSON, "json", false, "print the result as JSON")
+	_ = cmd.MarkFlagFilename("trust", "pem", "crt")
+	return cmd
+}
+
+func (f *verifyFlags) run(cmd *cobra.Command, e *env, name string) error {
+	stdout := e.stdout
+	opts := sign.VerifyOptions{AllowSHA1: f.allowSHA1, InsecureSkipChain: f.skipChain}
+	if f.at != "" {
+		t, err := time.Parse(time.RFC3339, f.at)
 		if err != nil {
-			fmt.Fprintf(stderr, "mm verify: --at %q is not an RFC 3339 time, like 2026-11-26T10:00:00+01:00\n", *at)
-			return exitUsage
+			return usagef("--at %q is not an RFC 3339 time, like 2026-11-26T10:00:00+01:00", f.at)
 		}
 		opts.At = t
 	}
-	roots, err := loadRoots(trust)
+	roots, err := loadRoots("--trust", f.trust)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm verify:", err)
-		return exitUsage
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
 	opts.Roots = roots
 
-	name := fs.Arg(0)
-	doc, err := readInput(name, stdin)
+	doc, err := readInput(name, e.stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "mm verify:", err)
-		return exitTrouble
+		say(cmd, "%v", err)
+		return exitStatus(exitUsage)
 	}
 	if isProof(doc) {
-		return verifyProof(stdout, stderr, name, doc, opts, *asJSON)
+		return status(verifyProof(stdout, e.stderr, name, doc, opts, f.asJSON))
 	}
 	v, verr := sign.Verify(doc, opts)
-	if *asJSON {
-		return printVerifyJSON(stdout, stderr, name, v, verr, *skipChain)
+	if f.asJSON {
+		return status(printVerifyJSON(stdout, e.stderr, name, v, verr, f.skipChain))
 	}
 	if verr != nil {
 		fmt.Fprintf(stdout, "%s: INVALID\n  %v\n", name, verr)
-		if errors.Is(verr, sign.ErrUntrustedCertificate) && len(trust) == 0 {
+		if errors.Is(verr, sign.ErrUntrustedCertificate) && len(f.trust) == 0 {
 			fmt.Fprintln(stdout, "  (no --trust given: only the system's roots were trusted)")
 		}
-		return exitFailed
+		return exitStatus(exitFailed)
 	}
-	fmt.Fprintf(stdout, "%s: %s\n", name, verdict(*skipChain))
+	fmt.Fprintf(stdout, "%s: %s\n", name, verdict(f.skipChain))
 	for _, l := range v.Levels {
 		fmt.Fprintf(stdout, "  %-6s signed by %s  %s  (%s)\n", l.Name, orgOrNone(l.Signer.OrgNumber), l.Signer.Subject, algoLabel(l))
 	}
@@ -107,7 +128,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !v.SignerIsSender {
 		fmt.Fprintln(stdout, "  note: the sender-level signer is not the delivery's sender; it must be an intermediary allowed to sign for it")
 	}
-	return exitOK
+	return nil
 }
 
 // isProof tells a proof bundle (JSON) from an XML document.
@@ -188,33 +209,33 @@ type verifyJSON struct {
 	File           string `json:"file"`
 	Valid          bool   `json:"valid"`
 	Result         string `json:"result"`
-	SignatureValid bool   `json:"signature_valid"`
-	ChainChecked   bool   `json:"chain_checked"`
+	SignatureValid bool   `json:"signatureValid"`
+	ChainChecked   bool   `json:"chainChecked"`
 	Error          string `json:"error,omitempty"`
 	// NotVerifiable marks a proof of a class-1 notification (exit status
 	// 4): consistent, but it carries no signatures.
-	NotVerifiable bool `json:"not_verifiable,omitempty"`
+	NotVerifiable bool `json:"notVerifiable,omitempty"`
 	// OperatorWouldRefuse lists the rules a delivery with valid signatures
 	// breaks that make an operator refuse it (the 2 MB limit).
-	OperatorWouldRefuse []refusal   `json:"operator_would_refuse,omitempty"`
+	OperatorWouldRefuse []refusal   `json:"operatorWouldRefuse,omitempty"`
 	Levels              []levelJSON `json:"levels,omitempty"`
 	Seal                *sealJSON   `json:"seal,omitempty"`
 	Sender              string      `json:"sender,omitempty"`
 	Recipient           string      `json:"recipient,omitempty"`
 	Messages            []string    `json:"messages,omitempty"`
-	OnBehalf            bool        `json:"signed_on_behalf,omitempty"`
+	OnBehalf            bool        `json:"signedOnBehalf,omitempty"`
 }
 
 type levelJSON struct {
 	Level     string `json:"level"`
-	OrgNumber string `json:"org_number"`
+	OrgNumber string `json:"orgNumber"`
 	Subject   string `json:"subject"`
 	Algorithm string `json:"algorithm"`
 }
 
 type sealJSON struct {
-	ReceivedTime string `json:"received_time"`
-	SignaturesOK bool   `json:"signatures_ok"`
+	ReceivedTime string `json:"receivedTime"`
+	SignaturesOK bool   `json:"signaturesOk"`
 }
 
 func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, verr error, skipChain bool) int {
@@ -248,9 +269,7 @@ func printVerifyJSON(stdout, stderr io.Writer, name string, v *sign.Verified, ve
 
 // printJSON writes out and returns code, or exitTrouble if it cannot.
 func printJSON(stdout, stderr io.Writer, out verifyJSON, code int) int {
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := writeJSON(stdout, out); err != nil {
 		fmt.Fprintln(stderr, "mm verify:", err)
 		return exitTrouble
 	}
@@ -258,7 +277,7 @@ func printJSON(stdout, stderr io.Writer, out verifyJSON, code int) int {
 }
 
 // loadRoots reads the trusted CA certificates, or the system's without any.
-func loadRoots(files []string) (*x509.CertPool, error) {
+func loadRoots(flag string, files []string) (*x509.CertPool, error) {
 	if len(files) == 0 {
 		pool, err := x509.SystemCertPool()
 		if err != nil {
@@ -270,14 +289,14 @@ func loadRoots(files []string) (*x509.CertPool, error) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("--trust: %w", err)
+			return nil, fmt.Errorf("%s: %w", flag, err)
 		}
 		certs, err := sign.ParseCertificatesPEM(b)
 		if err != nil {
-			return nil, fmt.Errorf("--trust %s: %w", f, err)
+			return nil, fmt.Errorf("%s %s: %w", flag, f, err)
 		}
 		if len(certs) == 0 {
-			return nil, fmt.Errorf("--trust %s: no CERTIFICATE in the file", f)
+			return nil, fmt.Errorf("%s %s: no CERTIFICATE in the file", flag, f)
 		}
 		for _, c := range certs {
 			pool.AddCert(c)

@@ -1,0 +1,53 @@
+package main
+
+import (
+	sdk "github.com/avsandare/mm"
+	"github.com/avsandare/mm/fakeinfra"
+	"github.com/avsandare/mm/paperdir"
+)
+
+// startDemoFake starts an in-process fake infrastructure with the demo
+// recipients, as mm send --fake and mm fake serve use it.
+func startDemoFake(opts ...fakeinfra.Option) (*fakeinfra.Infra, error) {
+	infra, err := fakeinfra.New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range demoRecipients {
+		if err := infra.AddRecipient(r.id, r.opts...); err != nil {
+			infra.Close()
+			return nil, err
+		}
+	}
+	return infra, nil
+}
+
+// config builds the Sender's configuration from the flags, or from an
+// in-process fake with --fake (kept in s.infra, for its CA). withFaR
+// resolves FaR's endpoints too: a dry run contacts nothing and needs none.
+// cleanup stops what it started.
+func (s *sendShared) config(withFaR bool) (cfg sdk.Config, cleanup func(), err error) {
+	cleanup = func() {}
+	if s.fake {
+		infra, err := startDemoFake()
+		if err != nil {
+			return cfg, cleanup, err
+		}
+		s.infra = infra
+		cfg = infra.SenderConfig()
+		cleanup = infra.Close
+	} else if cfg, err = s.conn.config(withFaR); err != nil {
+		return cfg, cleanup, err
+	}
+	if s.paperDir != "" {
+		p, err := paperdir.New(s.paperDir, paperdir.Config{})
+		if err != nil {
+			cleanup()
+			return cfg, func() {}, err
+		}
+		cfg.Paper = p
+		prev := cleanup
+		cleanup = func() { p.Close(); prev() }
+	}
+	return cfg, cleanup, nil
+}
