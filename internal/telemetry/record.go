@@ -78,12 +78,15 @@ func (t *T) JournalWrite(ctx context.Context, start time.Time, errType string) {
 	t.journal.Record(ctx, t.since(start), metric.WithAttributes(KeyErrorType.String(errType)))
 }
 
-// Progress records a mailing's messages done and remaining.
+// Progress records a mailing's messages done and remaining; a negative
+// remaining (the total is not known) is not recorded.
 func (t *T) Progress(ctx context.Context, mailing string, done, remaining int) {
 	if t == nil {
 		return
 	}
 	name := KeyMailing.String(Text(mailing))
 	t.progress.Record(ctx, int64(done), metric.WithAttributes(name, KeyProgress.String(ProgressDone)))
-	t.progress.Record(ctx, int64(remaining), metric.WithAttributes(name, KeyProgress.String(ProgressRemaining)))
+	if remaining >= 0 {
+		t.progress.Record(ctx, int64(remaining), metric.WithAttributes(name, KeyProgress.String(ProgressRemaining)))
+	}
 }

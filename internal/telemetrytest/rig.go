@@ -57,28 +57,29 @@ func (r *Rig) Metrics() []metricdata.Metrics {
 // Points summarises the metrics: for each instrument name, a line per
 // data point, "attr=value,attr=value: value", sorted. A counter's or a
 // gauge's value is its value; a histogram's is its count of measurements
-// (durations vary, counts do not). Points whose value is zero are left out
-// (an up-down counter back to zero), and attributes named in drop are not
-// shown.
+// (durations vary, counts do not). A sum's points whose value is zero are
+// left out (an up-down counter back to zero), and attributes named in drop
+// are not shown.
 func (r *Rig) Points(drop ...attribute.Key) map[string][]string {
 	r.t.Helper()
 	out := map[string][]string{}
 	for _, m := range r.Metrics() {
 		var lines []string
 		add := func(set attribute.Set, v any) {
-			if v == int64(0) || v == uint64(0) || v == float64(0) {
-				return
-			}
 			lines = append(lines, fmt.Sprintf("%s: %v", Attrs(set.ToSlice(), drop...), v))
 		}
 		switch d := m.Data.(type) {
 		case metricdata.Sum[int64]:
 			for _, p := range d.DataPoints {
-				add(p.Attributes, p.Value)
+				if p.Value != 0 {
+					add(p.Attributes, p.Value)
+				}
 			}
 		case metricdata.Sum[float64]:
 			for _, p := range d.DataPoints {
-				add(p.Attributes, p.Value)
+				if p.Value != 0 {
+					add(p.Attributes, p.Value)
+				}
 			}
 		case metricdata.Gauge[int64]:
 			for _, p := range d.DataPoints {
