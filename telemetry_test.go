@@ -3,6 +3,7 @@ package mm_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
@@ -167,4 +168,31 @@ func TestSendWithoutTelemetry(t *testing.T) {
 	assert.Empty(t, rig.Points())
 	assert.Nil(t, s.Sender.Config().MeterProvider)
 	assert.Nil(t, s.Sender.Config().TracerProvider)
+}
+
+// A delivery is in flight, per operator, from the request until its end:
+// counted while the operator holds it, and no longer once Send returns
+// (here cancelled: the message may have landed).
+func TestDeliveriesInFlight(t *testing.T) {
+	t.Parallel()
+	rig := telemetrytest.New(t)
+	s := start(t, func(c *mm.Config) { c.MeterProvider, c.TracerProvider = rig.Meter, rig.Tracer })
+	require.NoError(t, s.Infra.AddRecipient(alice, fakeinfra.Mailbox("kivra")))
+	s.Infra.Inject(fakeinfra.Latency(fakeinfra.OperatorEndpoint("kivra"), 10*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Sender.Send(ctx, newMessage(alice))
+		done <- err
+	}()
+	for s.Infra.Requests(fakeinfra.OperatorEndpoint("kivra")) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	assert.Equal(t, []string{deliverCall + ": 1"}, rig.Points()[telemetry.MetricActive])
+	cancel()
+	assert.ErrorIs(t, <-done, mm.ErrMaybeDelivered)
+	points := rig.Points()
+	assert.Empty(t, points[telemetry.MetricActive], "none in flight")
+	assert.Equal(t, []string{"mm.channel=digital,mm.class=3,mm.operator=Kivra,mm.state=unknown: 1"}, points[telemetry.MetricSettled])
 }

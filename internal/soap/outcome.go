@@ -75,7 +75,3 @@ func Classify(err error) Failure {
 	}
 	return Failure{Class: "other"}
 }
-
-// StatusClass is the Failure class of an HTTP status that asked for a
-// retry.
-func StatusClass(status int) string { return strconv.Itoa(status) }
