@@ -108,9 +108,13 @@ func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt
 	}
 	ctx, span := s.tel.StartMessage(ctx, telemetry.SpanSend, trace.SpanKindInternal, m.ID)
 	r, err := s.send(ctx, m)
-	s.tel.Settled(ctx, span, outcomeOf(m, r, err))
-	if err != nil {
+	o := outcomeOf(m, r, err)
+	s.tel.Settled(ctx, span, o)
+	switch o.State {
+	case telemetry.StateFailed:
 		span.Fail("not sent")
+	case telemetry.StateUnknown:
+		span.Fail("may or may not have arrived")
 	}
 	span.End()
 	return r, err

@@ -163,11 +163,11 @@ func (c *Client) sealAndSend(ctx context.Context, span telemetry.Span, op messag
 		err = p.End()
 	}
 	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
+		return c.unreadable(span, a, receipt.Digital, resp, err)
 	}
 	r, err := receipt.FromDeliveryResult(a, res)
 	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
+		return c.unreadable(span, a, receipt.Digital, resp, err)
 	}
 	c.logOutcome(r)
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
@@ -206,11 +206,11 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 		err = p.End()
 	}
 	if err != nil {
-		return c.unreadable(a, receipt.Notification, resp, err)
+		return c.unreadable(span, a, receipt.Notification, resp, err)
 	}
 	r, err := receipt.FromNotifyResult(a, res)
 	if err != nil {
-		return c.unreadable(a, receipt.Notification, resp, err)
+		return c.unreadable(span, a, receipt.Notification, resp, err)
 	}
 	c.logOutcome(r)
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
@@ -253,7 +253,7 @@ func (c *Client) call(ctx context.Context, span telemetry.Span, method string, o
 	a.Attempts, a.At = resp.Attempts, c.now()
 	p, err := soap.ReadResponse(resp.Body)
 	if err != nil {
-		_, perr := c.unreadable(*a, channelOf(a), resp, err)
+		_, perr := c.unreadable(span, *a, channelOf(a), resp, err)
 		return nil, nil, perr
 	}
 	return resp, p, nil
@@ -263,7 +263,8 @@ func channelOf(a *receipt.Attempt) receipt.Channel { return receipt.DigitalChann
 
 // unreadable turns an answer that cannot be read into an unknown outcome:
 // the operator answered, but what it said is not clear.
-func (c *Client) unreadable(a receipt.Attempt, ch receipt.Channel, resp *soap.Response, err error) (*receipt.Proof, error) {
+func (c *Client) unreadable(span telemetry.Span, a receipt.Attempt, ch receipt.Channel, resp *soap.Response, err error) (*receipt.Proof, error) {
+	span.Fail("unreadable answer")
 	r := receipt.NewUnknown(a, ch, err)
 	return nil, &Error{Receipt: r, Response: resp.Body, err: fmt.Errorf("%w: unreadable answer: %w", ErrMaybeDelivered, err)}
 }
