@@ -14,6 +14,8 @@ import (
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
 	"github.com/avsandare/mm/sign"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is everything a Sender needs. Start from the environment's
@@ -87,6 +89,16 @@ type Config struct {
 	RetryWaitMax time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+
+	// MeterProvider and TracerProvider, when set, receive OpenTelemetry
+	// metrics and spans of every Send, its steps, FaR and the operators
+	// (and of package mailing's runs through this Sender): the section
+	// Telemetry of the package documentation lists them. Nil records
+	// nothing at no cost; the global providers are never used, so that a
+	// program decides what the SDK reports. No identity number, subject
+	// or body text is ever recorded.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 }
 
 // The defaults of Config: what a zero field means. Sender.Config shows

@@ -109,7 +109,7 @@ func TestNoFileOver500Lines(t *testing.T) {
 }
 
 // internalName matches a use of an internal package's name in an API.
-var internalName = regexp.MustCompile(`\b(soap|canon|xmltok|xmlseq|testpki|conformance|testmsg|testsender)\.[A-Z]|/internal/`)
+var internalName = regexp.MustCompile(`\b(soap|canon|xmltok|xmlseq|testpki|conformance|testmsg|testsender|telemetry|telemetrytest)\.[A-Z]|/internal/`)
 
 // What go doc shows of a public package names no internal type: users
 // could not name it.

@@ -11,7 +11,8 @@ import (
 
 // The README's code samples are the examples' code, so that what
 // newcomers copy compiles and runs: "Sending a message" is
-// ExampleSender_Send's, "Sending a mailing" mailing.ExampleSend's.
+// ExampleSender_Send's, "Sending a mailing" mailing.ExampleSend's,
+// "Metrics and traces" Example_telemetry's.
 func TestReadmeSamplesAreTheExamples(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("README.md")
@@ -22,6 +23,7 @@ func TestReadmeSamplesAreTheExamples(t *testing.T) {
 	}{
 		{"## Sending a message", "example_test.go", 16},
 		{"## Sending a mailing", "mailing/example_test.go", 16},
+		{"## Metrics and traces (OpenTelemetry)", "example_telemetry_test.go", 16},
 	} {
 		s := string(readme)
 		i := strings.Index(s, tc.section)

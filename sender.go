@@ -8,8 +8,10 @@ import (
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/telemetry"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Sender sends messages the right way: digitally to the recipient's
@@ -19,6 +21,7 @@ type Sender struct {
 	cfg Config
 	far *far.Client
 	fwd *forward.Client
+	tel *telemetry.T // nil without providers
 }
 
 // New validates cfg and returns a Sender. It makes no network calls; use
@@ -39,11 +42,15 @@ func New(cfg Config) (*Sender, error) {
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
-	s := &Sender{cfg: cfg}
-	var err error
+	tel, err := telemetry.New(cfg.MeterProvider, cfg.TracerProvider, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	s := &Sender{cfg: cfg, tel: tel}
 	s.far, err = far.New(far.Config{
 		Endpoints: cfg.FaR, HTTPClient: hc, CacheTTL: cfg.FaRCacheTTL, Logger: cfg.Logger,
 		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Now: cfg.Now,
+		MeterProvider: cfg.MeterProvider, TracerProvider: cfg.TracerProvider,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -52,7 +59,7 @@ func New(cfg Config) (*Sender, error) {
 		Signer: cfg.sealer(), HTTPClient: hc, Roots: cfg.Roots, MayActFor: s.mayActFor,
 		AllowedHosts: cfg.AllowedOperatorHosts, AllowedOperators: cfg.AllowedOperators, AllowLocalNetworks: cfg.AllowLocalOperatorNetworks,
 		MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax,
-		Logger: cfg.Logger, Now: cfg.Now,
+		Logger: cfg.Logger, Now: cfg.Now, MeterProvider: cfg.MeterProvider, TracerProvider: cfg.TracerProvider,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -88,12 +95,37 @@ func (s *Sender) mayActFor(org, sender message.OrgNumber) bool {
 // for invalid input, and a *fault.Fault (errors.As) when the operator
 // refused the message. When an attempt was made, the receipt of what is
 // known comes back with the error.
+//
+// With a TracerProvider configured, Send is a span (mm.send) that is a
+// child of ctx's, and each step a child of it.
 func (s *Sender) Send(ctx context.Context, m *message.Message) (*receipt.Receipt, error) {
 	if m == nil {
 		return nil, fmt.Errorf("mm: %w: message is nil", ErrNotSent)
 	}
 	m.SetDefaults()
-	if err := m.Validate(); err != nil {
+	if s.tel == nil {
+		return s.send(ctx, m)
+	}
+	ctx, span := s.tel.StartMessage(ctx, telemetry.SpanSend, trace.SpanKindInternal, m.ID)
+	r, err := s.send(ctx, m)
+	o := outcomeOf(m, r, err)
+	s.tel.Settled(ctx, span, o)
+	switch o.State {
+	case telemetry.StateFailed:
+		span.Fail("not sent")
+	case telemetry.StateUnknown:
+		span.Fail("may or may not have arrived")
+	}
+	span.End()
+	return r, err
+}
+
+// send is Send without the telemetry around it.
+func (s *Sender) send(ctx context.Context, m *message.Message) (*receipt.Receipt, error) {
+	_, vs := s.tel.Start(ctx, telemetry.SpanValidate, trace.SpanKindInternal)
+	err := m.Validate()
+	vs.EndErr(err, "invalid message")
+	if err != nil {
 		s.emit(Event{Kind: EventFailed, MessageID: m.ID, Class: m.Class, Err: err})
 		return nil, fmt.Errorf("mm: message %s: %w", m.ID, err)
 	}

@@ -8,9 +8,11 @@ import (
 
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/forward"
+	"github.com/avsandare/mm/internal/telemetry"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // The steps Send takes, for callers that record each one before the next
@@ -98,6 +100,23 @@ func (s *Sender) failed(m *message.Message, op message.Operator, took time.Durat
 // paper receipt keeps it as evidence), nil otherwise. The error wraps
 // ErrNotSent, with the receipt of what is known.
 func (s *Sender) Paper(ctx context.Context, m *message.Message, why message.PaperReason, declined *receipt.Receipt) (*receipt.Receipt, error) {
+	if s.tel == nil {
+		return s.paper(ctx, m, why, declined)
+	}
+	ctx, span := s.tel.StartMessage(ctx, telemetry.SpanPaper, trace.SpanKindInternal, m.ID)
+	if span.On() {
+		span.Set(telemetry.KeyPaperReason.String(string(why)))
+	}
+	r, err := s.paper(ctx, m, why, declined)
+	if err == nil {
+		s.tel.PaperHandoff(ctx, string(why), int(m.Class.OrDefault()))
+	}
+	span.EndErr(err, "not handed to paper mail")
+	return r, err
+}
+
+// paper is Paper without the telemetry around it.
+func (s *Sender) paper(ctx context.Context, m *message.Message, why message.PaperReason, declined *receipt.Receipt) (*receipt.Receipt, error) {
 	a := receipt.Attempt{MessageID: m.ID, Sender: s.cfg.Sender.ID, Recipient: m.Recipient, Class: m.Class, At: s.now()}
 	notSent := func(cause error) (*receipt.Receipt, error) {
 		r := receipt.NewFailed(a, receipt.None, cause)

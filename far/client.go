@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/telemetry"
 	"github.com/avsandare/mm/message"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // MaxPerCall is the most recipients FaR answers for in one call (§3.1).
@@ -76,8 +79,15 @@ type Config struct {
 	// silent. Failures are returned, not logged, and identities are never
 	// logged whole.
 	Logger *slog.Logger
-	// Now is the clock the cache reads (default time.Now).
+	// Now is the clock the cache and the durations read (default
+	// time.Now).
 	Now func() time.Time
+	// MeterProvider and TracerProvider, when set, receive the client's
+	// metrics and spans: a span per lookup, each call's duration, retries
+	// and faults (package mm's documentation lists them). Nil records
+	// nothing; the global providers are never used.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 }
 
 // Client asks FaR. It is safe for concurrent use.
@@ -88,6 +98,7 @@ type Client struct {
 	batch    int
 	ttl      time.Duration
 	now      func() time.Time
+	tel      *telemetry.T
 
 	mu      sync.Mutex
 	cache   map[cacheKey]cached
@@ -127,16 +138,21 @@ func New(cfg Config) (*Client, error) {
 	if cfg.CacheTTL < 0 {
 		return nil, fmt.Errorf("%w: CacheTTL %s is negative", ErrConfig, cfg.CacheTTL)
 	}
+	tel, err := telemetry.New(cfg.MeterProvider, cfg.TracerProvider, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	sc, err := soap.New(soap.Config{
 		HTTPClient: cfg.HTTPClient, MaxRetries: cfg.MaxRetries,
 		RetryWaitMin: cfg.RetryWaitMin, RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger,
+		OnRetry: tel.OnRetry(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	c := &Client{
 		eps: cfg.Endpoints, soap: sc, parallel: cfg.Parallel, batch: cfg.BatchSize,
-		ttl: cfg.CacheTTL, now: cfg.Now,
+		ttl: cfg.CacheTTL, now: cfg.Now, tel: tel,
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -166,8 +182,14 @@ func (c *Client) IsReachable(ctx context.Context, sender message.OrgNumber, ids 
 		// reach the error whole.
 		return nil, fmt.Errorf("far: sender %q is not an organisation number", message.RecipientID(sender).Masked())
 	}
+	ctx, span := c.tel.Start(ctx, telemetry.SpanLookup, trace.SpanKindClient)
+	defer span.End()
+	if span.On() {
+		span.Set(telemetry.KeyRecipients.Int(len(ids)))
+	}
 	unique, pos, err := uniqueIDs(ids)
 	if err != nil {
+		span.Fail("invalid recipient")
 		return nil, err
 	}
 	res := make([]Reachability, len(unique))
@@ -178,9 +200,10 @@ func (c *Client) IsReachable(ctx context.Context, sender message.OrgNumber, ids 
 		dst = make([]Reachability, len(ask))
 	}
 	err = c.inBatches(ctx, len(ask), func(ctx context.Context, lo, hi int) error {
-		return c.isReachable(ctx, sender, ask[lo:hi], dst[lo:hi])
+		return c.isReachable(ctx, span, sender, ask[lo:hi], dst[lo:hi])
 	})
 	if err != nil {
+		span.Fail("lookup failed")
 		return nil, err
 	}
 	if c.cache != nil {
@@ -193,8 +216,8 @@ func (c *Client) IsReachable(ctx context.Context, sender message.OrgNumber, ids 
 }
 
 // isReachable makes one call and decodes its answer into out.
-func (c *Client) isReachable(ctx context.Context, sender message.OrgNumber, batch []message.RecipientID, out []Reachability) error {
-	body, err := c.call(ctx, c.eps.Recipient, appendIsReachable(make([]byte, 0, 128+28*len(batch)), sender, batch))
+func (c *Client) isReachable(ctx context.Context, span telemetry.Span, sender message.OrgNumber, batch []message.RecipientID, out []Reachability) error {
+	body, err := c.call(ctx, span, telemetry.MethodIsReachable, c.eps.Recipient, appendIsReachable(make([]byte, 0, 128+28*len(batch)), sender, batch))
 	if err == nil {
 		err = readAnswer(body, func(w *walker, start xml.StartElement) error {
 			return decodeIsReachable(w, start, batch, out)
@@ -258,7 +281,7 @@ func (c *Client) IsRegistered(ctx context.Context, ids ...message.RecipientID) (
 	res := make([]Account, len(unique))
 	err = c.inBatches(ctx, len(unique), func(ctx context.Context, lo, hi int) error {
 		batch := unique[lo:hi]
-		body, err := c.call(ctx, c.eps.Recipient, appendIsRegistered(make([]byte, 0, 128+28*len(batch)), batch))
+		body, err := c.call(ctx, telemetry.Span{}, telemetry.MethodIsRegistered, c.eps.Recipient, appendIsRegistered(make([]byte, 0, 128+28*len(batch)), batch))
 		if err == nil {
 			err = readAnswer(body, func(w *walker, start xml.StartElement) error {
 				return decodeIsRegistered(w, start, batch, res[lo:hi])
@@ -315,7 +338,7 @@ func (c *Client) authority(ctx context.Context, op string, req []byte, decode fu
 	if c.eps.Authority == "" {
 		return fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
 	}
-	body, err := c.call(ctx, c.eps.Authority, req)
+	body, err := c.call(ctx, telemetry.Span{}, telemetry.MethodAuthorityPrefix+op, c.eps.Authority, req)
 	if err == nil {
 		err = readAnswer(body, decode)
 	}
@@ -325,9 +348,12 @@ func (c *Client) authority(ctx context.Context, op string, req []byte, decode fu
 	return nil
 }
 
-// call posts a request element and returns the answer's envelope.
-func (c *Client) call(ctx context.Context, url string, body []byte) ([]byte, error) {
+// call posts a request element of method (telemetry's rpc.method) within
+// span and returns the answer's envelope.
+func (c *Client) call(ctx context.Context, span telemetry.Span, method, url string, body []byte) ([]byte, error) {
+	ctx, tc := c.tel.BeginCall(ctx, span, method, url, "")
 	resp, err := c.soap.Call(ctx, url, soap.AppendEnvelope(make([]byte, 0, soap.EnvelopeLen(len(body))), body))
+	tc.End(ctx, err)
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,12 @@ import (
 
 	"github.com/avsandare/mm/internal/opverify"
 	"github.com/avsandare/mm/internal/soap"
+	"github.com/avsandare/mm/internal/telemetry"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
 	"github.com/avsandare/mm/securityclass"
 	"github.com/avsandare/mm/sign"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Client seals and delivers. It is safe for concurrent use.
@@ -26,6 +28,7 @@ type Client struct {
 	addrs addressPolicy
 	now   func() time.Time
 	log   *slog.Logger
+	tel   *telemetry.T
 }
 
 // New validates cfg and returns a Client.
@@ -34,14 +37,18 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	addrs := addressPolicy{allow: slices.Clone(cfg.AllowLocalNetworks)}
+	tel, err := telemetry.New(cfg.MeterProvider, cfg.TracerProvider, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	sc, err := soap.New(soap.Config{
 		HTTPClient: addrs.guard(cfg.HTTPClient), MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
+		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true, OnRetry: tel.OnRetry(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	c := &Client{cfg: cfg, soap: sc, addrs: addrs, now: cfg.Now, log: cfg.Logger}
+	c := &Client{cfg: cfg, soap: sc, addrs: addrs, now: cfg.Now, log: cfg.Logger, tel: tel}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -71,19 +78,26 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 	if err := c.checkOperator(op); err != nil {
 		return nil, err
 	}
+	ctx, span := c.tel.Start(ctx, telemetry.SpanDeliver, trace.SpanKindClient)
+	defer span.End()
+	_, vs := c.tel.Start(ctx, telemetry.SpanVerify, trace.SpanKindInternal)
 	v, err := sign.Verify(signed, sign.VerifyOptions{Roots: c.cfg.Roots, At: c.now(), AllowSHA1: c.cfg.AllowSHA1})
+	vs.EndErr(err, "signature refused")
 	if err != nil {
+		span.Fail("signature refused")
 		return nil, fmt.Errorf("forward: the sender's signature: %w", err)
 	}
 	if _, sealed := v.Level(sign.LevelSeal); sealed {
+		span.Fail("sealed already")
 		return nil, fmt.Errorf("forward: %w: the delivery is sealed already; DeliverSecure takes a SignedDelivery", sign.ErrMalformed)
 	}
 	d := v.Delivery
 	lvl, _ := v.Level(sign.LevelSender)
 	if !c.mayActFor(lvl.Signer.OrgNumber, d.Sender.ID) {
+		span.Fail("not authorised")
 		return nil, fmt.Errorf("forward: %w: the delivery is signed by %s, who may not sign for %s", ErrNotAuthorised, orgText(lvl.Signer.OrgNumber), d.Sender.ID)
 	}
-	return c.sealAndSend(ctx, op, d, v.SignedDelivery, true)
+	return c.sealAndSend(ctx, span, op, d, v.SignedDelivery, true)
 }
 
 // Deliver signs d with signer (the sender's certificate, or an
@@ -97,11 +111,16 @@ func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.De
 	if !c.mayActFor(signer.OrgNumber(), d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: %s may not sign for %s", ErrNotAuthorised, signer.OrgNumber(), d.Sender.ID)
 	}
+	ctx, span := c.tel.Start(ctx, telemetry.SpanDeliver, trace.SpanKindClient)
+	defer span.End()
+	_, ss := c.tel.Start(ctx, telemetry.SpanSign, trace.SpanKindInternal)
 	signed, err := signer.SignDelivery(d, sign.OnBehalfOf(d.Sender.ID))
+	ss.EndErr(err, "signing failed")
 	if err != nil {
+		span.Fail("signing failed")
 		return nil, fmt.Errorf("forward: sign: %w", err)
 	}
-	return c.sealAndSend(ctx, op, d, signed, false)
+	return c.sealAndSend(ctx, span, op, d, signed, false)
 }
 
 // sealAndSend seals signed and delivers it. A foreign signature — made
@@ -110,25 +129,32 @@ func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.De
 // Transforms, a chain in KeyInfo, declarations kept by inclusive C14N) that
 // no operator checks, and sealing one would only earn a 5006 fault after a
 // round trip. The SDK's own signatures are made in that profile.
-func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*receipt.Proof, error) {
+func (c *Client) sealAndSend(ctx context.Context, span telemetry.Span, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*receipt.Proof, error) {
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
+		span.Fail("not authorised")
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
 	}
-	env, err := sealedRequest(c.cfg.Signer, signed, c.now())
-	if err != nil {
-		return nil, err
+	first := d.Messages[0]
+	if span.On() {
+		span.Set(telemetry.KeyMessageID.String(telemetry.Text(first.ID)), telemetry.KeyClass.Int(int(first.Class.OrDefault())))
 	}
-	if foreign {
-		if err := opverify.Verify(env); err != nil {
-			return nil, fmt.Errorf("forward: %w: %w", ErrOperatorProfile, err)
+	_, ss := c.tel.Start(ctx, telemetry.SpanSeal, trace.SpanKindInternal)
+	env, err := sealedRequest(c.cfg.Signer, signed, c.now())
+	if err == nil && foreign {
+		if err = opverify.Verify(env); err != nil {
+			err = fmt.Errorf("forward: %w: %w", ErrOperatorProfile, err)
 		}
 	}
-	first := d.Messages[0]
+	ss.EndErr(err, "sealing failed")
+	if err != nil {
+		span.Fail("sealing failed")
+		return nil, err
+	}
 	a := receipt.Attempt{
 		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
 		Operator: op.Identity(), Request: env,
 	}
-	resp, p, err := c.call(ctx, op, env, &a)
+	resp, p, err := c.call(ctx, span, telemetry.MethodDeliverSecure, op, env, &a)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +163,11 @@ func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *messag
 		err = p.End()
 	}
 	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
+		return c.unreadable(span, a, receipt.Digital, resp, err)
 	}
 	r, err := receipt.FromDeliveryResult(a, res)
 	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
+		return c.unreadable(span, a, receipt.Digital, resp, err)
 	}
 	c.logOutcome(r)
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
@@ -162,11 +188,16 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 		return nil, err
 	}
 	m := n.Message
+	ctx, span := c.tel.Start(ctx, telemetry.SpanNotify, trace.SpanKindClient)
+	defer span.End()
+	if span.On() {
+		span.Set(telemetry.KeyMessageID.String(telemetry.Text(m.ID)), telemetry.KeyClass.Int(int(securityclass.Class1)))
+	}
 	a := receipt.Attempt{
 		MessageID: m.ID, Sender: n.Sender.ID, Recipient: m.Recipient, Class: securityclass.Class1,
 		Operator: op.Identity(), Request: env,
 	}
-	resp, p, err := c.call(ctx, op, env, &a)
+	resp, p, err := c.call(ctx, span, telemetry.MethodNotify, op, env, &a)
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +206,11 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 		err = p.End()
 	}
 	if err != nil {
-		return c.unreadable(a, receipt.Notification, resp, err)
+		return c.unreadable(span, a, receipt.Notification, resp, err)
 	}
 	r, err := receipt.FromNotifyResult(a, res)
 	if err != nil {
-		return c.unreadable(a, receipt.Notification, resp, err)
+		return c.unreadable(span, a, receipt.Notification, resp, err)
 	}
 	c.logOutcome(r)
 	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
@@ -196,10 +227,14 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 // body could leave (the operator's certificate not trusted, a redirect
 // answered to the headers) leaves nothing behind either. Any other failure
 // may have landed. On success it returns the answer positioned at its
-// payload.
-func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
+// payload. The call is measured as method within span; the span fails
+// when the call does.
+func (c *Client) call(ctx context.Context, span telemetry.Span, method string, op message.Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
+	ctx, tc := c.tel.BeginCall(ctx, span, method, op.ServiceAddress, op.Name)
 	resp, err := c.soap.Call(ctx, op.ServiceAddress, env)
+	tc.End(ctx, err)
 	if err != nil {
+		span.Fail("call failed")
 		var ce *soap.CallError
 		if errors.As(err, &ce) {
 			a.Attempts = ce.Attempts
@@ -218,7 +253,7 @@ func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *r
 	a.Attempts, a.At = resp.Attempts, c.now()
 	p, err := soap.ReadResponse(resp.Body)
 	if err != nil {
-		_, perr := c.unreadable(*a, channelOf(a), resp, err)
+		_, perr := c.unreadable(span, *a, channelOf(a), resp, err)
 		return nil, nil, perr
 	}
 	return resp, p, nil
@@ -228,7 +263,8 @@ func channelOf(a *receipt.Attempt) receipt.Channel { return receipt.DigitalChann
 
 // unreadable turns an answer that cannot be read into an unknown outcome:
 // the operator answered, but what it said is not clear.
-func (c *Client) unreadable(a receipt.Attempt, ch receipt.Channel, resp *soap.Response, err error) (*receipt.Proof, error) {
+func (c *Client) unreadable(span telemetry.Span, a receipt.Attempt, ch receipt.Channel, resp *soap.Response, err error) (*receipt.Proof, error) {
+	span.Fail("unreadable answer")
 	r := receipt.NewUnknown(a, ch, err)
 	return nil, &Error{Receipt: r, Response: resp.Body, err: fmt.Errorf("%w: unreadable answer: %w", ErrMaybeDelivered, err)}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/safetext"
 	"github.com/avsandare/mm/sign"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config configures a Client.
@@ -65,6 +67,14 @@ type Config struct {
 	// Now is the clock for the seal's date and receipts (default
 	// time.Now).
 	Now func() time.Time
+	// MeterProvider and TracerProvider, when set, receive the client's
+	// metrics and spans: a span per delivery or notification (the
+	// signature and the seal as its children), each call's duration,
+	// deliveries in flight, retries and faults (package mm's documentation
+	// lists them). Nil records nothing; the global providers are never
+	// used.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 }
 
 // ErrConfig is wrapped by errors about a Config that cannot work.

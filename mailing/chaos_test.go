@@ -31,38 +31,7 @@ func TestChaos(t *testing.T) {
 	if testing.Short() {
 		n = 1000
 	}
-	infra := fakeinfra.Start(t, fakeinfra.WithSeed(42))
-	ids := population(t, infra, n)
-	for _, op := range infra.Operators() {
-		ep := fakeinfra.OperatorEndpoint(op)
-		infra.Inject(fakeinfra.SOAPFault(ep, 1000), fakeinfra.Fraction(0.10))
-		infra.Inject(fakeinfra.ConnectionReset(ep), fakeinfra.Fraction(0.02))
-		infra.Inject(fakeinfra.Timeout(ep), fakeinfra.Fraction(0.01), fakeinfra.AfterStore())
-	}
-	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("billo")), fakeinfra.For(3*time.Second))
-
-	paper, err := paperdir.New(t.TempDir(), paperdir.Config{})
-	require.NoError(t, err)
-	defer paper.Close()
-	cfg := infra.SenderConfig()
-	cfg.Paper = paper
-	// Long enough that only the injected timeouts expire: with RSA signing
-	// under -race on a loaded machine, a fake operator's answer can take a
-	// few hundred milliseconds, and an unanswered resend is not the chaos
-	// this test injects.
-	cfg.ReadTimeout = 2 * time.Second
-	cfg.MaxRetries = 2
-	sender, err := mm.New(cfg)
-	require.NoError(t, err)
-	j, err := sqlitejournal.Open(t.TempDir()+"/journal.db", journal.Config{})
-	require.NoError(t, err)
-	defer j.Close()
-
-	rep, err := mailing.Send(context.Background(), sender, mailingOf(ids, "chaos"), mailing.Options{
-		Name: "chaos", Journal: j, PerOperator: 8, BreakerThreshold: 3, BreakerCooldown: time.Second,
-		ResendUnknown: 5, ResendWait: 200 * time.Millisecond,
-	})
-	require.NoError(t, err)
+	infra, paper, j, rep := chaos(t, n, nil)
 	t.Logf("chaos: %d messages in %s: %v, duplicates refused by operators: %d", n, rep.Elapsed, rep.ByState, infra.Duplicates())
 	assert.Equal(t, n, rep.Done)
 	assert.Zero(t, rep.Failed)
@@ -102,6 +71,49 @@ func TestChaos(t *testing.T) {
 	for id, k := range stored {
 		assert.Equal(t, 1, k, "%s stored %d times", id, k)
 	}
+}
+
+// chaos sends n messages through operators failing in every way, one of
+// them down for a stretch, to recipients of every kind (population), into
+// an SQLite journal; mod, when set, changes the Sender's configuration.
+func chaos(t *testing.T, n int, mod func(*mm.Config)) (*fakeinfra.Infra, *paperdir.Dir, *sqlitejournal.Journal, *mailing.Report) {
+	t.Helper()
+	infra := fakeinfra.Start(t, fakeinfra.WithSeed(42))
+	ids := population(t, infra, n)
+	for _, op := range infra.Operators() {
+		ep := fakeinfra.OperatorEndpoint(op)
+		infra.Inject(fakeinfra.SOAPFault(ep, 1000), fakeinfra.Fraction(0.10))
+		infra.Inject(fakeinfra.ConnectionReset(ep), fakeinfra.Fraction(0.02))
+		infra.Inject(fakeinfra.Timeout(ep), fakeinfra.Fraction(0.01), fakeinfra.AfterStore())
+	}
+	infra.Inject(fakeinfra.ConnectionReset(fakeinfra.OperatorEndpoint("billo")), fakeinfra.For(3*time.Second))
+
+	paper, err := paperdir.New(t.TempDir(), paperdir.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = paper.Close() })
+	cfg := infra.SenderConfig()
+	cfg.Paper = paper
+	// Long enough that only the injected timeouts expire: with RSA signing
+	// under -race on a loaded machine, a fake operator's answer can take a
+	// few hundred milliseconds, and an unanswered resend is not the chaos
+	// this test injects.
+	cfg.ReadTimeout = 2 * time.Second
+	cfg.MaxRetries = 2
+	if mod != nil {
+		mod(&cfg)
+	}
+	sender, err := mm.New(cfg)
+	require.NoError(t, err)
+	j, err := sqlitejournal.Open(t.TempDir()+"/journal.db", journal.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = j.Close() })
+
+	rep, err := mailing.Send(context.Background(), sender, mailingOf(ids, "chaos"), mailing.Options{
+		Name: "chaos", Journal: j, PerOperator: 8, BreakerThreshold: 3, BreakerCooldown: time.Second,
+		ResendUnknown: 5, ResendWait: 200 * time.Millisecond,
+	})
+	require.NoError(t, err)
+	return infra, paper, j, rep
 }
 
 func opName(infra *fakeinfra.Infra, o message.Operator) string {

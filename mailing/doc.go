@@ -22,6 +22,12 @@
 //		Name: src.Mailing(), Journal: j, Rate: 20, Total: n,
 //	})
 //
+// With OpenTelemetry providers in the Sender's configuration
+// (mm.Config.MeterProvider, TracerProvider), a run reports each message it
+// settles, the mailing's progress (done, remaining), a span per lookup
+// batch and the time of every journal write, beside what the Sender's
+// steps report; package mm's documentation lists every instrument.
+//
 // Send reads its messages as they stream, from a Source or any
 // iter.Seq2[*message.Message, error]. Drain serves instances on several
 // machines that share one journal (pgjournal): the mailing is loaded once

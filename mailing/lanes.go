@@ -95,7 +95,7 @@ func (r *run) deliver(l *lane, jb *job) {
 // unknown for the next run.
 func (r *run) again(l *lane, jb *job) {
 	if jb.resends >= r.o.ResendUnknown || r.ctx.Err() != nil {
-		r.stats.settled(journal.Unknown, "", "")
+		r.unknown(jb)
 		r.end(jb)
 		return
 	}
@@ -103,7 +103,7 @@ func (r *run) again(l *lane, jb *job) {
 	jb.resends++
 	go func() {
 		if !sleepCtx(r.ctx, wait) {
-			r.stats.settled(journal.Unknown, "", "")
+			r.unknown(jb)
 			r.end(jb)
 			return
 		}
@@ -203,6 +203,7 @@ func (r *run) settle(jb *job, e journal.Entry) {
 		return
 	}
 	r.stats.settled(e.State, e.Channel, e.PaperReason)
+	r.counted(jb, e)
 	r.end(jb)
 }
 

@@ -73,10 +73,12 @@ func (r *run) lookup(batch []*job) {
 		ids[i] = jb.m.Recipient
 	}
 	var decisions []far.Decision
+	ctx, span := r.startBatch(len(batch))
+	defer span.End()
 	wait := time.Second
 	for {
 		var err error
-		decisions, err = r.s.Lookup(r.ctx, ids...)
+		decisions, err = r.s.Lookup(ctx, ids...)
 		if err == nil {
 			break
 		}
@@ -130,7 +132,7 @@ func (r *run) lookup(batch []*job) {
 		if jb.resending && jb.op == nil {
 			// The operator that may hold the message cannot be reached
 			// now; the journal keeps it unknown for the next run.
-			r.stats.settled(journal.Unknown, "", "")
+			r.unknown(jb)
 			r.end(jb)
 			continue
 		}

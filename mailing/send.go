@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/avsandare/mm"
+	"github.com/avsandare/mm/internal/telemetry"
 	"github.com/avsandare/mm/mailing/journal"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -70,6 +71,7 @@ func newRun(ctx context.Context, s *mm.Sender, opts Options) *run {
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
 		stats:   newStats(cfg.Now()),
 	}
+	r.newTelemetry()
 	return r
 }
 
@@ -83,6 +85,7 @@ type run struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	global *rate.Limiter
+	tel    *telemetry.T // nil without the Sender's providers (telemetry.go)
 
 	mu      sync.Mutex
 	lanes   map[message.OrgNumber]*lane
@@ -149,6 +152,7 @@ func (r *run) execute(produce func() error) (*Report, error) {
 	close(r.paperQ)
 	r.workers.Wait()
 	stopProgress()
+	r.progressed()
 
 	rep := &Report{Progress: r.stats.snapshot(r.now(), r.o.Total), Started: r.stats.started, Ended: r.now()}
 	rep.Failed = rep.ByState[journal.Failed]

@@ -53,7 +53,7 @@ func runBatch(ctx context.Context, f *sendFlags, stdout, stderr io.Writer) int {
 	if code := validateSource(ctx, src, stderr, "mm send"); code != exitOK {
 		return code
 	}
-	cfg, cleanup, err := f.shared.config(true)
+	cfg, cleanup, err := f.shared.config(true, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "mm send:", err)
 		return exitUsage

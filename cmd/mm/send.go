@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
@@ -93,6 +94,9 @@ type sendShared struct {
 	fake     bool
 	paperDir string
 
+	metricsAddr, traceFile string        // OpenTelemetry output (telemetry.go)
+	metricsLinger          time.Duration // /metrics served this long after the send
+
 	infra *fakeinfra.Infra // the fake config started, with --fake
 }
 
@@ -102,6 +106,9 @@ func (s *sendShared) register(cmd *cobra.Command) {
 	fs.BoolVar(&s.fake, "fake", false, "send through an in-process fake infrastructure with demo recipients")
 	fs.StringVar(&s.paperDir, "paper-dir", "", "a `DIR` for paper mail, as a print provider collects it")
 	_ = cmd.MarkFlagDirname("paper-dir")
+	fs.StringVar(&s.metricsAddr, "metrics-addr", "", "serve the SDK's metrics in Prometheus text format at http://`HOST:PORT`/metrics while sending (port 0: any free port, printed on stderr)")
+	fs.DurationVar(&s.metricsLinger, "metrics-linger", 0, "keep serving /metrics this long after the send, so that a scraper reads the final values (a signal ends the wait)")
+	fs.StringVar(&s.traceFile, "trace-file", "", "write the SDK's OpenTelemetry spans as JSON lines to `FILE`")
 }
 
 func newSendCommand(e *env) *cobra.Command {
@@ -172,7 +179,7 @@ func (f *sendFlags) run(cmd *cobra.Command, e *env) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	cfg, cleanup, err := f.shared.config(!f.dryRun)
+	cfg, cleanup, err := f.shared.config(!f.dryRun, cmd.ErrOrStderr())
 	if err != nil {
 		say(cmd, "%v", err)
 		return exitStatus(exitUsage)

@@ -1,6 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
 	sdk "github.com/avsandare/mm"
 	"github.com/avsandare/mm/fakeinfra"
 	"github.com/avsandare/mm/paperdir"
@@ -25,8 +33,10 @@ func startDemoFake(opts ...fakeinfra.Option) (*fakeinfra.Infra, error) {
 // config builds the Sender's configuration from the flags, or from an
 // in-process fake with --fake (kept in s.infra, for its CA). withFaR
 // resolves FaR's endpoints too: a dry run contacts nothing and needs none.
-// cleanup stops what it started.
-func (s *sendShared) config(withFaR bool) (cfg sdk.Config, cleanup func(), err error) {
+// With --metrics-addr or --trace-file it sets up the telemetry too, and
+// says on stderr where the metrics are served. cleanup stops what it
+// started, flushing the spans.
+func (s *sendShared) config(withFaR bool, stderr io.Writer) (cfg sdk.Config, cleanup func(), err error) {
 	cleanup = func() {}
 	if s.fake {
 		infra, err := startDemoFake()
@@ -49,5 +59,38 @@ func (s *sendShared) config(withFaR bool) (cfg sdk.Config, cleanup func(), err e
 		prev := cleanup
 		cleanup = func() { p.Close(); prev() }
 	}
+	if s.metricsAddr != "" || s.traceFile != "" {
+		t, err := startTelemetry(s.metricsAddr, s.traceFile)
+		if err != nil {
+			cleanup()
+			return cfg, func() {}, err
+		}
+		t.Apply(&cfg)
+		if t.MetricsAddr != "" {
+			fmt.Fprintf(stderr, "mm send: metrics at http://%s/metrics\n", t.MetricsAddr)
+		}
+		prev := cleanup
+		cleanup = func() {
+			if t.MetricsAddr != "" && s.metricsLinger > 0 {
+				linger(s.metricsLinger)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := t.Shutdown(ctx); err != nil {
+				fmt.Fprintln(stderr, "mm send: telemetry:", err)
+			}
+			prev()
+		}
+	}
 	return cfg, cleanup, nil
+}
+
+// linger waits d, or until SIGINT or SIGTERM.
+func linger(d time.Duration) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
 }

@@ -31,6 +31,7 @@ func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		return false, nil // the caller decides whether to come back that late
 	}
 	if err != nil {
+		st.retry = Retry{Err: err}
 		return retryable(err), nil
 	}
 	switch resp.StatusCode {
@@ -38,6 +39,7 @@ func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	default:
 		return false, nil
 	}
+	st.retry = Retry{Status: resp.StatusCode}
 	// retryablehttp logs failed attempts, but not statuses it retries.
 	if st.c.log != nil && st.attempts <= st.c.retries {
 		st.c.log.LogAttrs(ctx, slog.LevelWarn, "soap: server busy, will retry",
@@ -123,6 +125,7 @@ func tlsRefusal(err error) bool {
 func (st *call) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
 	d := st.c.wait(attempt, resp, time.Now())
 	st.waited += d
+	st.retry.Wait = d
 	if st.c.log != nil {
 		st.c.log.LogAttrs(context.Background(), slog.LevelDebug, "soap: waiting before next attempt",
 			slog.String("url", st.url), slog.Int("attempt", st.attempts), slog.Duration("wait", d))

@@ -62,6 +62,9 @@ type Config struct {
 	// ExpectContinueTimeout; NewHTTPClient sets one second). For
 	// deliveries, whose body is the message.
 	ExpectContinue bool
+	// OnRetry, when set, is called before each attempt after the first,
+	// with the call's context: for telemetry. It must be quick.
+	OnRetry func(ctx context.Context, r Retry)
 }
 
 // Client posts SOAP envelopes and reads the answers, retrying what may
@@ -96,6 +99,7 @@ type Client struct {
 	log       *slog.Logger
 	userAgent string
 	expect    bool
+	onRetry   func(context.Context, Retry)
 }
 
 // Response is a SOAP answer that is not a fault.
@@ -123,6 +127,7 @@ func New(cfg Config) (*Client, error) {
 		log:       cfg.Logger,
 		userAgent: orDefault(cfg.UserAgent, DefaultUserAgent),
 		expect:    cfg.ExpectContinue,
+		onRetry:   cfg.OnRetry,
 	}
 	if c.retries < 0 {
 		c.retries = 0
@@ -239,12 +244,17 @@ type call struct {
 	waited   time.Duration
 	handled  bool   // the current attempt's body was read
 	body     []byte // the current attempt's body
+	retry    Retry  // why the next attempt is made, for OnRetry
 }
 
 // beforeAttempt runs before every attempt (retryablehttp's request hook).
-func (st *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
+func (st *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
 	st.attempts = i + 1
 	st.handled, st.body = false, nil
+	if i > 0 && st.c.onRetry != nil {
+		st.retry.Attempt = st.attempts
+		st.c.onRetry(req.Context(), st.retry)
+	}
 }
 
 // handle reads the body of an attempt that retryablehttp would not retry
