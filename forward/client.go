@@ -35,7 +35,7 @@ func New(cfg Config) (*Client, error) {
 	addrs := addressPolicy{allow: slices.Clone(cfg.AllowLocalNetworks)}
 	sc, err := soap.New(soap.Config{
 		HTTPClient: addrs.guard(cfg.HTTPClient), MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true,
+		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -179,11 +179,12 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 // the operator refused the message: nothing landed, failed. A fault it
 // retries that lasted through every attempt — a technical code, or a
 // codeless soap:Server fault, after which nothing says the operator did
-// not store the message — may have landed: unknown. A failure before the
-// body could leave (the operator's certificate not trusted, a redirect
-// answered to the headers) leaves nothing behind either. Any other failure
-// may have landed. On success it returns the answer positioned at its
-// payload.
+// not store the message — may have landed: unknown. A redirect is the
+// server's refusal to take the request where it was sent: failed, and not
+// followed. A failure before the body could leave (the operator's
+// certificate not trusted, an address the policy refuses) leaves nothing
+// behind either. Any other failure may have landed. On success it returns
+// the answer positioned at its payload.
 func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
 	resp, err := c.soap.Call(ctx, op.ServiceAddress, env)
 	if err != nil {
@@ -194,7 +195,7 @@ func (c *Client) call(ctx context.Context, op message.Operator, env []byte, a *r
 		a.At = c.now()
 		var f *soap.Fault
 		switch {
-		case errors.As(err, &f) && !f.Retryable():
+		case errors.As(err, &f) && !f.Retryable(), errors.Is(err, soap.ErrRedirect):
 			return nil, nil, &Error{Receipt: receipt.NewFailed(*a, channelOf(a), err), err: err}
 		case nothingSent(err):
 			a.Request = nil
@@ -222,8 +223,7 @@ func (c *Client) unreadable(a receipt.Attempt, ch receipt.Channel, resp *soap.Re
 
 // nothingSent reports failures that happen before the body can leave: the
 // operator's certificate is not trusted (the TLS handshake precedes any
-// data), the address is refused (also when connected: see address.go), a
-// redirect answered the headers.
+// data), the address is refused (also when connected: see address.go).
 func nothingSent(err error) bool {
 	var uerr x509.UnknownAuthorityError
 	var herr x509.HostnameError
@@ -234,7 +234,7 @@ func nothingSent(err error) bool {
 	switch {
 	case errors.As(err, &tlsErr), errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &rec):
 		return true
-	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, soap.ErrRedirect), errors.Is(err, ErrOperatorAddress):
+	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, ErrOperatorAddress):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return true
