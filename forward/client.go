@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/avsandare/mm/internal/opverify"
 	"github.com/avsandare/mm/internal/soap"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
@@ -61,7 +62,8 @@ var ErrMaybeDelivered = errors.New("the message may or may not have arrived")
 // Refused locally, before anything is sent: an invalid signature
 // (sign.ErrSignatureInvalid and kin), a signer or a sealer that may not act
 // for the sender (ErrNotAuthorised), an operator address outside the
-// policy (ErrOperatorAddress).
+// policy (ErrOperatorAddress), a signature the SDK verifies but the
+// operators' own verifier would refuse (ErrOperatorProfile).
 func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed []byte) (*receipt.Proof, error) {
 	if c.cfg.Roots == nil {
 		return nil, fmt.Errorf("%w: Roots are required to verify senders' signatures", ErrConfig)
@@ -81,7 +83,7 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 	if !c.mayActFor(lvl.Signer.OrgNumber, d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the delivery is signed by %s, who may not sign for %s", ErrNotAuthorised, orgText(lvl.Signer.OrgNumber), d.Sender.ID)
 	}
-	return c.sealAndSend(ctx, op, d, v.SignedDelivery)
+	return c.sealAndSend(ctx, op, d, v.SignedDelivery, true)
 }
 
 // Deliver signs d with signer (the sender's certificate, or an
@@ -99,16 +101,27 @@ func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.De
 	if err != nil {
 		return nil, fmt.Errorf("forward: sign: %w", err)
 	}
-	return c.sealAndSend(ctx, op, d, signed)
+	return c.sealAndSend(ctx, op, d, signed, false)
 }
 
-func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *message.Delivery, signed []byte) (*receipt.Proof, error) {
+// sealAndSend seals signed and delivers it. A foreign signature — made
+// elsewhere and only verified here — is first held to what the operators'
+// own verifier accepts: the SDK's verifier also takes older profiles (two
+// Transforms, a chain in KeyInfo, declarations kept by inclusive C14N) that
+// no operator checks, and sealing one would only earn a 5006 fault after a
+// round trip. The SDK's own signatures are made in that profile.
+func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*receipt.Proof, error) {
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
 	}
 	env, err := sealedRequest(c.cfg.Signer, signed, c.now())
 	if err != nil {
 		return nil, err
+	}
+	if foreign {
+		if err := opverify.Verify(env); err != nil {
+			return nil, fmt.Errorf("forward: %w: %w", ErrOperatorProfile, err)
+		}
 	}
 	first := d.Messages[0]
 	a := receipt.Attempt{

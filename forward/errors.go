@@ -1,6 +1,18 @@
 package forward
 
-import "github.com/avsandare/mm/receipt"
+import (
+	"errors"
+
+	"github.com/avsandare/mm/receipt"
+)
+
+// ErrOperatorProfile: a delivery signed elsewhere verifies in the SDK but
+// is outside what the operators' own verifier accepts (SPEC §4: one
+// enveloped-signature Transform, the leaf certificate only, RSA, no
+// carriage return in signed text, no namespace declarations beyond the
+// prefix-free form); DeliverSecure refuses it before anything is sent. The
+// error also wraps the rule the operator's verifier would break.
+var ErrOperatorProfile = errors.New("the sender's signature is outside the profile operators accept")
 
 // Error is a delivery that did not end with an answer to act on. Its
 // Receipt says what is known: failed (nothing landed: the operator refused

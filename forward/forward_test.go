@@ -250,12 +250,17 @@ func TestDeliverSecureForwardsForeignSignatures(t *testing.T) {
 	assert.NoError(t, conformance.Xmlsec1Verify(t, inner, infra.CAPEM()), "the sender's own signature, as forwarded, still verifies in xmlsec1")
 
 	// An older sender's profile — two Transforms and the chain — verifies
-	// in the SDK, so it is forwarded; the operator's own verifier refuses
-	// it, and so does the strict fake, naming the rule.
+	// in the SDK, but the operators' own verifier refuses it: DeliverSecure
+	// says so, naming the rule, before anything is sent.
 	old := conformance.Xmlsec1Sign(t, template(sign.AlgEnveloped, sign.AlgExcC14N), key, leaf.CertPEM())
+	_, err = sign.Verify(old, sign.VerifyOptions{Roots: infra.Roots()})
+	require.NoError(t, err, "the SDK's verifier takes the older profile")
+	sent := infra.Requests(fakeinfra.OperatorEndpoint("kivra"))
 	_, err = c.DeliverSecure(context.Background(), kivra, old)
-	var f *soap.Fault
-	require.ErrorAs(t, err, &f)
-	assert.Equal(t, soap.CodeSignatureInvalid, f.Code)
-	assert.Contains(t, f.Description, "rule transforms")
+	require.ErrorIs(t, err, forward.ErrOperatorProfile)
+	var e *opverify.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, opverify.RuleTransforms, e.Rule)
+	assert.Equal(t, sent, infra.Requests(fakeinfra.OperatorEndpoint("kivra")), "nothing was sent")
+	assert.Len(t, infra.Mailbox(alice), 1, "only the first delivery")
 }

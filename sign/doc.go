@@ -125,7 +125,7 @@
 //	s, err := sign.LoadPKCS12(p12, password)
 //	signed, err := s.SignDelivery(message.NewDelivery(sender, msg))
 //	sealed, err := s.Seal(signed, time.Now())        // an agency that is its own intermediary
-//	body, err := sign.AppendDeliverSecure(nil, sealed) // the SOAP body element
+//	request, err := sign.DeliverSecureRequest(sealed) // the prefixed SOAP request, as it goes on the wire
 //
 //	v, err := sign.Verify(request, sign.VerifyOptions{Roots: roots})
 //	// v.Levels: seal and sender, with their signers; v.Delivery: the verified content
