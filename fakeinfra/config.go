@@ -33,6 +33,9 @@ type Config struct {
 	// OperatorStrictness is every operator's Strictness: "strict" (the
 	// default) or "after-soap-decoding" (WithOperatorStrictness).
 	OperatorStrictness string `json:"operator_strictness,omitempty"`
+	// RoundTrip is the network round trip every connection emulates, as Go
+	// writes durations ("50ms"; default none): see WithRoundTrip.
+	RoundTrip string `json:"round_trip,omitempty"`
 }
 
 // OrgConfig is an organisation: a sender.
@@ -202,6 +205,13 @@ func (c *Config) plan() (*plan, error) {
 			return nil, err
 		}
 		p.opts = append(p.opts, WithSender(string(s.ID), s.Name))
+	}
+	if c.RoundTrip != "" {
+		rtt, err := time.ParseDuration(c.RoundTrip)
+		if err != nil || rtt < 0 {
+			return nil, configErr("round_trip", "%q: want a duration such as 50ms, or 0s for none", c.RoundTrip)
+		}
+		p.opts = append(p.opts, WithRoundTrip(rtt))
 	}
 	ops, err := c.operators()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/message"
@@ -77,6 +78,7 @@ type settings struct {
 	seed       int64
 	listen     string
 	strictness map[string]Strictness // by operator name; "" for every operator
+	roundTrip  time.Duration
 }
 
 // WithSender makes the default sender someone else than Kommun A.
@@ -168,6 +170,7 @@ func New(opts ...Option) (*Infra, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.oneWay = s.roundTrip / 2
 	i := &Infra{pki: p, operators: map[string]*operator{}, sender: s.sender, done: make(chan struct{})}
 	i.faults.seed = s.seed
 	i.reg.init()
