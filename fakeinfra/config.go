@@ -36,6 +36,9 @@ type Config struct {
 	// RoundTrip is the network round trip every connection emulates, as Go
 	// writes durations ("50ms"; default none): see WithRoundTrip.
 	RoundTrip string `json:"round_trip,omitempty"`
+	// Retain bounds what the operators keep to the last Retain
+	// deliveries (default 0: everything): see WithRetain.
+	Retain int `json:"retain,omitempty"`
 }
 
 // OrgConfig is an organisation: a sender.
@@ -212,6 +215,12 @@ func (c *Config) plan() (*plan, error) {
 			return nil, configErr("round_trip", "%q: want a duration such as 50ms, or 0s for none", c.RoundTrip)
 		}
 		p.opts = append(p.opts, WithRoundTrip(rtt))
+	}
+	if c.Retain < 0 {
+		return nil, configErr("retain", "%d: want 0 (keep everything) or a positive count", c.Retain)
+	}
+	if c.Retain > 0 {
+		p.opts = append(p.opts, WithRetain(c.Retain))
 	}
 	ops, err := c.operators()
 	if err != nil {

@@ -165,6 +165,7 @@ func TestConfigErrorsNameThePath(t *testing.T) {
 		{"for", `{"faults": [{"target": "far/authority", "kind": "reset", "for": "-1s"}]}`, "faults[0].for", "positive duration"},
 		{"round trip", `{"round_trip": "50"}`, "round_trip", "want a duration such as 50ms"},
 		{"negative round trip", `{"round_trip": "-5ms"}`, "round_trip", "want a duration"},
+		{"retain", `{"retain": -1}`, "retain", "want 0 (keep everything) or a positive count"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,7 +52,9 @@
 // lost answer does. Close breaks off the calls a fault holds. Inspectors
 // show what arrived: Mailbox, Deliveries, Notifications, Requests,
 // Duplicates, Known; ClearDeliveries empties the mailboxes. The clock the
-// operators read can be set.
+// operators read can be set. WithRetain (retain in a Config) bounds what
+// they keep to the last n deliveries, so that a rehearsal of a million
+// letters runs in the memory of n.
 //
 // WithRoundTrip (round_trip in a Config) puts every server a network round
 // trip away: bytes are held rtt/2 on the wire each way, so that a TLS
