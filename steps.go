@@ -10,13 +10,13 @@ import (
 	"github.com/avsandare/mm/forward"
 	"github.com/avsandare/mm/message"
 	"github.com/avsandare/mm/receipt"
-	"github.com/avsandare/mm/securityclass"
 )
 
 // The steps Send takes, for callers that record each one before the next
 // (package mailing journals every message between them): the class's
 // paper policy (Config.PaperPolicyFor), Lookup, then Deliver or Paper, and
-// Paper after a decline.
+// Paper after a decline. Deliver is Prepare (sign and seal, CPU only) then
+// DeliverPrepared (the round trip), for callers that bound the two apart.
 
 // Lookup asks FaR how each recipient can be reached from this sender and
 // decides for each (far.Reachability.Decide), in the order given: one call
@@ -41,35 +41,11 @@ func (s *Sender) Lookup(ctx context.Context, ids ...message.RecipientID) ([]far.
 // with the receipt of what is known, as Send's errors. It never falls back
 // to paper itself.
 func (s *Sender) Deliver(ctx context.Context, m *message.Message, op message.Operator) (*receipt.Receipt, error) {
-	start := s.now()
-	var proof *receipt.Proof
-	var err error
-	if m.Class.Operation() == securityclass.OpNotify {
-		proof, err = s.fwd.Notify(ctx, op, &message.Notification{Sender: s.cfg.Sender, Message: m})
-	} else {
-		proof, err = s.fwd.Deliver(ctx, op, message.NewDelivery(s.cfg.Sender, m), s.cfg.Signer)
-	}
-	took := s.now().Sub(start)
+	p, err := s.Prepare(m, op)
 	if err != nil {
-		return s.failed(m, op, took, err)
+		return nil, err
 	}
-	r := proof.Receipt
-	if s.cfg.OnProof != nil {
-		if perr := s.cfg.OnProof(proof); perr != nil {
-			return &r, fmt.Errorf("mm: message %s: %s, but the proof was not kept: %w", m.ID, r.State, perr)
-		}
-	}
-	switch {
-	case r.State == receipt.StateDeclined:
-		s.emit(Event{Kind: EventDeclined, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
-	case r.Channel == receipt.Notification:
-		s.emit(Event{Kind: EventNotified, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
-		s.log("sent", &r)
-	default:
-		s.emit(Event{Kind: EventDelivered, MessageID: m.ID, Class: m.Class, Operator: op.Name, Duration: took})
-		s.log("sent", &r)
-	}
-	return &r, nil
+	return s.DeliverPrepared(ctx, p)
 }
 
 // failed reports a digital attempt that ended without an answer to act on.

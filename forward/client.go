@@ -83,7 +83,11 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 	if !c.mayActFor(lvl.Signer.OrgNumber, d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the delivery is signed by %s, who may not sign for %s", ErrNotAuthorised, orgText(lvl.Signer.OrgNumber), d.Sender.ID)
 	}
-	return c.sealAndSend(ctx, op, d, v.SignedDelivery, true)
+	p, err := c.seal(op, d, v.SignedDelivery, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.Send(ctx, p)
 }
 
 // Deliver signs d with signer (the sender's certificate, or an
@@ -91,26 +95,20 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 // to op: the path of an agency that is its own intermediary. Its own fresh
 // signature is not verified again.
 func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.Delivery, signer *sign.Signer) (*receipt.Proof, error) {
-	if err := c.checkOperator(op); err != nil {
+	p, err := c.Prepare(op, d, signer)
+	if err != nil {
 		return nil, err
 	}
-	if !c.mayActFor(signer.OrgNumber(), d.Sender.ID) {
-		return nil, fmt.Errorf("forward: %w: %s may not sign for %s", ErrNotAuthorised, signer.OrgNumber(), d.Sender.ID)
-	}
-	signed, err := signer.SignDelivery(d, sign.OnBehalfOf(d.Sender.ID))
-	if err != nil {
-		return nil, fmt.Errorf("forward: sign: %w", err)
-	}
-	return c.sealAndSend(ctx, op, d, signed, false)
+	return c.Send(ctx, p)
 }
 
-// sealAndSend seals signed and delivers it. A foreign signature — made
-// elsewhere and only verified here — is first held to what the operators'
-// own verifier accepts: the SDK's verifier also takes older profiles (two
-// Transforms, a chain in KeyInfo, declarations kept by inclusive C14N) that
-// no operator checks, and sealing one would only earn a 5006 fault after a
-// round trip. The SDK's own signatures are made in that profile.
-func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*receipt.Proof, error) {
+// seal seals signed for op. A foreign signature — made elsewhere and only
+// verified here — is first held to what the operators' own verifier
+// accepts: the SDK's verifier also takes older profiles (two Transforms, a
+// chain in KeyInfo, declarations kept by inclusive C14N) that no operator
+// checks, and sealing one would only earn a 5006 fault after a round trip.
+// The SDK's own signatures are made in that profile.
+func (c *Client) seal(op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*Prepared, error) {
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
 	}
@@ -128,23 +126,7 @@ func (c *Client) sealAndSend(ctx context.Context, op message.Operator, d *messag
 		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
 		Operator: op.Identity(), Request: env,
 	}
-	resp, p, err := c.call(ctx, op, env, &a)
-	if err != nil {
-		return nil, err
-	}
-	res, err := receipt.DecodeDeliverSecureResponse(p.Decoder, p.Start)
-	if err == nil {
-		err = p.End()
-	}
-	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
-	}
-	r, err := receipt.FromDeliveryResult(a, res)
-	if err != nil {
-		return c.unreadable(a, receipt.Digital, resp, err)
-	}
-	c.logOutcome(r)
-	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
+	return &Prepared{op: op, env: env, a: a}, nil
 }
 
 // Notify delivers a class-1 notification to op. It carries no signature:
