@@ -18,7 +18,8 @@ import (
 // The steps Send takes, for callers that record each one before the next
 // (package mailing journals every message between them): the class's
 // paper policy (Config.PaperPolicyFor), Lookup, then Deliver or Paper, and
-// Paper after a decline.
+// Paper after a decline. Deliver is Prepare (sign and seal, CPU only) then
+// DeliverPrepared (the round trip), for callers that bound the two apart.
 
 // Lookup asks FaR how each recipient can be reached from this sender and
 // decides for each (far.Reachability.Decide), in the order given: one call
@@ -51,7 +52,12 @@ func (s *Sender) Deliver(ctx context.Context, m *message.Message, op message.Ope
 	} else {
 		proof, err = s.fwd.Deliver(ctx, op, message.NewDelivery(s.cfg.Sender, m), s.cfg.Signer)
 	}
-	took := s.now().Sub(start)
+	return s.answered(m, op, s.now().Sub(start), proof, err)
+}
+
+// answered reports a digital attempt by its proof, or by its error: the
+// events, the log, the proof kept.
+func (s *Sender) answered(m *message.Message, op message.Operator, took time.Duration, proof *receipt.Proof, err error) (*receipt.Receipt, error) {
 	if err != nil {
 		return s.failed(m, op, took, err)
 	}
@@ -160,4 +166,51 @@ func (s *Sender) PaperAllowed(m *message.Message, why message.PaperReason) error
 		return fmt.Errorf("%s, and no paper mail is configured", why)
 	}
 	return nil
+}
+
+// Prepared is a message made ready to go to its operator: for classes 2
+// and 3 signed and sealed, for class 1 only checked (a notification
+// carries no signature). Deliver is Prepare then DeliverPrepared; the
+// split lets a caller that bounds its requests in flight (package
+// mailing) do the CPU work outside that bound.
+type Prepared struct {
+	m    *message.Message
+	op   message.Operator
+	fwd  *forward.Prepared // nil for a notification
+	took time.Duration     // Prepare's time, counted in the events' Duration
+}
+
+// Prepare signs and seals m — valid, with its defaults set — for op, the
+// operator a Lookup decision named (with a tracer, its sign and seal
+// spans are children of ctx's). Nothing is sent; a refusal (the
+// operator's address, the signer's rights, signing) wraps ErrNotSent, as
+// from Deliver.
+func (s *Sender) Prepare(ctx context.Context, m *message.Message, op message.Operator) (*Prepared, error) {
+	if m.Class.Operation() == securityclass.OpNotify {
+		return &Prepared{m: m, op: op}, nil
+	}
+	start := s.now()
+	fp, err := s.fwd.Prepare(ctx, op, message.NewDelivery(s.cfg.Sender, m), s.cfg.Signer)
+	took := s.now().Sub(start)
+	if err != nil {
+		_, err = s.failed(m, op, took, err)
+		return nil, err
+	}
+	return &Prepared{m: m, op: op, fwd: fp, took: took}, nil
+}
+
+// DeliverPrepared sends what Prepare made and returns as Deliver does: a
+// delivered or a declined receipt, or an error with the receipt of what is
+// known. Sending the same Prepared again is a resend of the same request.
+func (s *Sender) DeliverPrepared(ctx context.Context, p *Prepared) (*receipt.Receipt, error) {
+	m, op := p.m, p.op
+	start := s.now()
+	var proof *receipt.Proof
+	var err error
+	if p.fwd == nil {
+		proof, err = s.fwd.Notify(ctx, op, &message.Notification{Sender: s.cfg.Sender, Message: m})
+	} else {
+		proof, err = s.fwd.Send(ctx, p.fwd)
+	}
+	return s.answered(m, op, p.took+s.now().Sub(start), proof, err)
 }

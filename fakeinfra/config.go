@@ -33,6 +33,12 @@ type Config struct {
 	// OperatorStrictness is every operator's Strictness: "strict" (the
 	// default) or "after-soap-decoding" (WithOperatorStrictness).
 	OperatorStrictness string `json:"operator_strictness,omitempty"`
+	// RoundTrip is the network round trip every connection emulates, as Go
+	// writes durations ("50ms"; default none): see WithRoundTrip.
+	RoundTrip string `json:"round_trip,omitempty"`
+	// Retain bounds what the operators keep to the last Retain
+	// deliveries (default 0: everything): see WithRetain.
+	Retain int `json:"retain,omitempty"`
 }
 
 // OrgConfig is an organisation: a sender.
@@ -202,6 +208,19 @@ func (c *Config) plan() (*plan, error) {
 			return nil, err
 		}
 		p.opts = append(p.opts, WithSender(string(s.ID), s.Name))
+	}
+	if c.RoundTrip != "" {
+		rtt, err := time.ParseDuration(c.RoundTrip)
+		if err != nil || rtt < 0 {
+			return nil, configErr("round_trip", "%q: want a duration such as 50ms, or 0s for none", c.RoundTrip)
+		}
+		p.opts = append(p.opts, WithRoundTrip(rtt))
+	}
+	if c.Retain < 0 {
+		return nil, configErr("retain", "%d: want 0 (keep everything) or a positive count", c.Retain)
+	}
+	if c.Retain > 0 {
+		p.opts = append(p.opts, WithRetain(c.Retain))
 	}
 	ops, err := c.operators()
 	if err != nil {

@@ -163,6 +163,9 @@ func TestConfigErrorsNameThePath(t *testing.T) {
 		{"times", `{"faults": [{"target": "far/authority", "kind": "reset", "times": -1}]}`, "faults[0].times", "positive count"},
 		{"fraction", `{"faults": [{"target": "far/authority", "kind": "reset", "fraction": 1.5}]}`, "faults[0].fraction", "at most 1"},
 		{"for", `{"faults": [{"target": "far/authority", "kind": "reset", "for": "-1s"}]}`, "faults[0].for", "positive duration"},
+		{"round trip", `{"round_trip": "50"}`, "round_trip", "want a duration such as 50ms"},
+		{"negative round trip", `{"round_trip": "-5ms"}`, "round_trip", "want a duration"},
+		{"retain", `{"retain": -1}`, "retain", "want 0 (keep everything) or a positive count"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,7 +52,15 @@
 // lost answer does. Close breaks off the calls a fault holds. Inspectors
 // show what arrived: Mailbox, Deliveries, Notifications, Requests,
 // Duplicates, Known; ClearDeliveries empties the mailboxes. The clock the
-// operators read can be set.
+// operators read can be set. WithRetain (retain in a Config) bounds what
+// they keep to the last n deliveries, so that a rehearsal of a million
+// letters runs in the memory of n.
+//
+// WithRoundTrip (round_trip in a Config) puts every server a network round
+// trip away: bytes are held rtt/2 on the wire each way, so that a TLS
+// handshake, a request and an interim answer each cost what they cost on a
+// real network, and a benchmark against the fake measures latency-bound
+// throughput honestly. A Latency fault, by contrast, holds one handler.
 //
 // Keys, the CA and every organisation certificate are made once per
 // process and reused, so starting a fake after the first costs a few

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/avsandare/mm/far"
 	"github.com/avsandare/mm/message"
@@ -77,6 +78,27 @@ type settings struct {
 	seed       int64
 	listen     string
 	strictness map[string]Strictness // by operator name; "" for every operator
+	roundTrip  time.Duration
+	retain     int
+}
+
+// WithRetain bounds the fake's memory for rehearsals of production size:
+// the operators keep what they received for the last n deliveries only —
+// the stored messages, the notices and the results by message ID — so
+// that a million letters cost what n do. Mailbox, Deliveries,
+// Notifications and Known see the last n; an operator answers a repeat of
+// a message among the last n from what it stored, as always, but takes an
+// older one as new (Duplicates does not count it). Requests and Duplicates
+// count everything. 0, the default, keeps everything. In a Config it is
+// retain.
+func WithRetain(n int) Option {
+	return func(s *settings) error {
+		if n < 0 {
+			return fmt.Errorf("fakeinfra: retain %d is negative", n)
+		}
+		s.retain = n
+		return nil
+	}
 }
 
 // WithSender makes the default sender someone else than Kommun A.
@@ -168,10 +190,12 @@ func New(opts ...Option) (*Infra, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.oneWay = s.roundTrip / 2
 	i := &Infra{pki: p, operators: map[string]*operator{}, sender: s.sender, done: make(chan struct{})}
 	i.faults.seed = s.seed
 	i.reg.init()
 	i.store.init()
+	i.store.retain = s.retain
 	i.reg.addSender(s.sender.ID, s.sender.Name)
 	i.ids.add(Identity{Role: RoleSender, Org: s.sender.ID, Name: s.sender.Name, Signer: p.sender.signer})
 	if i.far, err = p.serve(http.HandlerFunc(i.serveFaR), addrs[0]); err != nil {

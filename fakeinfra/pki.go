@@ -24,6 +24,8 @@ type pki struct {
 	ca     *testpki.CA
 	server *testpki.Leaf
 	sender *org
+	// oneWay delays every byte to and from the servers (WithRoundTrip).
+	oneWay time.Duration
 }
 
 // org is an organisation certificate and the signer made from it.
@@ -103,6 +105,9 @@ func (p *pki) serve(h http.Handler, addr string) (*httptest.Server, error) {
 		}
 		srv.Listener.Close()
 		srv.Listener = ln
+	}
+	if p.oneWay > 0 {
+		srv.Listener = delayListener{Listener: srv.Listener, oneWay: p.oneWay}
 	}
 	srv.TLS = &tls.Config{
 		Certificates: []tls.Certificate{p.server.TLS()},

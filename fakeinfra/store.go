@@ -53,7 +53,17 @@ type store struct {
 	messages   []StoredMessage
 	notices    []Notice
 	duplicates int
+
+	// retain, when positive, bounds what is kept to the last retain
+	// results, stored messages and notices (WithRetain); order holds the
+	// results' keys, oldest at next, so that the oldest is forgotten
+	// first.
+	retain int
+	order  []resultKey
+	next   int
 }
+
+type resultKey struct{ operator, messageID string }
 
 type result struct {
 	sum        [32]byte
@@ -111,6 +121,7 @@ func (s *store) deliver(op *operator, e entry, now time.Time, ch channels) (*res
 	}
 	for _, m := range e.messages {
 		byID[m.ID] = res
+		s.remember(resultKey{op.spec.Name, m.ID})
 		if !e.delivered {
 			continue
 		}
@@ -128,7 +139,42 @@ func (s *store) deliver(op *operator, e entry, now time.Time, ch channels) (*res
 			}
 		}
 	}
+	s.messages, s.notices = trim(s.messages, s.retain), trim(s.notices, s.retain)
 	return res, nil
+}
+
+// remember notes a new result; with a bound, the oldest beyond it is
+// forgotten.
+func (s *store) remember(k resultKey) {
+	if s.retain <= 0 {
+		return
+	}
+	if len(s.order) < s.retain {
+		s.order = append(s.order, k)
+		return
+	}
+	old := s.order[s.next]
+	delete(s.results[old.operator], old.messageID)
+	s.order[s.next] = k
+	s.next = (s.next + 1) % s.retain
+}
+
+// trim keeps the last n of list when n is positive. It copies only when
+// the list has reached twice n, so that each append costs O(1) on average;
+// kept returns the last n between two trims.
+func trim[T any](list []T, n int) []T {
+	if n <= 0 || len(list) < 2*n {
+		return list
+	}
+	return append([]T(nil), list[len(list)-n:]...)
+}
+
+// kept is the last n of list when n is positive, else all of it.
+func kept[T any](list []T, n int) []T {
+	if n > 0 && len(list) > n {
+		return list[len(list)-n:]
+	}
+	return list
 }
 
 // contentSum is the digest a repeated delivery is compared by: the signed
@@ -168,7 +214,8 @@ func (r *registry) channels(id message.RecipientID) channels {
 }
 
 // Mailbox returns the messages stored for a recipient (id in any form
-// people write), at every operator, in arrival order.
+// people write), at every operator, in arrival order; with WithRetain,
+// among the last ones kept.
 func (i *Infra) Mailbox(id string) []StoredMessage {
 	rid, err := message.ParseRecipientID(id)
 	if err != nil {
@@ -178,7 +225,7 @@ func (i *Infra) Mailbox(id string) []StoredMessage {
 	i.store.mu.Lock()
 	defer i.store.mu.Unlock()
 	var out []StoredMessage
-	for _, m := range i.store.messages {
+	for _, m := range kept(i.store.messages, i.store.retain) {
 		if m.Message.Recipient == rid {
 			out = append(out, m)
 		}
@@ -186,18 +233,20 @@ func (i *Infra) Mailbox(id string) []StoredMessage {
 	return out
 }
 
-// Deliveries returns every stored message, in arrival order.
+// Deliveries returns every stored message, in arrival order; with
+// WithRetain, the last ones kept.
 func (i *Infra) Deliveries() []StoredMessage {
 	i.store.mu.Lock()
 	defer i.store.mu.Unlock()
-	return append([]StoredMessage(nil), i.store.messages...)
+	return append([]StoredMessage(nil), kept(i.store.messages, i.store.retain)...)
 }
 
-// Notifications returns every notice the operators sent.
+// Notifications returns every notice the operators sent; with
+// WithRetain, the last ones kept.
 func (i *Infra) Notifications() []Notice {
 	i.store.mu.Lock()
 	defer i.store.mu.Unlock()
-	return append([]Notice(nil), i.store.notices...)
+	return append([]Notice(nil), kept(i.store.notices, i.store.retain)...)
 }
 
 // ClearDeliveries forgets the stored messages and the notifications, as
@@ -219,7 +268,8 @@ func (i *Infra) Duplicates() int {
 
 // Known reports whether an operator has a result for the message ID — it
 // stored the message, or answered Delivered=false for it — and whether it
-// was delivered. Chaos tests compare their records with this.
+// was delivered. Chaos tests compare their records with this. With
+// WithRetain, only the last results kept are known.
 func (i *Infra) Known(operator, messageID string) (known, delivered bool) {
 	i.store.mu.Lock()
 	defer i.store.mu.Unlock()

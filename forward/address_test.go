@@ -295,7 +295,9 @@ func TestAddressPolicyWithProxy(t *testing.T) {
 	proof, err := c.Deliver(context.Background(), byName, delivery(infra, alice), infra.SenderSigner())
 	require.NoError(t, err)
 	assert.Equal(t, receipt.StateDelivered, proof.Receipt.State)
-	assert.Equal(t, int64(1), tunnels.Load(), "through the proxy")
+	// Through the proxy: at least one tunnel (the transport may open a
+	// second one when it redials, which is not what this test is about).
+	assert.GreaterOrEqual(t, tunnels.Load(), int64(1), "through the proxy")
 }
 
 // Whatever form an IPv4 address comes in — plain, IPv4-mapped IPv6, or

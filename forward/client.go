@@ -43,7 +43,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	sc, err := soap.New(soap.Config{
 		HTTPClient: addrs.guard(cfg.HTTPClient), MaxRetries: cfg.MaxRetries, RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, ExpectContinue: true, OnRetry: tel.OnRetry(),
+		RetryWaitMax: cfg.RetryWaitMax, Logger: cfg.Logger, OnRetry: tel.OnRetry(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -97,7 +97,11 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 		span.Fail("not authorised")
 		return nil, fmt.Errorf("forward: %w: the delivery is signed by %s, who may not sign for %s", ErrNotAuthorised, orgText(lvl.Signer.OrgNumber), d.Sender.ID)
 	}
-	return c.sealAndSend(ctx, span, op, d, v.SignedDelivery, true)
+	p, err := c.seal(ctx, span, op, d, v.SignedDelivery, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, span, p)
 }
 
 // Deliver signs d with signer (the sender's certificate, or an
@@ -105,31 +109,23 @@ func (c *Client) DeliverSecure(ctx context.Context, op message.Operator, signed 
 // to op: the path of an agency that is its own intermediary. Its own fresh
 // signature is not verified again.
 func (c *Client) Deliver(ctx context.Context, op message.Operator, d *message.Delivery, signer *sign.Signer) (*receipt.Proof, error) {
-	if err := c.checkOperator(op); err != nil {
-		return nil, err
-	}
-	if !c.mayActFor(signer.OrgNumber(), d.Sender.ID) {
-		return nil, fmt.Errorf("forward: %w: %s may not sign for %s", ErrNotAuthorised, signer.OrgNumber(), d.Sender.ID)
-	}
 	ctx, span := c.tel.Start(ctx, telemetry.SpanDeliver, trace.SpanKindClient)
 	defer span.End()
-	_, ss := c.tel.Start(ctx, telemetry.SpanSign, trace.SpanKindInternal)
-	signed, err := signer.SignDelivery(d, sign.OnBehalfOf(d.Sender.ID))
-	ss.EndErr(err, "signing failed")
+	p, err := c.prepare(ctx, span, op, d, signer)
 	if err != nil {
-		span.Fail("signing failed")
-		return nil, fmt.Errorf("forward: sign: %w", err)
+		return nil, err
 	}
-	return c.sealAndSend(ctx, span, op, d, signed, false)
+	return c.send(ctx, span, p)
 }
 
-// sealAndSend seals signed and delivers it. A foreign signature — made
-// elsewhere and only verified here — is first held to what the operators'
-// own verifier accepts: the SDK's verifier also takes older profiles (two
-// Transforms, a chain in KeyInfo, declarations kept by inclusive C14N) that
-// no operator checks, and sealing one would only earn a 5006 fault after a
-// round trip. The SDK's own signatures are made in that profile.
-func (c *Client) sealAndSend(ctx context.Context, span telemetry.Span, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*receipt.Proof, error) {
+// seal seals signed for op; a failure fails span. A foreign signature —
+// made elsewhere and only verified here — is first held to what the
+// operators' own verifier accepts: the SDK's verifier also takes older
+// profiles (two Transforms, a chain in KeyInfo, declarations kept by
+// inclusive C14N) that no operator checks, and sealing one would only earn
+// a 5006 fault after a round trip. The SDK's own signatures are made in
+// that profile.
+func (c *Client) seal(ctx context.Context, span telemetry.Span, op message.Operator, d *message.Delivery, signed []byte, foreign bool) (*Prepared, error) {
 	if !c.mayActFor(c.cfg.Signer.OrgNumber(), d.Sender.ID) {
 		span.Fail("not authorised")
 		return nil, fmt.Errorf("forward: %w: the sealer %s may not act for %s", ErrNotAuthorised, c.cfg.Signer.OrgNumber(), d.Sender.ID)
@@ -154,23 +150,7 @@ func (c *Client) sealAndSend(ctx context.Context, span telemetry.Span, op messag
 		MessageID: first.ID, Sender: d.Sender.ID, Recipient: first.Recipient, Class: first.Class.OrDefault(),
 		Operator: op.Identity(), Request: env,
 	}
-	resp, p, err := c.call(ctx, span, telemetry.MethodDeliverSecure, op, env, &a)
-	if err != nil {
-		return nil, err
-	}
-	res, err := receipt.DecodeDeliverSecureResponse(p.Decoder, p.Start)
-	if err == nil {
-		err = p.End()
-	}
-	if err != nil {
-		return c.unreadable(span, a, receipt.Digital, resp, err)
-	}
-	r, err := receipt.FromDeliveryResult(a, res)
-	if err != nil {
-		return c.unreadable(span, a, receipt.Digital, resp, err)
-	}
-	c.logOutcome(r)
-	return &receipt.Proof{Receipt: *r, Request: env, Response: resp.Body}, nil
+	return &Prepared{op: op, env: env, a: a}, nil
 }
 
 // Notify delivers a class-1 notification to op. It carries no signature:
@@ -223,12 +203,13 @@ func (c *Client) Notify(ctx context.Context, op message.Operator, n *message.Not
 // the operator refused the message: nothing landed, failed. A fault it
 // retries that lasted through every attempt — a technical code, or a
 // codeless soap:Server fault, after which nothing says the operator did
-// not store the message — may have landed: unknown. A failure before the
-// body could leave (the operator's certificate not trusted, a redirect
-// answered to the headers) leaves nothing behind either. Any other failure
-// may have landed. On success it returns the answer positioned at its
-// payload. The call is measured as method within span; the span fails
-// when the call does.
+// not store the message — may have landed: unknown. A redirect is the
+// server's refusal to take the request where it was sent: failed, and not
+// followed. A failure before the body could leave (the operator's
+// certificate not trusted, an address the policy refuses) leaves nothing
+// behind either. Any other failure may have landed. On success it returns
+// the answer positioned at its payload. The call is measured as method
+// within span; the span fails when the call does.
 func (c *Client) call(ctx context.Context, span telemetry.Span, method string, op message.Operator, env []byte, a *receipt.Attempt) (*soap.Response, *soap.Payload, error) {
 	ctx, tc := c.tel.BeginCall(ctx, span, method, op.ServiceAddress, op.Name)
 	resp, err := c.soap.Call(ctx, op.ServiceAddress, env)
@@ -242,7 +223,7 @@ func (c *Client) call(ctx context.Context, span telemetry.Span, method string, o
 		a.At = c.now()
 		var f *soap.Fault
 		switch {
-		case errors.As(err, &f) && !f.Retryable():
+		case errors.As(err, &f) && !f.Retryable(), errors.Is(err, soap.ErrRedirect):
 			return nil, nil, &Error{Receipt: receipt.NewFailed(*a, channelOf(a), err), err: err}
 		case nothingSent(err):
 			a.Request = nil
@@ -271,8 +252,7 @@ func (c *Client) unreadable(span telemetry.Span, a receipt.Attempt, ch receipt.C
 
 // nothingSent reports failures that happen before the body can leave: the
 // operator's certificate is not trusted (the TLS handshake precedes any
-// data), the address is refused (also when connected: see address.go), a
-// redirect answered the headers.
+// data), the address is refused (also when connected: see address.go).
 func nothingSent(err error) bool {
 	var uerr x509.UnknownAuthorityError
 	var herr x509.HostnameError
@@ -283,7 +263,7 @@ func nothingSent(err error) bool {
 	switch {
 	case errors.As(err, &tlsErr), errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &rec):
 		return true
-	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, soap.ErrRedirect), errors.Is(err, ErrOperatorAddress):
+	case errors.Is(err, soap.ErrInsecureURL), errors.Is(err, ErrOperatorAddress):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return true

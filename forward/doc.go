@@ -12,9 +12,11 @@
 //
 // An operator address comes from FaR, and FaR's answer must not be able to
 // send mail anywhere: only https addresses are used, the operator's server
-// certificate must verify against the configured roots, redirects are never
-// followed, and the request asks "Expect: 100-continue", so a server that
-// refuses or redirects at once never receives the message. Nor is an
+// certificate must verify against the configured roots (so the message
+// goes only to a server the infrastructure's CA vouches for), and
+// redirects are never followed: a redirect fails the delivery. The request
+// does not ask "Expect: 100-continue", which would cost a round trip per
+// delivery. Nor is an
 // operator reached at a loopback, link-local (cloud metadata), private,
 // shared or unspecified address — as written in the URL, or as connected
 // to when its name is resolved, connection by connection — unless

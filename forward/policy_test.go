@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -92,19 +93,30 @@ func TestOperatorAddressPolicy(t *testing.T) {
 		assert.False(t, handled.Load())
 		assert.Less(t, received.Load(), int64(20_000), "the 300 kB message never left")
 	})
-	t.Run("a redirect is refused and the body never sent", func(t *testing.T) {
+	t.Run("a redirect is refused, not followed, and fails the delivery", func(t *testing.T) {
 		var handled atomic.Int32
+		var expect atomic.Value
 		srv, received := hostile(t, infra.ServerCertificate(), infra.Roots(), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			handled.Add(1)
+			expect.Store(r.Header.Get("Expect"))
+			_, _ = io.Copy(io.Discard, r.Body)
 			http.Redirect(w, r, "https://elsewhere.example/steal", http.StatusTemporaryRedirect)
 		}))
 		// The fake's CA issued this server's certificate, so the client
-		// trusts it: only the redirect is wrong.
+		// trusts it: only the redirect is wrong. The body reaches this
+		// authenticated server (no "Expect: 100-continue", which would
+		// cost a round trip on every delivery) and goes nowhere else.
 		_, err := c.Deliver(ctx, message.Operator{ID: "165568402266", Name: "Kivra", ServiceAddress: srv.URL + "/service/v3"}, bigDelivery(infra), infra.SenderSigner())
 		require.Error(t, err)
 		assert.ErrorContains(t, err, "redirect")
 		assert.EqualValues(t, 1, handled.Load(), "one attempt, not retried, not followed")
-		assert.Less(t, received.Load(), int64(20_000), "Expect: 100-continue kept the 300 kB body home")
+		assert.Equal(t, "", expect.Load(), "no Expect: 100-continue")
+		assert.Greater(t, received.Load(), int64(300_000), "the body went to the server FaR named")
+		assert.Less(t, received.Load(), int64(2*300_000), "once")
+		var fe *forward.Error
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, receipt.StateFailed, fe.Receipt.State, "a redirect is a refusal: failed, not unknown")
+		assert.Equal(t, receipt.Digital, fe.Receipt.Channel)
 	})
 	t.Run("allow-lists", func(t *testing.T) {
 		strict := newClient(t, infra, func(cfg *forward.Config) {

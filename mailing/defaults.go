@@ -8,7 +8,7 @@ import (
 
 // The defaults of Options and DrainOptions: what a zero field means.
 const (
-	DefaultPerOperator      = 4                // deliveries in flight to one operator
+	DefaultPerOperator      = 32               // deliveries in flight to one operator: see Options.PerOperator
 	DefaultPaperParallel    = 4                // paper letters written at once
 	DefaultLookupBatch      = far.MaxPerCall   // recipients in one FaR call, also the most allowed
 	DefaultLookupParallel   = 2                // FaR calls at once

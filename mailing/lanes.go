@@ -13,9 +13,18 @@ import (
 
 // lane is one operator's queue: its own workers, pace and breaker, so that
 // a slow or failing operator holds up only its own recipients.
+//
+// A delivery is CPU work — two RSA signatures — then a network round
+// trip. The lane's PerOperator slots bound the round trips alone: a worker
+// signs and seals (holding one of the run's CPU slots, so that signing
+// goes in turn instead of every worker at once) while the journal writes
+// the sending state, and only then takes a slot and sends. The lane has
+// a worker per slot and one more per CPU, so that the next deliveries are
+// being prepared while every slot is on the wire.
 type lane struct {
 	name    string
 	q       chan *job
+	slots   chan struct{}
 	limit   *rate.Limiter
 	breaker breaker
 }
@@ -27,10 +36,10 @@ func (r *run) laneFor(op *message.Operator) *lane {
 	if l, ok := r.lanes[op.ID]; ok {
 		return l
 	}
-	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
+	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), slots: make(chan struct{}, r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
 	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.now}
 	r.lanes[op.ID] = l
-	for range r.o.PerOperator {
+	for range r.o.PerOperator + cap(r.cpu) {
 		r.workers.Add(1)
 		go r.laneWorker(l)
 	}
@@ -66,11 +75,10 @@ func (r *run) deliver(l *lane, jb *job) {
 		// unknown, one attempt more.
 		before.State, before.Error = journal.Unknown, "sent again after a request that got no answer"
 	}
-	if !r.record(jb, before) {
+	rc, ok, err := r.prepareAndSend(l, jb, before)
+	if !ok {
 		return
 	}
-	r.stats.sent()
-	rc, err := r.s.Deliver(r.ctx, jb.m, *jb.op)
 	switch {
 	case err == nil && rc.State == receipt.StateDelivered:
 		l.breaker.success()
@@ -89,6 +97,36 @@ func (r *run) deliver(l *lane, jb *job) {
 		l.breaker.success() // the operator answered, or nothing left: it is not the operator's health
 		r.settleAfterSend(jb, journal.Entry{State: journal.Failed, Channel: jb.entry.Channel, Operator: jb.entry.Operator, Error: errText(err), Receipt: rc})
 	}
+}
+
+// prepareAndSend records before while it signs and seals jb — the record
+// is on disk before anything leaves — then sends it in one of the lane's
+// slots. It returns false when jb went no further: the record failed (and
+// ended jb), or the run stopped before a slot came free, which leaves the
+// journal's sending state for the next run to send again, as after a
+// crash.
+func (r *run) prepareAndSend(l *lane, jb *job, before journal.Entry) (*receipt.Receipt, bool, error) {
+	recorded := make(chan bool, 1)
+	go func() { recorded <- r.record(jb, before) }()
+	r.cpu <- struct{}{}
+	p, err := r.s.Prepare(r.ctx, jb.m, *jb.op)
+	<-r.cpu
+	if !<-recorded {
+		return nil, false, nil
+	}
+	r.stats.sent()
+	if err != nil {
+		return nil, true, err
+	}
+	select {
+	case l.slots <- struct{}{}:
+	case <-r.ctx.Done():
+		r.end(jb)
+		return nil, false, nil
+	}
+	defer func() { <-l.slots }()
+	rc, err := r.s.DeliverPrepared(r.ctx, p)
+	return rc, true, err
 }
 
 // again sends an unanswered message once more after a wait, or leaves it

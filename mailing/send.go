@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"runtime"
 	"sync"
 	"time"
 
@@ -69,6 +70,7 @@ func newRun(ctx context.Context, s *mm.Sender, opts Options) *run {
 		lanes:   map[message.OrgNumber]*lane{},
 		lookupQ: make(chan *job, opts.LookupBatch),
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
+		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 		stats:   newStats(cfg.Now()),
 	}
 	r.newTelemetry()
@@ -92,6 +94,7 @@ type run struct {
 	addrs   map[message.OrgNumber]message.Operator // operators' addresses seen this run
 	lookupQ chan *job
 	paperQ  chan *job
+	cpu     chan struct{} // a slot per CPU, held while a delivery is signed and sealed
 
 	jobs    sync.WaitGroup // messages not yet settled for this run
 	workers sync.WaitGroup // goroutines

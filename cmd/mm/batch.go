@@ -34,7 +34,7 @@ func (b *batchFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&b.resume, "resume", false, "with --batch: continue a mailing the journal already holds")
 	fs.Float64Var(&b.rate, "rate", 0, "with --batch: the most messages per second overall (0: no limit)")
 	fs.Float64Var(&b.operatorRate, "operator-rate", 0, "with --batch: the most messages per second to one operator")
-	fs.IntVar(&b.perOperator, "per-operator", 0, "with --batch: deliveries in flight per operator (default 4)")
+	fs.IntVar(&b.perOperator, "per-operator", 0, fmt.Sprintf("with --batch: deliveries in flight per operator (default %d; size it as the agreed rate × the round trip, plus a margin)", mailing.DefaultPerOperator))
 	fs.StringVar(&b.worker, "worker", "", "with --batch and a PostgreSQL journal: this instance's name in leases (default host-pid)")
 	fs.DurationVar(&b.lease, "lease", 0, "with --batch and a PostgreSQL journal: how long a claimed message stays this instance's without a word (default 2m)")
 }

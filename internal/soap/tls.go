@@ -88,7 +88,6 @@ func NewHTTPClient(cfg TLSConfig) (*http.Client, error) {
 		},
 		TLSHandshakeTimeout:   connect,
 		ResponseHeaderTimeout: read,
-		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          4 * idle,
 		MaxIdleConnsPerHost:   idle,
 		IdleConnTimeout:       defaultIdleConnTimeout,

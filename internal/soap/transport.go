@@ -55,13 +55,6 @@ type Config struct {
 	Logger *slog.Logger
 	// UserAgent is sent with every request.
 	UserAgent string
-	// ExpectContinue sends "Expect: 100-continue", so that the body goes
-	// out only once the server has accepted the headers: a server that
-	// redirects or refuses at once never receives it. The HTTP client's
-	// transport must wait for the answer (http.Transport's
-	// ExpectContinueTimeout; NewHTTPClient sets one second). For
-	// deliveries, whose body is the message.
-	ExpectContinue bool
 	// OnRetry, when set, is called before each attempt after the first,
 	// with the call's context: for telemetry. It must be quick.
 	OnRetry func(ctx context.Context, r Retry)
@@ -98,7 +91,6 @@ type Client struct {
 	maxBytes  int64
 	log       *slog.Logger
 	userAgent string
-	expect    bool
 	onRetry   func(context.Context, Retry)
 }
 
@@ -126,7 +118,6 @@ func New(cfg Config) (*Client, error) {
 		maxBytes:  orDefault(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:       cfg.Logger,
 		userAgent: orDefault(cfg.UserAgent, DefaultUserAgent),
-		expect:    cfg.ExpectContinue,
 		onRetry:   cfg.OnRetry,
 	}
 	if c.retries < 0 {
@@ -194,9 +185,12 @@ func (c *Client) Call(ctx context.Context, rawURL string, envelope []byte) (*Res
 	h.Set("SOAPAction", SOAPAction)
 	h.Set("Accept", "text/xml")
 	h.Set("User-Agent", c.userAgent)
-	if c.expect {
-		h.Set("Expect", "100-continue")
-	}
+	// No "Expect: 100-continue": it costs a whole round trip per call
+	// (the body waits for the server's interim answer), which at 50 ms
+	// halved a mailing's throughput. What it guarded against — a body
+	// sent to a server that would refuse it — is settled before the
+	// request is written: the server is authenticated by mutual TLS and
+	// its address by the caller's policy.
 
 	st := &call{c: c, url: safeURL(u)}
 	req.SetResponseHandler(st.handle)

@@ -77,3 +77,13 @@ func (t *T) StartMessage(ctx context.Context, name string, kind trace.SpanKind, 
 	}
 	return ctx, s
 }
+
+// Into returns ctx carrying s, so that what starts under it is its child:
+// for a span begun in one call and carried on in another. Without a span
+// ctx comes back as it is.
+func (s Span) Into(ctx context.Context) context.Context {
+	if s.s == nil {
+		return ctx
+	}
+	return trace.ContextWithSpan(ctx, s.s)
+}
