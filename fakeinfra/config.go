@@ -32,10 +32,10 @@ type Config struct {
 	Faults []FaultConfig `json:"faults,omitempty"`
 	// OperatorStrictness is every operator's Strictness: "strict" (the
 	// default) or "after-soap-decoding" (WithOperatorStrictness).
-	OperatorStrictness string `json:"operator_strictness,omitempty"`
+	OperatorStrictness string `json:"operatorStrictness,omitempty"`
 	// RoundTrip is the network round trip every connection emulates, as Go
 	// writes durations ("50ms"; default none): see WithRoundTrip.
-	RoundTrip string `json:"round_trip,omitempty"`
+	RoundTrip string `json:"roundTrip,omitempty"`
 	// Retain bounds what the operators keep to the last Retain
 	// deliveries (default 0: everything): see WithRetain.
 	Retain int `json:"retain,omitempty"`
@@ -60,7 +60,7 @@ type IntermediaryConfig struct {
 type OperatorConfig struct {
 	Name        string `json:"name"`
 	ID          string `json:"id"`
-	DisplayName string `json:"display_name"`
+	DisplayName string `json:"displayName"`
 	// Strictness overrides OperatorStrictness for this operator.
 	Strictness string `json:"strictness,omitempty"`
 }
@@ -74,14 +74,14 @@ type RecipientConfig struct {
 	// recipient has none.
 	Mailbox string `json:"mailbox,omitempty"`
 	// AccountType is Secure (the default with a mailbox), Anonymous or Not.
-	AccountType string `json:"account_type,omitempty"`
+	AccountType string `json:"accountType,omitempty"`
 	// Pending marks the registration as not complete.
 	Pending bool `json:"pending,omitempty"`
 	// Rejects lists the senders the recipient turns away.
 	Rejects []string `json:"rejects,omitempty"`
 	// DeclinedByOperator: FaR names the operator, which answers
 	// Delivered=false.
-	DeclinedByOperator bool `json:"declined_by_operator,omitempty"`
+	DeclinedByOperator bool `json:"declinedByOperator,omitempty"`
 	// SMS and Email say whether a class-1 notification reaches the
 	// recipient by that channel (default true).
 	SMS   *bool `json:"sms,omitempty"`
@@ -106,7 +106,7 @@ type FaultConfig struct {
 	Times      int     `json:"times,omitempty"`
 	Fraction   float64 `json:"fraction,omitempty"`
 	For        string  `json:"for,omitempty"`
-	AfterStore bool    `json:"after_store,omitempty"`
+	AfterStore bool    `json:"afterStore,omitempty"`
 }
 
 // Fault kinds as a configuration names them.
@@ -212,7 +212,7 @@ func (c *Config) plan() (*plan, error) {
 	if c.RoundTrip != "" {
 		rtt, err := time.ParseDuration(c.RoundTrip)
 		if err != nil || rtt < 0 {
-			return nil, configErr("round_trip", "%q: want a duration such as 50ms, or 0s for none", c.RoundTrip)
+			return nil, configErr("roundTrip", "%q: want a duration such as 50ms, or 0s for none", c.RoundTrip)
 		}
 		p.opts = append(p.opts, WithRoundTrip(rtt))
 	}
@@ -235,7 +235,7 @@ func (c *Config) plan() (*plan, error) {
 	}
 	if c.OperatorStrictness != "" {
 		if !Strictness(c.OperatorStrictness).valid() {
-			return nil, configErr("operator_strictness", "%q: want %q or %q", c.OperatorStrictness, Strict, AfterSOAPDecoding)
+			return nil, configErr("operatorStrictness", "%q: want %q or %q", c.OperatorStrictness, Strict, AfterSOAPDecoding)
 		}
 		p.opts = append(p.opts, WithOperatorStrictness(Strictness(c.OperatorStrictness)))
 	}
@@ -360,7 +360,7 @@ func (r RecipientConfig) plan(path string, operators []string) (recipientPlan, e
 	case far.Secure, far.Anonymous, far.NoAccount:
 		opts = append(opts, AccountType(t))
 	default:
-		return recipientPlan{}, configErr(path+".account_type", "%q: want Secure, Anonymous or Not", r.AccountType)
+		return recipientPlan{}, configErr(path+".accountType", "%q: want Secure, Anonymous or Not", r.AccountType)
 	}
 	if r.Pending {
 		opts = append(opts, Pending())

@@ -143,7 +143,7 @@ func TestConfigErrorsNameThePath(t *testing.T) {
 		{"bad recipient", `{"recipients": [{"id": "19530323-1856"}]}`, "recipients[0].id", "check digit"},
 		{"twice", `{"recipients": [{"id": "195303231855"}, {"id": "530323-1855"}]}`, "recipients[1].id", "the same recipient as recipients[0]"},
 		{"no such operator", `{"recipients": [{"id": "195303231855", "mailbox": "kivr"}]}`, "recipients[0].mailbox", `no operator "kivr" (have kivra, minmyndighetspost, billo, fortnox)`},
-		{"account type", `{"recipients": [{"id": "195303231855", "account_type": "secure"}]}`, "recipients[0].account_type", "want Secure, Anonymous or Not"},
+		{"account type", `{"recipients": [{"id": "195303231855", "account_type": "secure"}]}`, "recipients[0].accountType", "want Secure, Anonymous or Not"},
 		{"bad reject", `{"recipients": [{"id": "195303231855", "rejects": ["162021004748", "12"]}]}`, "recipients[0].rejects[1]", "digits"},
 		{"sender org", `{"sender": {"org": "195303231855", "name": "Kommun A"}}`, "sender.org", ""},
 		{"sender name", `{"senders": [{"org": "165590030002", "name": "B"}]}`, "senders[0].name", "2 to 256 characters"},
@@ -163,8 +163,8 @@ func TestConfigErrorsNameThePath(t *testing.T) {
 		{"times", `{"faults": [{"target": "far/authority", "kind": "reset", "times": -1}]}`, "faults[0].times", "positive count"},
 		{"fraction", `{"faults": [{"target": "far/authority", "kind": "reset", "fraction": 1.5}]}`, "faults[0].fraction", "at most 1"},
 		{"for", `{"faults": [{"target": "far/authority", "kind": "reset", "for": "-1s"}]}`, "faults[0].for", "positive duration"},
-		{"round trip", `{"round_trip": "50"}`, "round_trip", "want a duration such as 50ms"},
-		{"negative round trip", `{"round_trip": "-5ms"}`, "round_trip", "want a duration"},
+		{"round trip", `{"round_trip": "50"}`, "roundTrip", "want a duration such as 50ms"},
+		{"negative round trip", `{"round_trip": "-5ms"}`, "roundTrip", "want a duration"},
 		{"retain", `{"retain": -1}`, "retain", "want 0 (keep everything) or a positive count"},
 	}
 	for _, tc := range tests {

@@ -114,9 +114,9 @@ func decodeValue(path string, raw json.RawMessage, v reflect.Value) error {
 }
 
 // jsonFields maps the JSON names of a struct's fields to their indexes: the
-// camelCase name every JSON of mm uses ("displayName"), and the snake_case
-// one of the tag ("display_name"), which configurations written before
-// stay readable by.
+// camelCase name of the tag, which every JSON of mm uses ("displayName"),
+// and its snake_case spelling ("display_name"), which configurations
+// written before stay readable by.
 func jsonFields(t reflect.Type) map[string]int {
 	out := map[string]int{}
 	for k := range t.NumField() {
@@ -129,20 +129,23 @@ func jsonFields(t reflect.Type) map[string]int {
 			name = f.Name
 		}
 		out[name] = k
-		out[camelCase(name)] = k
+		out[snakeCase(name)] = k
 	}
 	return out
 }
 
-// camelCase spells a snake_case key in camelCase: after_store, afterStore.
-func camelCase(key string) string {
-	parts := strings.Split(key, "_")
-	for k := 1; k < len(parts); k++ {
-		if parts[k] != "" {
-			parts[k] = strings.ToUpper(parts[k][:1]) + parts[k][1:]
+// snakeCase spells a camelCase key as configurations written before the
+// keys were camelCase did: afterStore, after_store.
+func snakeCase(key string) string {
+	var b strings.Builder
+	for _, r := range key {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+			r += 'a' - 'A'
 		}
+		b.WriteRune(r)
 	}
-	return strings.Join(parts, "")
+	return b.String()
 }
 
 // sortedNames lists the fields by their camelCase names.

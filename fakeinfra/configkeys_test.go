@@ -1,6 +1,8 @@
 package fakeinfra
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,4 +39,21 @@ func TestConfigKeysCamelAndSnake(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "operatorStrictness", "the known fields are named in camelCase")
 	assert.NotContains(t, err.Error(), "operator_strictness")
+}
+
+// The example configuration as files were written before the keys became
+// camelCase (testdata/example-config-snake-case.json, kept as it was)
+// reads to the same configuration as today's example.
+func TestExampleConfigSnakeCaseStillReads(t *testing.T) {
+	t.Parallel()
+	read := func(name string) *Config {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		cfg, err := ParseConfig(data)
+		require.NoError(t, err, name)
+		return cfg
+	}
+	old, now := read("example-config-snake-case.json"), read("example-config.json")
+	assert.Equal(t, old, now)
+	assert.Equal(t, "Kivra", now.Operators[0].DisplayName, "a key that changed spelling is read, not dropped")
 }

@@ -56,7 +56,7 @@
 // they keep to the last n deliveries, so that a rehearsal of a million
 // letters runs in the memory of n.
 //
-// WithRoundTrip (round_trip in a Config) puts every server a network round
+// WithRoundTrip (roundTrip in a Config) puts every server a network round
 // trip away: bytes are held rtt/2 on the wire each way, so that a TLS
 // handshake, a request and an interim answer each cost what they cost on a
 // real network, and a benchmark against the fake measures latency-bound

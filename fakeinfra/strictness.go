@@ -39,7 +39,7 @@ func (s Strictness) valid() bool { return s == Strict || s == AfterSOAPDecoding 
 
 // WithOperatorStrictness sets the strictness of the named operators, or of
 // every operator when no name is given (default Strict). In a Config it is
-// operator_strictness, and strictness on an operator.
+// operatorStrictness, and strictness on an operator.
 func WithOperatorStrictness(s Strictness, operators ...string) Option {
 	return func(st *settings) error {
 		if !s.valid() {

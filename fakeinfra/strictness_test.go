@@ -145,7 +145,7 @@ func TestStrictnessOptionAndConfig(t *testing.T) {
 	assert.ErrorContains(t, err, `operator "nosuch", which the fake does not have`)
 
 	for cfg, want := range map[string]string{
-		`{"operator_strictness": "lax"}`: "config: operator_strictness:",
+		`{"operator_strictness": "lax"}`: "config: operatorStrictness:",
 		`{"operators": [{"name": "kivra", "id": "165568402266", "strictness": "none"}]}`: "config: operators[0].strictness:",
 	} {
 		_, err := fakeinfra.ParseConfig([]byte(cfg))

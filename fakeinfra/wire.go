@@ -18,7 +18,7 @@ import (
 // Order and throughput are kept: bytes are delayed, not slowed. The TCP
 // handshake itself is not delayed (the kernel answers it), so a new
 // connection costs one round trip less than on a real network. 0, the
-// default, adds no delay. In a Config it is round_trip ("50ms").
+// default, adds no delay. In a Config it is roundTrip ("50ms").
 func WithRoundTrip(rtt time.Duration) Option {
 	return func(s *settings) error {
 		if rtt < 0 {
