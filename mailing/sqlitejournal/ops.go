@@ -62,9 +62,12 @@ func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 			if ok {
 				prev = &p.entry
 			} else {
-				r, found, err := getRow(ctx, st.get, e.Mailing, e.MessageID)
-				if err != nil {
-					return writeError{err}
+				r, found := st.cache.get(e.Mailing, e.MessageID)
+				if !found {
+					var err error
+					if r, found, err = getRow(ctx, st.get, e.Mailing, e.MessageID); err != nil {
+						return writeError{err}
+					}
 				}
 				p = &pending{}
 				if found {
@@ -87,9 +90,16 @@ func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 			}
 		}
 		for _, p := range order {
-			if _, err := execRow(ctx, st, p.seq, &p.stored); err != nil {
+			seq, err := execRow(ctx, st, p.seq, &p.stored)
+			if err != nil {
 				return writeError{err}
 			}
+			p.seq = seq
+		}
+		// Staged only now that every row is written: a refused call
+		// leaves the cache as it found it.
+		for _, p := range order {
+			st.cache.put(p.seq, &p.entry)
 		}
 		return nil
 	})
@@ -170,6 +180,7 @@ func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, leas
 				return fmt.Errorf("sqlitejournal: claim: %w", err)
 			}
 			r.Lease = journal.Lease{Worker: worker, Until: now.Add(lease)}
+			st.cache.forget(mailing, r.MessageID)
 			seqs = append(seqs, r.seq)
 			out = append(out, r.Entry)
 		}

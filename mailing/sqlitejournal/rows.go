@@ -20,6 +20,8 @@ const (
 // writer's) or per pool (the readers').
 type sqliteStmts struct {
 	get, insert, update, claimable, lease, counts *sql.Stmt
+	// cache is the writer's rowCache; nil on the readers' statements.
+	cache *rowCache
 }
 
 type preparer interface {

@@ -43,6 +43,11 @@ type writer struct {
 	reqs    chan *writeReq
 	stopped chan struct{}
 
+	// dataVersion is PRAGMA data_version as the last transaction found
+	// it: when it changes, another connection has committed, and the row
+	// cache (st.cache) is dropped.
+	dataVersion int64
+
 	// groups and grouped count transactions and the requests in them, so
 	// that the benchmark can report the size of a group.
 	groups, grouped atomic.Int64
@@ -52,20 +57,22 @@ type writer struct {
 // Tx would prepare every statement of a Record again, which cost a third of
 // a Record (measured).
 type txStmts struct {
-	begin, commit, rollback, savepoint, rollbackTo, release *sql.Stmt
+	begin, commit, rollback, savepoint, rollbackTo, release, dataVersion *sql.Stmt
 }
 
 // maxGroup bounds a group, so that one transaction stays short.
 const maxGroup = 128
 
 func startWriter(ctx context.Context, conn *sql.Conn, st *sqliteStmts) (*writer, error) {
-	w := &writer{conn: conn, st: st, reqs: make(chan *writeReq, maxGroup), stopped: make(chan struct{})}
+	st.cache = newRowCache()
+	w := &writer{conn: conn, st: st, reqs: make(chan *writeReq, maxGroup), stopped: make(chan struct{}), dataVersion: -1}
 	for _, q := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
 		{&w.tx.begin, `BEGIN IMMEDIATE`}, {&w.tx.commit, `COMMIT`}, {&w.tx.rollback, `ROLLBACK`},
 		{&w.tx.savepoint, `SAVEPOINT req`}, {&w.tx.rollbackTo, `ROLLBACK TO req`}, {&w.tx.release, `RELEASE req`},
+		{&w.tx.dataVersion, `PRAGMA data_version`},
 	} {
 		s, err := conn.PrepareContext(ctx, q.sql)
 		if err != nil {
@@ -123,6 +130,7 @@ func (w *writer) commit(first *writeReq) ([]*writeReq, []error) {
 	var results []error
 	fail := func(what string, err error) ([]*writeReq, []error) {
 		_, _ = w.tx.rollback.ExecContext(ctx)
+		w.st.cache.drop()
 		err = fmt.Errorf("sqlitejournal: journal %s: %w", what, err)
 		for i := range group {
 			if i >= len(results) {
@@ -135,6 +143,14 @@ func (w *writer) commit(first *writeReq) ([]*writeReq, []error) {
 	}
 	if _, err := w.tx.begin.ExecContext(ctx); err != nil {
 		return fail("begin", err)
+	}
+	var v int64
+	if err := w.tx.dataVersion.QueryRowContext(ctx).Scan(&v); err != nil {
+		return fail("read data version", err)
+	}
+	if v != w.dataVersion {
+		w.st.cache.drop()
+		w.dataVersion = v
 	}
 	for i := 0; i < len(group); i++ {
 		r := group[i]
@@ -166,6 +182,7 @@ func (w *writer) commit(first *writeReq) ([]*writeReq, []error) {
 	if _, err := w.tx.commit.ExecContext(ctx); err != nil {
 		return fail("commit", err)
 	}
+	w.st.cache.committed()
 	return group, results
 }
 
@@ -187,7 +204,7 @@ func (w *writer) drain(group []*writeReq) []*writeReq {
 }
 
 func (w *writer) closeStmts() {
-	for _, s := range []*sql.Stmt{w.tx.begin, w.tx.commit, w.tx.rollback, w.tx.savepoint, w.tx.rollbackTo, w.tx.release} {
+	for _, s := range []*sql.Stmt{w.tx.begin, w.tx.commit, w.tx.rollback, w.tx.savepoint, w.tx.rollbackTo, w.tx.release, w.tx.dataVersion} {
 		if s != nil {
 			_ = s.Close()
 		}
