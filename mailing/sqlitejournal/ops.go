@@ -20,7 +20,7 @@ func (j *Journal) Get(ctx context.Context, mailing, messageID string) (journal.E
 		return journal.Entry{}, err
 	}
 	defer release()
-	r, ok, err := getRow(ctx, j.read.get, mailing, messageID)
+	r, ok, err := findRow(ctx, j.read, mailing, messageID)
 	if err != nil {
 		return journal.Entry{}, err
 	}
@@ -65,7 +65,7 @@ func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 				r, found := st.cache.get(e.Mailing, e.MessageID)
 				if !found {
 					var err error
-					if r, found, err = getRow(ctx, st.get, e.Mailing, e.MessageID); err != nil {
+					if r, found, err = findRow(ctx, st, e.Mailing, e.MessageID); err != nil {
 						return writeError{err}
 					}
 				}
@@ -125,7 +125,7 @@ func (j *Journal) Load(ctx context.Context, mailing string, items iter.Seq2[jour
 				if err := journal.CheckKey(mailing, it.MessageID); err != nil {
 					return err
 				}
-				old, found, err := getRow(ctx, stmts.get, mailing, it.MessageID)
+				old, found, err := findRow(ctx, stmts, mailing, it.MessageID)
 				if err != nil {
 					return err
 				}
