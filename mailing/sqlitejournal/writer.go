@@ -153,21 +153,7 @@ func (w *writer) gather(group []*writeReq) []*writeReq {
 	defer t.Stop()
 	w.gathering.Store(1)
 	defer w.gathering.Store(0)
-	for len(group) < maxGroup {
-		select {
-		case r, ok := <-w.reqs:
-			if !ok {
-				return group
-			}
-			group = append(group, r)
-			if !r.unhurried {
-				return group
-			}
-		case <-t.C:
-			return group
-		}
-	}
-	return group
+	return w.take(group, t.C)
 }
 
 // commit runs group and whatever requests arrive meanwhile in one
@@ -236,15 +222,25 @@ func (w *writer) commit(group []*writeReq) ([]*writeReq, []error) {
 
 // drain appends the requests waiting now, without blocking, up to
 // maxGroup.
-func (w *writer) drain(group []*writeReq) []*writeReq {
+func (w *writer) drain(group []*writeReq) []*writeReq { return w.take(group, nil) }
+
+// take appends requests up to maxGroup: while they wait when wait is nil,
+// else until a request in a hurry comes or wait fires.
+func (w *writer) take(group []*writeReq, wait <-chan time.Time) []*writeReq {
 	for len(group) < maxGroup {
+		if wait == nil && len(w.reqs) == 0 {
+			return group
+		}
 		select {
 		case r, ok := <-w.reqs:
 			if !ok {
 				return group
 			}
 			group = append(group, r)
-		default:
+			if wait != nil && !r.unhurried {
+				return group
+			}
+		case <-wait:
 			return group
 		}
 	}
