@@ -1,6 +1,7 @@
 package mailing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -192,12 +193,18 @@ func (r *run) paperOne(jb *job) {
 // mode it renews the worker's lease; an entry another worker has taken over
 // (its lease expired) is dropped here, not an error: that worker sends it.
 func (r *run) record(jb *job, e journal.Entry) bool {
+	return r.recordIn(r.ctx, jb, e)
+}
+
+// recordIn is record with the context for the journal: r.ctx, or r.ctx
+// made unhurried.
+func (r *run) recordIn(ctx context.Context, jb *job, e journal.Entry) bool {
 	e.Mailing, e.MessageID, e.Recipient = r.o.Name, jb.m.ID, jb.m.Recipient
 	if e.Attempts < jb.entry.Attempts {
 		e.Attempts = jb.entry.Attempts
 	}
 	r.stamp(&e)
-	if err := r.j.Record(r.ctx, e); err != nil {
+	if err := r.j.Record(ctx, e); err != nil {
 		if r.takenOver(jb, err) {
 			r.stats.lost()
 			r.end(jb)
@@ -237,7 +244,11 @@ func (r *run) stamp(e *journal.Entry) {
 
 // settle records jb's final state for this run and ends it.
 func (r *run) settle(jb *job, e journal.Entry) {
-	if !r.record(jb, e) {
+	r.settleIn(r.ctx, jb, e)
+}
+
+func (r *run) settleIn(ctx context.Context, jb *job, e journal.Entry) {
+	if !r.recordIn(ctx, jb, e) {
 		return
 	}
 	r.stats.settled(e.State, e.Channel, e.PaperReason)
@@ -251,9 +262,12 @@ func (r *run) settle(jb *job, e journal.Entry) {
 // lands leaves the message sending, and the next run asks the same operator
 // again with the same message ID, which the operator answers from what it
 // stored. The run still waits for the record (the job ends only once it is
-// written), and a journal error still stops the run.
+// written), and a journal error still stops the run. Nothing waits on the
+// record but the job's end, so it is unhurried (journal.Unhurried): the
+// journal may fold it into the commit of another worker's sending record
+// rather than pay an fsync of its own.
 func (r *run) settleAfterSend(jb *job, e journal.Entry) {
-	go r.settle(jb, e)
+	go r.settleIn(journal.Unhurried(r.ctx), jb, e)
 }
 
 func errText(err error) string {

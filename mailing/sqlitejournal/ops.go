@@ -20,7 +20,7 @@ func (j *Journal) Get(ctx context.Context, mailing, messageID string) (journal.E
 		return journal.Entry{}, err
 	}
 	defer release()
-	r, ok, err := getRow(ctx, j.read.get, mailing, messageID)
+	r, ok, err := findRow(ctx, j.read, mailing, messageID)
 	if err != nil {
 		return journal.Entry{}, err
 	}
@@ -62,9 +62,12 @@ func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 			if ok {
 				prev = &p.entry
 			} else {
-				r, found, err := getRow(ctx, st.get, e.Mailing, e.MessageID)
-				if err != nil {
-					return writeError{err}
+				r, found := st.cache.get(e.Mailing, e.MessageID)
+				if !found {
+					var err error
+					if r, found, err = findRow(ctx, st, e.Mailing, e.MessageID); err != nil {
+						return writeError{err}
+					}
 				}
 				p = &pending{}
 				if found {
@@ -87,9 +90,16 @@ func (j *Journal) Record(ctx context.Context, entries ...journal.Entry) error {
 			}
 		}
 		for _, p := range order {
-			if _, err := execRow(ctx, st, p.seq, &p.stored); err != nil {
+			seq, err := execRow(ctx, st, p.seq, &p.stored)
+			if err != nil {
 				return writeError{err}
 			}
+			p.seq = seq
+		}
+		// Staged only now that every row is written: a refused call
+		// leaves the cache as it found it.
+		for _, p := range order {
+			st.cache.put(p.seq, &p.entry)
 		}
 		return nil
 	})
@@ -115,7 +125,7 @@ func (j *Journal) Load(ctx context.Context, mailing string, items iter.Seq2[jour
 				if err := journal.CheckKey(mailing, it.MessageID); err != nil {
 					return err
 				}
-				old, found, err := getRow(ctx, stmts.get, mailing, it.MessageID)
+				old, found, err := findRow(ctx, stmts, mailing, it.MessageID)
 				if err != nil {
 					return err
 				}
@@ -170,6 +180,7 @@ func (j *Journal) Claim(ctx context.Context, mailing, worker string, n int, leas
 				return fmt.Errorf("sqlitejournal: claim: %w", err)
 			}
 			r.Lease = journal.Lease{Worker: worker, Until: now.Add(lease)}
+			st.cache.forget(mailing, r.MessageID)
 			seqs = append(seqs, r.seq)
 			out = append(out, r.Entry)
 		}

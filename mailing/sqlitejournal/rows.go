@@ -19,7 +19,9 @@ const (
 // sqliteStmts are the statements prepared once per connection (the
 // writer's) or per pool (the readers').
 type sqliteStmts struct {
-	get, insert, update, claimable, lease, counts *sql.Stmt
+	get, probe, insert, update, claimable, lease, counts *sql.Stmt
+	// cache is the writer's rowCache; nil on the readers' statements.
+	cache *rowCache
 }
 
 type preparer interface {
@@ -33,6 +35,7 @@ func prepare(ctx context.Context, p preparer) (*sqliteStmts, error) {
 		sql string
 	}{
 		{&s.get, `SELECT ` + withPayload + ` FROM entries WHERE mailing = ? AND message_id = ?`},
+		{&s.probe, `SELECT seq FROM entries WHERE mailing = ? AND message_id = ?`},
 		{&s.insert, `INSERT INTO entries (mailing, message_id, recipient, state, channel, operator_id, operator_name,
 			paper_reason, error, attempts, receipt, payload, lease_worker, lease_until, created, updated)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -55,7 +58,7 @@ func prepare(ctx context.Context, p preparer) (*sqliteStmts, error) {
 }
 
 func (s *sqliteStmts) close() {
-	for _, st := range []*sql.Stmt{s.get, s.insert, s.update, s.claimable, s.lease, s.counts} {
+	for _, st := range []*sql.Stmt{s.get, s.probe, s.insert, s.update, s.claimable, s.lease, s.counts} {
 		if st != nil {
 			_ = st.Close()
 		}
@@ -88,6 +91,22 @@ func getRow(ctx context.Context, st *sql.Stmt, mailing, id string) (r row, ok bo
 		return row{}, false, fmt.Errorf("sqlitejournal: read journal: %w", err)
 	}
 	return r, true, nil
+}
+
+// findRow is getRow for a key that is usually absent, as every key of a
+// new mailing is: it asks first for the seq alone, which costs a fraction
+// of the whole row's read — the driver sets up every column of a query,
+// rows or none — and reads the row only when there is one.
+func findRow(ctx context.Context, st *sqliteStmts, mailing, id string) (row, bool, error) {
+	var seq int64
+	err := st.probe.QueryRowContext(ctx, mailing, id).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row{}, false, nil
+	}
+	if err != nil {
+		return row{}, false, fmt.Errorf("sqlitejournal: read journal: %w", err)
+	}
+	return getRow(ctx, st.get, mailing, id)
 }
 
 // writeRow inserts e, or updates the row at seq when seq is not 0, and
