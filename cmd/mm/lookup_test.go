@@ -106,7 +106,8 @@ func TestLookupShowIDsAndJSON(t *testing.T) {
 	code, out, errOut := f.lookup(t, "", "--json", "195303231855", "199001012385", "162021004748")
 	require.Equal(t, exitOK, code, errOut)
 	assertMasked(t, out)
-	var got []struct {
+	// lookupLine is one line of mm lookup --json.
+	type lookupLine struct {
 		Recipient string `json:"recipient"`
 		Digital   bool   `json:"digital"`
 		Operator  *struct {
@@ -118,20 +119,10 @@ func TestLookupShowIDsAndJSON(t *testing.T) {
 		AccountType    string `json:"accountType"`
 		SenderAccepted bool   `json:"senderAccepted"`
 	}
+	var got []lookupLine
 	// JSON Lines: one object per identity.
 	for line := range strings.Lines(out) {
-		got = append(got, struct {
-			Recipient string `json:"recipient"`
-			Digital   bool   `json:"digital"`
-			Operator  *struct {
-				ID, Name       string
-				ServiceAddress string `json:"serviceAddress"`
-			} `json:"operator"`
-			Reason         string `json:"reason"`
-			ReasonText     string `json:"reasonText"`
-			AccountType    string `json:"accountType"`
-			SenderAccepted bool   `json:"senderAccepted"`
-		}{})
+		got = append(got, lookupLine{})
 		require.NoError(t, json.Unmarshal([]byte(line), &got[len(got)-1]))
 	}
 	require.Len(t, got, 3)
