@@ -3,6 +3,7 @@ package forward
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/avsandare/mm/internal/telemetry"
 	"go.opentelemetry.io/otel/trace"
@@ -61,6 +62,13 @@ func (c *Client) prepare(ctx context.Context, span telemetry.Span, op message.Op
 		span.Fail("signing failed")
 		return nil, fmt.Errorf("forward: sign: %w", err)
 	}
+	// Each RSA signature is about 0.9 ms of CPU that Go's scheduler does
+	// not interrupt. Network goroutines readied meanwhile (an answer
+	// arrived, a timer fired) wait for the processor until this goroutine
+	// blocks; yielding between the two signatures halves that wait. In a
+	// mailing rtt=200ms p=32 this took the mean time a request held its
+	// slot from 235 to 211 ms, and the rate from 555 to 583 msgs/s.
+	runtime.Gosched()
 	return c.seal(ctx, span, op, d, signed, false)
 }
 
