@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/avsandare/mm"
 	"github.com/avsandare/mm/mailing/journal"
@@ -20,8 +21,9 @@ import (
 // signs and seals (holding one of the run's CPU slots, so that signing
 // goes in turn instead of every worker at once) while the journal writes
 // the sending state, and only then takes a slot and sends. The lane has
-// a worker per slot and one more per CPU, so that the next deliveries are
-// being prepared while every slot is on the wire.
+// a worker per slot, one more per CPU and extraWorkers, so that the next
+// deliveries are being prepared and recorded while every slot is on the
+// wire.
 type lane struct {
 	name    string
 	q       chan *job
@@ -40,7 +42,7 @@ func (r *run) laneFor(op *message.Operator) *lane {
 	l := &lane{name: op.Name, q: make(chan *job, 2*r.o.PerOperator), slots: make(chan struct{}, r.o.PerOperator), limit: limiter(r.o.OperatorRate)}
 	l.breaker = breaker{threshold: r.o.BreakerThreshold, cooldown: r.o.BreakerCooldown, now: r.now}
 	r.lanes[op.ID] = l
-	for range r.o.PerOperator + cap(r.cpu) {
+	for range r.o.PerOperator + cap(r.cpu) + extraWorkers {
 		r.workers.Add(1)
 		go r.laneWorker(l)
 	}
@@ -108,7 +110,7 @@ func (r *run) deliver(l *lane, jb *job) {
 // crash.
 func (r *run) prepareAndSend(l *lane, jb *job, before journal.Entry) (*receipt.Receipt, bool, error) {
 	recorded := make(chan bool, 1)
-	go func() { recorded <- r.record(jb, before) }()
+	go func() { recorded <- r.recordIn(journal.Patient(r.ctx, sendingPatience), jb, before) }()
 	r.cpu <- struct{}{}
 	p, err := r.s.Prepare(r.ctx, jb.m, *jb.op)
 	<-r.cpu
@@ -276,3 +278,21 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// sendingPatience is how long the journal may hold a message's sending
+// record back so that it shares a commit — an fsync — with the records of
+// other messages (journal.Patient). The worker signs and seals meanwhile
+// (about 2 ms of CPU), and needs the record only before the request leaves:
+// waiting a little longer costs the message a few milliseconds and the
+// mailing nothing, since other workers go on. Measured with the SQLite
+// journal (BenchmarkSendAll journal=cost, median of three runs), the
+// journal cost 16–20% of throughput when each sending record was committed
+// as it came, 7% with 5 ms, 6.5% with 10 ms or 20 ms.
+//
+// extraWorkers are the workers a lane has beyond one per slot and one per
+// CPU: messages whose sending record waits for its commit hold a worker
+// each, and without them a lane's slots would wait for those records.
+const (
+	sendingPatience = 10 * time.Millisecond
+	extraWorkers    = 4
+)
