@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/avsandare/mm"
@@ -30,6 +31,7 @@ type lane struct {
 	slots   chan struct{}
 	limit   *rate.Limiter
 	breaker breaker
+	ahead   atomic.Int32 // messages signed, recorded and waiting for a slot
 }
 
 // laneFor returns the lane of an operator, starting it on first use.
@@ -111,9 +113,21 @@ func (r *run) deliver(l *lane, jb *job) {
 func (r *run) prepareAndSend(l *lane, jb *job, before journal.Entry) (*receipt.Receipt, bool, error) {
 	recorded := make(chan bool, 1)
 	go func() { recorded <- r.recordIn(journal.Patient(r.ctx, sendingPatience), jb, before) }()
+	// With a message of this lane already signed and waiting for a slot,
+	// this one is not needed yet: it signs within r.spare, which leaves a
+	// CPU to the network work of the requests in flight (reading answers,
+	// their TLS, the timers that wake them) instead of making it wait
+	// behind RSA. A lane that has nothing waiting signs at once.
+	ahead := l.ahead.Load() > 0
+	if ahead {
+		r.spare <- struct{}{}
+	}
 	r.cpu <- struct{}{}
 	p, err := r.s.Prepare(r.ctx, jb.m, *jb.op)
 	<-r.cpu
+	if ahead {
+		<-r.spare
+	}
 	if !<-recorded {
 		return nil, false, nil
 	}
@@ -121,9 +135,12 @@ func (r *run) prepareAndSend(l *lane, jb *job, before journal.Entry) (*receipt.R
 	if err != nil {
 		return nil, true, err
 	}
+	l.ahead.Add(1)
 	select {
 	case l.slots <- struct{}{}:
+		l.ahead.Add(-1)
 	case <-r.ctx.Done():
+		l.ahead.Add(-1)
 		r.end(jb)
 		return nil, false, nil
 	}

@@ -71,6 +71,7 @@ func newRun(ctx context.Context, s *mm.Sender, opts Options) *run {
 		lookupQ: make(chan *job, opts.LookupBatch),
 		paperQ:  make(chan *job, 2*opts.PaperParallel),
 		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+		spare:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		stats:   newStats(cfg.Now()),
 	}
 	r.newTelemetry()
@@ -95,6 +96,7 @@ type run struct {
 	lookupQ chan *job
 	paperQ  chan *job
 	cpu     chan struct{} // a slot per CPU, held while a delivery is signed and sealed
+	spare   chan struct{} // a slot per CPU but one, held too by a signer that is ahead (lanes.go)
 
 	jobs    sync.WaitGroup // messages not yet settled for this run
 	workers sync.WaitGroup // goroutines
