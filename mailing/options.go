@@ -40,7 +40,9 @@ type Options struct {
 	// OperatorRate to the agreed rate as well; it, not PerOperator,
 	// holds the pace, and PerOperator only has to be large enough not to
 	// fall below it. Each delivery in flight holds one connection and one
-	// message's data, and the lane queues twice as many ahead of it.
+	// message's data; ahead of them a lane holds one signed message per
+	// CPU and four more (waiting for their sending record to be committed
+	// or for a slot), and queues twice PerOperator.
 	PerOperator int
 	// PaperParallel is how many paper letters may be written at once
 	// (default 4).
