@@ -75,7 +75,10 @@
 // mailing adds mm.mailing.batch per lookup batch (mm.mailing,
 // mm.batch.messages), whose child is the batch's mm.lookup; its deliveries
 // and letters are the steps' spans, children of the context given to
-// mailing.Send.
+// mailing.Send. Outside Send, far.Client's isRegistered calls have a span
+// mm.accounts (client; rpc.*, server.address, mm.recipients), and its
+// Authority calls (Senders, Dispatchers, IsSenderAccepted, which Check
+// makes) a span mm.authority each (client; rpc.*, server.address).
 //
 // Nothing recorded is personal: no identity number, subject, body or
 // server text. Messages are named by their IDs, and IDs, mailing and

@@ -274,14 +274,20 @@ const minSweep = 1024
 // IsRegistered asks whether each recipient has an account, whatever the
 // sender; answers in the order asked, as IsReachable. It is never cached.
 func (c *Client) IsRegistered(ctx context.Context, ids ...message.RecipientID) ([]Account, error) {
+	ctx, span := c.tel.Start(ctx, telemetry.SpanAccounts, trace.SpanKindClient)
+	defer span.End()
+	if span.On() {
+		span.Set(telemetry.KeyRecipients.Int(len(ids)))
+	}
 	unique, pos, err := uniqueIDs(ids)
 	if err != nil {
+		span.Fail("invalid recipient")
 		return nil, err
 	}
 	res := make([]Account, len(unique))
 	err = c.inBatches(ctx, len(unique), func(ctx context.Context, lo, hi int) error {
 		batch := unique[lo:hi]
-		body, err := c.call(ctx, telemetry.Span{}, telemetry.MethodIsRegistered, c.eps.Recipient, appendIsRegistered(make([]byte, 0, 128+28*len(batch)), batch))
+		body, err := c.call(ctx, span, telemetry.MethodIsRegistered, c.eps.Recipient, appendIsRegistered(make([]byte, 0, 128+28*len(batch)), batch))
 		if err == nil {
 			err = readAnswer(body, func(w *walker, start xml.StartElement) error {
 				return decodeIsRegistered(w, start, batch, res[lo:hi])
@@ -293,6 +299,7 @@ func (c *Client) IsRegistered(ctx context.Context, ids ...message.RecipientID) (
 		return nil
 	})
 	if err != nil {
+		span.Fail("lookup failed")
 		return nil, err
 	}
 	return spread(res, pos), nil
@@ -338,11 +345,14 @@ func (c *Client) authority(ctx context.Context, op string, req []byte, decode fu
 	if c.eps.Authority == "" {
 		return fmt.Errorf("far: %s: %w: no Authority endpoint configured", op, ErrConfig)
 	}
-	body, err := c.call(ctx, telemetry.Span{}, telemetry.MethodAuthorityPrefix+op, c.eps.Authority, req)
+	ctx, span := c.tel.Start(ctx, telemetry.SpanAuthority, trace.SpanKindClient)
+	defer span.End()
+	body, err := c.call(ctx, span, telemetry.MethodAuthorityPrefix+op, c.eps.Authority, req)
 	if err == nil {
 		err = readAnswer(body, decode)
 	}
 	if err != nil {
+		span.Fail(op + " failed")
 		return failed(op, err)
 	}
 	return nil

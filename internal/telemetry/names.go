@@ -23,17 +23,19 @@ const (
 
 // Span names.
 const (
-	SpanSend     = "mm.send"
-	SpanValidate = "mm.validate"
-	SpanLookup   = "mm.lookup"
-	SpanSign     = "mm.sign"
-	SpanSeal     = "mm.seal"
-	SpanVerify   = "mm.verify"
-	SpanDeliver  = "mm.deliver"
-	SpanNotify   = "mm.notify"
-	SpanPaper    = "mm.paper"
-	SpanBatch    = "mm.mailing.batch"
-	EventRetry   = "retry"
+	SpanSend      = "mm.send"
+	SpanValidate  = "mm.validate"
+	SpanLookup    = "mm.lookup"
+	SpanAccounts  = "mm.accounts"
+	SpanAuthority = "mm.authority"
+	SpanSign      = "mm.sign"
+	SpanSeal      = "mm.seal"
+	SpanVerify    = "mm.verify"
+	SpanDeliver   = "mm.deliver"
+	SpanNotify    = "mm.notify"
+	SpanPaper     = "mm.paper"
+	SpanBatch     = "mm.mailing.batch"
+	EventRetry    = "retry"
 )
 
 // The RPC methods (rpc.method): the service and operation of the
