@@ -66,13 +66,14 @@ func newRun(ctx context.Context, s *mm.Sender, opts Options) *run {
 	cfg := s.Config()
 	r := &run{
 		s: s, cfg: cfg, now: cfg.Now, j: opts.Journal, o: opts, ctx: ctx, cancel: cancel,
-		global:  limiter(opts.Rate),
-		lanes:   map[message.OrgNumber]*lane{},
-		lookupQ: make(chan *job, opts.LookupBatch),
-		paperQ:  make(chan *job, 2*opts.PaperParallel),
-		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
-		spare:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
-		stats:   newStats(cfg.Now()),
+		global:   limiter(opts.Rate),
+		lanes:    map[message.OrgNumber]*lane{},
+		lookupQ:  make(chan *job, opts.LookupBatch),
+		paperQ:   make(chan *job, 2*opts.PaperParallel),
+		cpu:      make(chan struct{}, runtime.GOMAXPROCS(0)),
+		settling: make(chan struct{}, maxSettling),
+		spare:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		stats:    newStats(cfg.Now()),
 	}
 	r.newTelemetry()
 	return r
@@ -90,13 +91,14 @@ type run struct {
 	global *rate.Limiter
 	tel    *telemetry.T // nil without the Sender's providers (telemetry.go)
 
-	mu      sync.Mutex
-	lanes   map[message.OrgNumber]*lane
-	addrs   map[message.OrgNumber]message.Operator // operators' addresses seen this run
-	lookupQ chan *job
-	paperQ  chan *job
-	cpu     chan struct{} // a slot per CPU, held while a delivery is signed and sealed
-	spare   chan struct{} // a slot per CPU but one, held too by a signer that is ahead (lanes.go)
+	mu       sync.Mutex
+	lanes    map[message.OrgNumber]*lane
+	addrs    map[message.OrgNumber]message.Operator // operators' addresses seen this run
+	lookupQ  chan *job
+	paperQ   chan *job
+	cpu      chan struct{} // a slot per CPU, held while a delivery is signed and sealed
+	spare    chan struct{} // a slot per CPU but one, held too by a signer that is ahead (lanes.go)
+	settling chan struct{} // a slot per final record pending in the background (settleAfterSend)
 
 	jobs    sync.WaitGroup // messages not yet settled for this run
 	workers sync.WaitGroup // goroutines
