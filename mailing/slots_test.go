@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,4 +77,57 @@ func TestPerOperatorBoundsRequestsInFlight(t *testing.T) {
 		}
 	}
 	assert.Equal(t, len(infra.Operators()), operators, "every operator was called: %v", counter.max)
+}
+
+// gatedJournal holds every unhurried Record (a sent message's final
+// state) until open is closed, and counts those it holds.
+type gatedJournal struct {
+	journal.Journal
+	open       chan struct{}
+	held, most atomic.Int64
+}
+
+func (g *gatedJournal) Record(ctx context.Context, entries ...journal.Entry) error {
+	if journal.IsUnhurried(ctx) {
+		n := g.held.Add(1)
+		for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
+		}
+		<-g.open
+		g.held.Add(-1)
+	}
+	return g.Journal.Record(ctx, entries...)
+}
+
+// A journal that stalls holds the mailing back: no more than MaxSettling
+// final records wait at once, each with its message, however many
+// messages remain; once the journal moves, every message is settled.
+func TestStalledJournalHoldsTheMailingBack(t *testing.T) {
+	t.Parallel()
+	infra := fakeinfra.Start(t)
+	var ids []message.RecipientID
+	for k := range mailing.MaxSettling + 150 {
+		id := testPerson(k)
+		require.NoError(t, infra.AddRecipient(string(id), fakeinfra.Mailbox(infra.Operators()[k%4])))
+		ids = append(ids, id)
+	}
+	s, err := mm.New(infra.SenderConfig())
+	require.NoError(t, err)
+	mem := journal.NewMemory(journal.Config{})
+	defer mem.Close()
+	g := &gatedJournal{Journal: mem, open: make(chan struct{})}
+	done := make(chan *mailing.Report, 1)
+	go func() {
+		rep, err := mailing.Send(context.Background(), s, mailingOf(ids, "stalled"), mailing.Options{Name: "stalled", Journal: g})
+		assert.NoError(t, err)
+		done <- rep
+	}()
+	for deadline := time.Now().Add(60 * time.Second); g.held.Load() < mailing.MaxSettling; {
+		require.True(t, time.Now().Before(deadline), "only %d final records ever waited", g.held.Load())
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // time for more to pile up, if they could
+	assert.Equal(t, int64(mailing.MaxSettling), g.most.Load(), "final records waiting at once")
+	close(g.open)
+	rep := <-done
+	assert.Equal(t, len(ids), rep.ByState[journal.Delivered], "%v", rep.ByState)
 }
