@@ -1,6 +1,7 @@
 package sqlitejournal
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -67,4 +68,27 @@ func TestSQLiteCacheMatchesTheFile(t *testing.T) {
 	require.NoError(t, j.Record(ctx, e))
 	_, ok = j.w.st.cache.get("m", "id-2")
 	assert.False(t, ok, "a terminal row is not kept")
+}
+
+// A cache that adds and deletes rows all along, holding few at a time, is
+// made again now and then, so that its map's table stays the size of what
+// it holds: the count of deletions starts over, and the rows are kept.
+func TestRowCacheIsMadeAgainAfterChurn(t *testing.T) {
+	c := newRowCache()
+	entry := func(i int, s journal.State) *journal.Entry {
+		return &journal.Entry{Mailing: "churn", MessageID: fmt.Sprint(i), Recipient: "195303231855", State: s}
+	}
+	c.put(1, entry(-1, journal.Sending)) // one row that stays
+	c.committed()
+	for i := range maxCached + 1 {
+		c.put(int64(i+2), entry(i, journal.Sending))
+		c.committed()
+		c.put(int64(i+2), entry(i, journal.Delivered))
+		c.committed()
+	}
+	assert.Equal(t, 0, c.deleted, "made again after %d deletions", maxCached+1)
+	assert.Len(t, c.rows, 1)
+	r, ok := c.get("churn", "-1")
+	assert.True(t, ok, "the row that stayed is still cached")
+	assert.Equal(t, int64(1), r.seq)
 }
